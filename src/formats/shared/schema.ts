@@ -1,0 +1,164 @@
+import { z } from 'zod';
+import { geometryProblems } from '../../model/geometry';
+import { GRANULARITIES, MODALITIES } from '../../model/types';
+
+/** The shared format's identity; outside tools key on these two fields. */
+export const FORMAT_NAME = 'granula-shared';
+export const FORMAT_VERSION = 1;
+
+/** Rings longer than this are refused: no real outline needs it, and it keeps a hostile file bounded. */
+export const MAX_RING_COORDINATES = 200_000;
+
+const id = z.string().min(1, 'must not be empty').max(200, 'is longer than 200 characters');
+const isoTime = z.string().min(1).max(64);
+const text = (max: number) => z.string().max(max, `is longer than ${max} characters`);
+
+export const localizedText = z.object({ ja: text(500), en: text(500) });
+
+const attributeDef = z.object({
+  id,
+  name: localizedText,
+  type: z.enum(['enum', 'boolean', 'number', 'text']),
+  required: z.boolean(),
+  options: z.array(z.object({ id, name: localizedText })).max(500).optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+});
+
+const labelClass = z.object({
+  id,
+  name: localizedText,
+  color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'colour must be #rrggbb'),
+  code: z.object({ system: text(100), value: text(100) }).optional(),
+  hotkey: z.string().max(1, 'hotkey must be a single key').optional(),
+  objectKind: z.enum(['cell', 'region']).optional(),
+  attributes: z.array(attributeDef).max(200),
+});
+
+export const labelSchemaSchema = z.object({
+  id,
+  version: z.number().int().min(1),
+  name: localizedText,
+  purpose: text(5000),
+  granularity: z.enum(GRANULARITIES),
+  selection: z.enum(['single', 'multi']),
+  grade: z
+    .object({
+      id,
+      name: localizedText,
+      required: z.boolean(),
+      levels: z.array(z.object({ value: z.number(), name: localizedText })).min(2).max(100),
+    })
+    .optional(),
+  classes: z.array(labelClass).max(1000),
+  createdAt: isoTime,
+});
+
+const coordinates = z.array(z.number()).max(MAX_RING_COORDINATES, `has more than ${MAX_RING_COORDINATES / 2} points`);
+
+const geometry = z
+  .discriminatedUnion('type', [
+    z.object({ type: z.literal('polygon'), points: coordinates, holes: z.array(coordinates).max(1000).optional() }),
+    z.object({ type: z.literal('box'), x: z.number(), y: z.number(), w: z.number(), h: z.number() }),
+    z.object({ type: z.literal('point'), x: z.number(), y: z.number() }),
+  ])
+  .superRefine((g, ctx) => {
+    for (const p of geometryProblems(g as never)) {
+      if (p.severity !== 'error') continue;
+      ctx.addIssue({ code: 'custom', message: p.message, path: p.path.split(/[.[\]]/).filter(Boolean).map((s) => (/^\d+$/.test(s) ? Number(s) : s)) });
+    }
+  });
+
+const imageSource = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('file'), blobId: id, mime: text(100), fileName: text(1000) }),
+  z.object({ kind: z.literal('dzi'), url: text(4000) }),
+  z.object({ kind: z.literal('iiif'), url: text(4000) }),
+  z.object({ kind: z.literal('image-url'), url: text(4000) }),
+  z.object({ kind: z.literal('synthetic'), seed: z.number().int() }),
+]);
+
+export const imageSchema = z.object({
+  id,
+  name: text(1000),
+  modality: z.enum(MODALITIES),
+  source: imageSource,
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  mpp: z.number().positive().optional(),
+  patientKey: text(200).optional(),
+  caseKey: text(200).optional(),
+  specimenKey: text(200).optional(),
+  order: z.number(),
+  addedAt: isoTime,
+});
+
+const annotatorSchema = z.object({ id, displayName: text(200), role: text(200).optional() });
+
+const attributeValue = z.union([z.string().max(10_000), z.number(), z.boolean()]);
+
+export const annotationSchema = z.object({
+  id,
+  imageId: id,
+  classId: id,
+  attributes: z.record(z.string(), attributeValue),
+  geometry: geometry.nullable(),
+  annotatorId: id,
+  schemaId: id,
+  schemaVersion: z.number().int().min(1),
+  grade: z.number().optional(),
+  uncertain: z.boolean().optional(),
+  note: text(10_000).optional(),
+  provenance: z.object({ kind: z.enum(['manual', 'assistant', 'import', 'consensus']), acceptedBy: text(200).optional() }).optional(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+});
+
+const imageStatusSchema = z.object({
+  imageId: id,
+  annotatorId: id,
+  state: z.enum(['todo', 'in-progress', 'done']),
+  noFinding: z.boolean(),
+  updatedAt: isoTime,
+});
+
+const exportLogEntry = z.object({
+  at: isoTime,
+  format: text(50),
+  images: z.number().int().min(0),
+  annotations: z.number().int().min(0),
+  excludedImages: z.number().int().min(0),
+  reason: text(1000).optional(),
+});
+
+export const projectSchema = z.object({
+  id,
+  name: text(500),
+  description: text(10_000),
+  reviewMode: z.boolean(),
+  optOut: z.array(text(200)),
+  exportLog: z.array(exportLogEntry),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+});
+
+/** Image bytes travel only in backups, never in a plain export. */
+const embeddedFile = z.object({ blobId: id, mime: text(100), base64: z.string() });
+
+export const sharedDocumentSchema = z.object({
+  format: z.literal(FORMAT_NAME),
+  version: z.literal(FORMAT_VERSION),
+  exportedAt: isoTime,
+  generator: text(200).optional(),
+  project: projectSchema,
+  /** The schema version the project uses now. */
+  schema: labelSchemaSchema,
+  /** Earlier versions that annotations were made under. */
+  schemaVersions: z.array(labelSchemaSchema),
+  images: z.array(imageSchema),
+  annotators: z.array(annotatorSchema),
+  annotations: z.array(annotationSchema),
+  imageStatus: z.array(imageStatusSchema),
+  files: z.array(embeddedFile).optional(),
+});
+
+export type SharedDocument = z.infer<typeof sharedDocumentSchema>;

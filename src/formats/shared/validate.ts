@@ -1,0 +1,100 @@
+import { migrateToCurrent } from './migrations';
+import { formatPath, type Problem } from './paths';
+import { sharedDocumentSchema, type SharedDocument } from './schema';
+
+export type ValidationResult =
+  | { ok: true; doc: SharedDocument; migratedFrom: number; warnings: Problem[] }
+  | { ok: false; problems: Problem[] };
+
+/** How many problems a report lists before it says "and N more". */
+export const MAX_REPORTED_PROBLEMS = 50;
+
+export function parseJsonText(text: string): { ok: true; value: unknown } | { ok: false; problems: Problem[] } {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (body.includes('\uFFFD')) {
+    return { ok: false, problems: [{ path: '(file)', message: 'is not valid UTF-8 text (save it as UTF-8)' }] };
+  }
+  try {
+    return { ok: true, value: JSON.parse(body) };
+  } catch (e) {
+    return { ok: false, problems: [{ path: '(file)', message: `is not JSON: ${(e as Error).message}` }] };
+  }
+}
+
+/** Validates (after migrating older versions) and checks that every reference resolves. */
+export function validateSharedDocument(input: unknown): ValidationResult {
+  const migrated = migrateToCurrent(input);
+  if (!migrated.ok) return migrated;
+  const parsed = sharedDocumentSchema.safeParse(migrated.doc);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
+    return { ok: false, problems: capProblems(problems) };
+  }
+  const doc = parsed.data;
+  const problems = referenceProblems(doc);
+  if (problems.length) return { ok: false, problems: capProblems(problems) };
+  return { ok: true, doc, migratedFrom: migrated.from, warnings: [] };
+}
+
+export function validateSharedText(text: string): ValidationResult {
+  const json = parseJsonText(text);
+  if (!json.ok) return json;
+  return validateSharedDocument(json.value);
+}
+
+function capProblems(problems: Problem[]): Problem[] {
+  if (problems.length <= MAX_REPORTED_PROBLEMS) return problems;
+  return [...problems.slice(0, MAX_REPORTED_PROBLEMS), { path: '(file)', message: `and ${problems.length - MAX_REPORTED_PROBLEMS} more problems` }];
+}
+
+function duplicates<T>(items: readonly T[], key: (t: T) => string, at: string, out: Problem[]): Set<string> {
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    const k = key(item);
+    if (seen.has(k)) out.push({ path: `${at}[${i}].id`, message: `duplicate id "${k}"` });
+    seen.add(k);
+  });
+  return seen;
+}
+
+function referenceProblems(doc: SharedDocument): Problem[] {
+  const out: Problem[] = [];
+  doc.schemaVersions.forEach((s, i) => {
+    if (s.id !== doc.schema.id) out.push({ path: `schemaVersions[${i}].id`, message: `must be the document schema's id "${doc.schema.id}"` });
+  });
+  const versions = new Map<number, SharedDocument['schema']>();
+  versions.set(doc.schema.version, doc.schema);
+  doc.schemaVersions.forEach((s, i) => {
+    if (versions.has(s.version)) out.push({ path: `schemaVersions[${i}].version`, message: `duplicate schema version ${s.version}` });
+    else if (s.version > doc.schema.version) out.push({ path: `schemaVersions[${i}].version`, message: `is newer than the current schema version ${doc.schema.version}` });
+    versions.set(s.version, s);
+  });
+  const images = duplicates(doc.images, (x) => x.id, 'images', out);
+  const annotators = duplicates(doc.annotators, (x) => x.id, 'annotators', out);
+  duplicates(doc.annotations, (x) => x.id, 'annotations', out);
+  const blobIds = new Set((doc.files ?? []).map((f) => f.blobId));
+  doc.images.forEach((im, i) => {
+    if (doc.files && im.source.kind === 'file' && !blobIds.has(im.source.blobId)) {
+      out.push({ path: `images[${i}].source.blobId`, message: `no embedded file "${im.source.blobId}"` });
+    }
+  });
+  doc.annotations.forEach((a, i) => {
+    const at = `annotations[${i}]`;
+    if (!images.has(a.imageId)) out.push({ path: `${at}.imageId`, message: `unknown image "${a.imageId}"` });
+    if (!annotators.has(a.annotatorId)) out.push({ path: `${at}.annotatorId`, message: `unknown annotator "${a.annotatorId}"` });
+    if (a.schemaId !== doc.schema.id) {
+      out.push({ path: `${at}.schemaId`, message: `unknown schema "${a.schemaId}"` });
+      return;
+    }
+    const schema = versions.get(a.schemaVersion);
+    if (!schema) {
+      out.push({ path: `${at}.schemaVersion`, message: `unknown schema version ${a.schemaVersion}` });
+      return;
+    }
+    if (!schema.classes.some((c) => c.id === a.classId)) out.push({ path: `${at}.classId`, message: `unknown class "${a.classId}" in schema version ${a.schemaVersion}` });
+  });
+  doc.imageStatus.forEach((s, i) => {
+    if (!images.has(s.imageId)) out.push({ path: `imageStatus[${i}].imageId`, message: `unknown image "${s.imageId}"` });
+  });
+  return out;
+}

@@ -1,0 +1,198 @@
+import type { Geometry } from './types';
+
+export interface Bounds {
+  minX: number;
+  minY: number;
+  maxX: number;
+  maxY: number;
+}
+
+/** Signed shoelace area of a flat ring; positive when the ring winds clockwise on screen (y down). */
+export function ringSignedArea(points: ArrayLike<number>): number {
+  const n = points.length >> 1;
+  let sum = 0;
+  for (let i = 0, j = n - 1; i < n; j = i++) {
+    sum += points[2 * j] * points[2 * i + 1] - points[2 * i] * points[2 * j + 1];
+  }
+  return sum / 2;
+}
+
+export function ringArea(points: ArrayLike<number>): number {
+  return Math.abs(ringSignedArea(points));
+}
+
+export function geometryArea(g: Geometry): number {
+  switch (g.type) {
+    case 'polygon': {
+      let a = ringArea(g.points);
+      for (const h of g.holes ?? []) a -= ringArea(h);
+      return Math.max(0, a);
+    }
+    case 'box':
+      return Math.abs(g.w * g.h);
+    case 'point':
+      return 0;
+  }
+}
+
+export function ringBounds(points: ArrayLike<number>): Bounds {
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  for (let i = 0; i + 1 < points.length; i += 2) {
+    const x = points[i], y = points[i + 1];
+    if (x < minX) minX = x;
+    if (x > maxX) maxX = x;
+    if (y < minY) minY = y;
+    if (y > maxY) maxY = y;
+  }
+  return { minX, minY, maxX, maxY };
+}
+
+export function geometryBounds(g: Geometry): Bounds {
+  switch (g.type) {
+    case 'polygon':
+      return ringBounds(g.points);
+    case 'box':
+      return { minX: Math.min(g.x, g.x + g.w), minY: Math.min(g.y, g.y + g.h), maxX: Math.max(g.x, g.x + g.w), maxY: Math.max(g.y, g.y + g.h) };
+    case 'point':
+      return { minX: g.x, minY: g.y, maxX: g.x, maxY: g.y };
+  }
+}
+
+/** COCO-style [x, y, w, h]. */
+export function geometryBbox(g: Geometry): [number, number, number, number] {
+  const b = geometryBounds(g);
+  return [b.minX, b.minY, b.maxX - b.minX, b.maxY - b.minY];
+}
+
+export function ringCentroid(points: ArrayLike<number>): [number, number] {
+  const a = ringSignedArea(points);
+  const n = points.length >> 1;
+  if (a === 0) {
+    let sx = 0, sy = 0;
+    for (let i = 0; i < n; i++) { sx += points[2 * i]; sy += points[2 * i + 1]; }
+    return [sx / n, sy / n];
+  }
+  let cx = 0, cy = 0;
+  for (let i = 0, j = n - 1; i < n; j = i++) {
+    const f = points[2 * j] * points[2 * i + 1] - points[2 * i] * points[2 * j + 1];
+    cx += (points[2 * j] + points[2 * i]) * f;
+    cy += (points[2 * j + 1] + points[2 * i + 1]) * f;
+  }
+  return [cx / (6 * a), cy / (6 * a)];
+}
+
+export function geometryCentroid(g: Geometry): [number, number] {
+  switch (g.type) {
+    case 'polygon':
+      return ringCentroid(g.points);
+    case 'box':
+      return [g.x + g.w / 2, g.y + g.h / 2];
+    case 'point':
+      return [g.x, g.y];
+  }
+}
+
+export interface GeometryProblem {
+  /** Relative path inside the geometry, e.g. "points" or "w". */
+  path: string;
+  message: string;
+  /** Hard problems refuse the shape; soft ones (self-intersection) are reported. */
+  severity: 'error' | 'warning';
+}
+
+function distinctPointCount(points: ArrayLike<number>): number {
+  const seen = new Set<string>();
+  for (let i = 0; i + 1 < points.length; i += 2) seen.add(`${points[i]},${points[i + 1]}`);
+  return seen.size;
+}
+
+function segmentsCross(ax: number, ay: number, bx: number, by: number, cx: number, cy: number, dx: number, dy: number): boolean {
+  const d1 = (dx - cx) * (ay - cy) - (dy - cy) * (ax - cx);
+  const d2 = (dx - cx) * (by - cy) - (dy - cy) * (bx - cx);
+  const d3 = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
+  const d4 = (bx - ax) * (dy - ay) - (by - ay) * (dx - ax);
+  return ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0));
+}
+
+/** Index of the first edge that properly crosses a later, non-adjacent edge, or -1. */
+export function ringSelfIntersection(points: ArrayLike<number>): number {
+  const n = points.length >> 1;
+  for (let i = 0; i < n; i++) {
+    const i2 = (i + 1) % n;
+    for (let j = i + 2; j < n; j++) {
+      const j2 = (j + 1) % n;
+      if (j2 === i) continue;
+      if (segmentsCross(points[2 * i], points[2 * i + 1], points[2 * i2], points[2 * i2 + 1], points[2 * j], points[2 * j + 1], points[2 * j2], points[2 * j2 + 1])) return i;
+    }
+  }
+  return -1;
+}
+
+function ringProblems(points: ArrayLike<number>, path: string): GeometryProblem[] {
+  if (points.length % 2 !== 0) return [{ path, message: 'needs an even number of coordinates (x, y pairs)', severity: 'error' }];
+  for (let i = 0; i < points.length; i++) {
+    if (typeof points[i] !== 'number' || !Number.isFinite(points[i])) {
+      return [{ path: `${path}[${i}]`, message: 'coordinate must be a finite number', severity: 'error' }];
+    }
+  }
+  if (distinctPointCount(points) < 3) return [{ path, message: 'ring needs at least 3 points', severity: 'error' }];
+  if (ringArea(points) === 0) return [{ path, message: 'ring has zero area', severity: 'error' }];
+  const crossing = ringSelfIntersection(points);
+  if (crossing >= 0) return [{ path, message: `ring intersects itself (edge ${crossing})`, severity: 'warning' }];
+  return [];
+}
+
+/** Problems that make a shape unusable (errors) or suspicious (warnings). */
+export function geometryProblems(g: Geometry): GeometryProblem[] {
+  switch (g.type) {
+    case 'polygon': {
+      const out = ringProblems(g.points, 'points');
+      (g.holes ?? []).forEach((h, i) => out.push(...ringProblems(h, `holes[${i}]`)));
+      return out;
+    }
+    case 'box': {
+      for (const k of ['x', 'y', 'w', 'h'] as const) {
+        if (!Number.isFinite(g[k])) return [{ path: k, message: 'must be a finite number', severity: 'error' }];
+      }
+      if (g.w <= 0) return [{ path: 'w', message: 'box needs a width above zero', severity: 'error' }];
+      if (g.h <= 0) return [{ path: 'h', message: 'box needs a height above zero', severity: 'error' }];
+      return [];
+    }
+    case 'point':
+      for (const k of ['x', 'y'] as const) {
+        if (!Number.isFinite(g[k])) return [{ path: k, message: 'must be a finite number', severity: 'error' }];
+      }
+      return [];
+  }
+}
+
+export function isGeometryUsable(g: Geometry): boolean {
+  return geometryProblems(g).every((p) => p.severity !== 'error');
+}
+
+export function translateGeometry(g: Geometry, dx: number, dy: number): Geometry {
+  switch (g.type) {
+    case 'polygon':
+      return {
+        ...g,
+        points: g.points.map((v, i) => v + (i % 2 === 0 ? dx : dy)),
+        ...(g.holes ? { holes: g.holes.map((h) => h.map((v, i) => v + (i % 2 === 0 ? dx : dy))) } : {}),
+      };
+    case 'box':
+      return { ...g, x: g.x + dx, y: g.y + dy };
+    case 'point':
+      return { ...g, x: g.x + dx, y: g.y + dy };
+  }
+}
+
+/** A box as a clockwise polygon ring, for clipping and matching. */
+export function geometryRing(g: Geometry): number[] {
+  switch (g.type) {
+    case 'polygon':
+      return g.points;
+    case 'box':
+      return [g.x, g.y, g.x + g.w, g.y, g.x + g.w, g.y + g.h, g.x, g.y + g.h];
+    case 'point':
+      return [g.x, g.y];
+  }
+}

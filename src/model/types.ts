@@ -1,0 +1,201 @@
+/** The document records of a Granula project. Geometry is always in level-0 image pixels, x right, y down. */
+
+export const MODALITIES = ['pathology-wsi', 'endoscopy', 'fundus', 'radiology', 'other'] as const;
+export type Modality = (typeof MODALITIES)[number];
+
+export const GRANULARITIES = ['image', 'box', 'polygon', 'point'] as const;
+export type Granularity = (typeof GRANULARITIES)[number];
+
+export interface LocalizedText {
+  ja: string;
+  en: string;
+}
+
+export type AttributeType = 'enum' | 'boolean' | 'number' | 'text';
+
+export interface AttributeOption {
+  id: string;
+  name: LocalizedText;
+}
+
+export interface AttributeDef {
+  id: string;
+  name: LocalizedText;
+  type: AttributeType;
+  required: boolean;
+  /** Only for `enum`. */
+  options?: AttributeOption[];
+  /** Only for `number`. */
+  min?: number;
+  max?: number;
+}
+
+export interface ClassCode {
+  /** e.g. "ICD-10", "SNOMED CT", "ICD-O-3". */
+  system: string;
+  value: string;
+}
+
+/** `cell` classes export as QuPath detections; `region` classes as annotations. */
+export type ObjectKind = 'cell' | 'region';
+
+export interface LabelClass {
+  /** Stable across schema versions: annotations point at it. */
+  id: string;
+  name: LocalizedText;
+  color: string;
+  code?: ClassCode;
+  /** A single key, "1"–"9" by default. */
+  hotkey?: string;
+  objectKind?: ObjectKind;
+  attributes: AttributeDef[];
+}
+
+export interface GradeLevel {
+  value: number;
+  name: LocalizedText;
+}
+
+/** An ordinal grade recorded beside an image-level label (e.g. diabetic retinopathy 0–4). */
+export interface GradeDef {
+  id: string;
+  name: LocalizedText;
+  levels: GradeLevel[];
+  required: boolean;
+}
+
+export interface LabelSchema {
+  id: string;
+  /** Starts at 1; a new version is made when a schema with annotations is edited. */
+  version: number;
+  name: LocalizedText;
+  purpose: string;
+  granularity: Granularity;
+  /** For `image` granularity: one class per image, or several. */
+  selection: 'single' | 'multi';
+  grade?: GradeDef;
+  classes: LabelClass[];
+  createdAt: string;
+}
+
+export type ImageSource =
+  | { kind: 'file'; blobId: string; mime: string; fileName: string }
+  | { kind: 'dzi'; url: string }
+  | { kind: 'iiif'; url: string }
+  | { kind: 'image-url'; url: string }
+  | { kind: 'synthetic'; seed: number };
+
+export interface ImageRecord {
+  id: string;
+  projectId: string;
+  name: string;
+  modality: Modality;
+  source: ImageSource;
+  width: number;
+  height: number;
+  /** Microns per level-0 pixel, when the slide gives it. */
+  mpp?: number;
+  /** Pseudonymous patient key (never a clear identifier). */
+  patientKey?: string;
+  caseKey?: string;
+  specimenKey?: string;
+  /** Position in the worklist. */
+  order: number;
+  addedAt: string;
+}
+
+export interface Annotator {
+  id: string;
+  projectId: string;
+  displayName: string;
+  role?: string;
+}
+
+export interface PolygonGeometry {
+  type: 'polygon';
+  /** Flat ring x0, y0, x1, y1, … (as COCO's segmentation); not closed (first point not repeated). */
+  points: number[];
+  holes?: number[][];
+}
+
+export interface BoxGeometry {
+  type: 'box';
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export interface PointGeometry {
+  type: 'point';
+  x: number;
+  y: number;
+}
+
+export type Geometry = PolygonGeometry | BoxGeometry | PointGeometry;
+
+export type AttributeValue = string | number | boolean;
+
+export interface Provenance {
+  /** `assistant`: proposed by the outline assistant and accepted by `acceptedBy`. */
+  kind: 'manual' | 'assistant' | 'import' | 'consensus';
+  acceptedBy?: string;
+}
+
+export interface Annotation {
+  id: string;
+  projectId: string;
+  imageId: string;
+  classId: string;
+  attributes: Record<string, AttributeValue>;
+  /** `null` for image-level (diagnosis) labels. */
+  geometry: Geometry | null;
+  annotatorId: string;
+  schemaId: string;
+  schemaVersion: number;
+  /** Ordinal grade value, for image-level labels of a schema with a grade. */
+  grade?: number;
+  uncertain?: boolean;
+  note?: string;
+  provenance?: Provenance;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type WorkState = 'todo' | 'in-progress' | 'done';
+
+/** One annotator's progress on one image. Absent means "not yet looked at". */
+export interface ImageStatus {
+  id: string;
+  projectId: string;
+  imageId: string;
+  annotatorId: string;
+  state: WorkState;
+  /** Looked at and found nothing: differs from "not yet looked at". */
+  noFinding: boolean;
+  updatedAt: string;
+}
+
+export interface ExportLogEntry {
+  at: string;
+  format: string;
+  images: number;
+  annotations: number;
+  excludedImages: number;
+  reason?: string;
+}
+
+export interface Project {
+  id: string;
+  name: string;
+  description: string;
+  /** The schema id; its versions are kept as separate schema records. */
+  schemaId: string;
+  /** When on, annotators see everyone's labels; off means blind annotation. */
+  reviewMode: boolean;
+  /** Pseudonymous patient keys of patients who declined secondary use. */
+  optOut: string[];
+  exportLog: ExportLogEntry[];
+  createdAt: string;
+  updatedAt: string;
+}
