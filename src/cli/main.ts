@@ -1,0 +1,29 @@
+import { runAgree } from './agree';
+import { runConvert } from './convert';
+import { processIo, type CliIo } from './io';
+import { runValidate } from './validate';
+
+const USAGE = `usage:
+  granula validate FILE
+  granula convert IN --to shared|coco|geojson|csv|yolo -o OUT
+  granula agree FILE... [--iou 0.5] [--json]`;
+
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'validate':
+      return runValidate(rest, io);
+    case 'convert':
+      return runConvert(rest, io);
+    case 'agree':
+      return runAgree(rest, io);
+    case '--help':
+    case '-h':
+    case 'help':
+      io.out(USAGE);
+      return 0;
+    default:
+      io.err(command ? `granula: unknown command "${command}"\n${USAGE}` : USAGE);
+      return 2;
+  }
+}
