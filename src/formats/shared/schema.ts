@@ -142,7 +142,7 @@ export const projectSchema = z.object({
 });
 
 /** Image bytes travel only in backups, never in a plain export. */
-const embeddedFile = z.object({ blobId: id, mime: text(100), base64: z.string() });
+const embeddedFile = z.object({ blobId: id, mime: text(100), base64: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'is not base64') });
 
 export const sharedDocumentSchema = z.object({
   format: z.literal(FORMAT_NAME),

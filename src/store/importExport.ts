@@ -1,0 +1,68 @@
+import { newId, nowIso } from '../model/ids';
+import type { ProjectData } from '../model/projectData';
+import type { Problem } from '../formats/shared/paths';
+import { fromSharedDocument, toSharedDocument, type EmbeddedFile } from '../formats/shared/convert';
+import { validateSharedText } from '../formats/shared/validate';
+import type { BlobRow } from '../storage/db';
+import { loadProjectBlobs, loadProjectData, storeWholeProject, useWorkspace } from './workspace';
+
+/** Files past this are refused before reading: the browser could not hold the parsed document. */
+export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
+
+export type ImportResult = { ok: true; projectId: string; name: string; annotations: number; images: number } | { ok: false; problems: Problem[] };
+
+export function sizeProblem(bytes: number): Problem | null {
+  if (bytes <= MAX_IMPORT_BYTES) return null;
+  return { path: '(file)', message: `is ${(bytes / 1024 / 1024).toFixed(0)} MB; the limit is ${MAX_IMPORT_BYTES / 1024 / 1024} MB` };
+}
+
+/**
+ * Validates a whole shared-format file before anything is written, then stores it in one
+ * transaction. A project with the same id is kept: the import becomes a copy with a new id.
+ */
+export async function importSharedText(text: string): Promise<ImportResult> {
+  const result = validateSharedText(text);
+  if (!result.ok) return result;
+  const exists = useWorkspace.getState().projects.some((p) => p.id === result.doc.project.id);
+  const data = fromSharedDocument(result.doc, exists ? newId('prj') : result.doc.project.id);
+  if (exists) data.project = { ...data.project, name: `${data.project.name} (imported ${nowIso().slice(0, 10)})` };
+  const blobs: BlobRow[] = (result.doc.files ?? []).map((f) => ({
+    blobId: f.blobId,
+    projectId: data.project.id,
+    mime: f.mime,
+    data: new Blob([base64ToBytes(f.base64) as BlobPart], { type: f.mime }),
+  }));
+  try {
+    await storeWholeProject(data, blobs);
+  } catch (e) {
+    return { ok: false, problems: [{ path: '(storage)', message: `could not be stored: ${(e as Error).message}; nothing was changed` }] };
+  }
+  return { ok: true, projectId: data.project.id, name: data.project.name, annotations: data.annotations.length, images: data.images.length };
+}
+
+export async function exportSharedText(projectId: string, opts: { includeImages: boolean }): Promise<{ text: string; data: ProjectData } | null> {
+  const data = await loadProjectData(projectId);
+  if (!data) return null;
+  let files: EmbeddedFile[] | undefined;
+  if (opts.includeImages) {
+    const blobs = await loadProjectBlobs(projectId);
+    const used = new Set(data.images.flatMap((i) => (i.source.kind === 'file' ? [i.source.blobId] : [])));
+    files = [];
+    for (const b of blobs) if (used.has(b.blobId)) files.push({ blobId: b.blobId, mime: b.mime, base64: bytesToBase64(new Uint8Array(await b.data.arrayBuffer())) });
+  }
+  const doc = toSharedDocument(data, { exportedAt: nowIso(), files });
+  return { text: JSON.stringify(doc, null, 1), data };
+}
+
+export function bytesToBase64(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+export function base64ToBytes(b64: string): Uint8Array {
+  const s = atob(b64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
