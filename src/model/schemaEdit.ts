@@ -14,13 +14,16 @@ export interface SchemaChangeImpact {
 
 /** What a proposed schema edit would do to existing annotations; nothing is changed here. */
 export function schemaChangeImpact(before: LabelSchema, after: LabelSchema, annotations: readonly Annotation[]): SchemaChangeImpact {
+  const beforeClasses = new Map(before.classes.map((c) => [c.id, c]));
   const afterClasses = new Map(after.classes.map((c) => [c.id, c]));
   const orphanedClasses = new Map<string, number>();
   const orphanedAttributes = new Map<string, number>();
   const orphanedOptions = new Map<string, number>();
   const affected = new Set<string>();
   for (const a of annotations) {
-    if (a.schemaId !== before.id) continue;
+    // Only what this edit removes counts: annotations orphaned by an earlier version stay as they were.
+    const was = beforeClasses.get(a.classId);
+    if (a.schemaId !== before.id || !was) continue;
     const c = afterClasses.get(a.classId);
     if (!c) {
       orphanedClasses.set(a.classId, (orphanedClasses.get(a.classId) ?? 0) + 1);
@@ -29,11 +32,13 @@ export function schemaChangeImpact(before: LabelSchema, after: LabelSchema, anno
     }
     for (const [attrId, value] of Object.entries(a.attributes)) {
       const def = c.attributes.find((d) => d.id === attrId);
+      const wasDef = was.attributes.find((d) => d.id === attrId);
+      if (!wasDef) continue;
       if (!def) {
         const k = `${a.classId}\u0000${attrId}`;
         orphanedAttributes.set(k, (orphanedAttributes.get(k) ?? 0) + 1);
         affected.add(a.id);
-      } else if (def.type === 'enum' && !(def.options ?? []).some((o) => o.id === value)) {
+      } else if (def.type === 'enum' && (wasDef.options ?? []).some((o) => o.id === value) && !(def.options ?? []).some((o) => o.id === value)) {
         const k = `${a.classId}\u0000${attrId}\u0000${String(value)}`;
         orphanedOptions.set(k, (orphanedOptions.get(k) ?? 0) + 1);
         affected.add(a.id);

@@ -47,7 +47,7 @@ const autosaver = new Autosaver(
 );
 
 /** Opens storage, wires autosave, tab sync and the flush on page hide. Call once at start. */
-export async function initWorkspace(opts: { dbName?: string } = {}): Promise<void> {
+export async function initWorkspace(opts: { dbName?: string; beforeReady?: () => Promise<void> } = {}): Promise<void> {
   try {
     db = await openGranulaDb(opts.dbName);
     db.addEventListener('versionchange', () => {
@@ -82,6 +82,13 @@ export async function initWorkspace(opts: { dbName?: string } = {}): Promise<voi
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'hidden') flush();
     });
+  }
+  if (opts.beforeReady) {
+    try {
+      await opts.beforeReady();
+    } catch (e) {
+      console.warn('Granula start-up step failed', e);
+    }
   }
   await refreshProjects();
   useWorkspace.setState({ ready: true });

@@ -1,0 +1,34 @@
+import { useState } from 'react';
+import { annotatorIdFor, useSettings } from './settingsStore';
+import { useT } from './i18n';
+
+export function IdentityPicker({ onDone }: { onDone?: () => void }) {
+  const identity = useSettings((s) => s.identity);
+  const setIdentity = useSettings((s) => s.setIdentity);
+  const [name, setName] = useState(identity?.displayName ?? '');
+  const [id, setId] = useState(identity?.id ?? '');
+  const t = useT();
+  const effectiveId = id.trim() || annotatorIdFor(name);
+  return (
+    <form
+      className="identity-picker"
+      aria-label={t('whoAreYou')}
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!name.trim()) return;
+        setIdentity({ id: effectiveId, displayName: name.trim() });
+        onDone?.();
+      }}
+    >
+      <label>
+        {t('yourName')}
+        <input value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" required />
+      </label>
+      <label>
+        {t('annotatorId')}
+        <input value={id} placeholder={annotatorIdFor(name)} onChange={(e) => setId(e.target.value)} />
+      </label>
+      <button type="submit">{t('signIn')}</button>
+    </form>
+  );
+}

@@ -1,0 +1,116 @@
+import { useState } from 'react';
+import { TEMPLATE_IDS, type TemplateId } from '../model/templates';
+import { createProject, removeProject, useWorkspace } from '../store/workspace';
+import { importSharedText, sizeProblem, type ImportResult } from '../store/importExport';
+import { problemLine } from '../formats/shared/paths';
+import { navigate } from './router';
+import { useT } from './i18n';
+
+export function ProjectListPage() {
+  const projects = useWorkspace((s) => s.projects);
+  const t = useT();
+  const [name, setName] = useState('');
+  const [template, setTemplate] = useState<TemplateId>('pathology-cells');
+  const [importResult, setImportResult] = useState<ImportResult | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const onCreate = async (e: React.FormEvent) => {
+    e.preventDefault();
+    const data = await createProject(name.trim() || t(`template.${template}`), template);
+    setName('');
+    navigate({ page: 'project', projectId: data.project.id, tab: 'worklist' });
+  };
+
+  const onImport = async (file: File) => {
+    setBusy(true);
+    setImportResult(null);
+    const tooBig = sizeProblem(file.size);
+    const result: ImportResult = tooBig ? { ok: false, problems: [tooBig] } : await importSharedText(await file.text());
+    setImportResult(result);
+    setBusy(false);
+  };
+
+  return (
+    <main className="page project-list">
+      <h1>{t('projects')}</h1>
+      <section aria-labelledby="new-project-h" className="card">
+        <h2 id="new-project-h">{t('newProject')}</h2>
+        <form onSubmit={onCreate} className="row">
+          <label>
+            {t('projectName')}
+            <input value={name} onChange={(e) => setName(e.target.value)} />
+          </label>
+          <label>
+            {t('template')}
+            <select value={template} onChange={(e) => setTemplate(e.target.value as TemplateId)}>
+              {TEMPLATE_IDS.map((id) => (
+                <option key={id} value={id}>
+                  {t(`template.${id}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit">{t('create')}</button>
+        </form>
+      </section>
+
+      <section className="card">
+        <label className="file-button">
+          {busy ? t('importing') : t('importProject')}
+          <input
+            type="file"
+            accept=".json,application/json"
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              e.target.value = '';
+              if (f) void onImport(f);
+            }}
+          />
+        </label>
+        {importResult?.ok && (
+          <p role="status">{t('imported', { name: importResult.name, images: importResult.images, annotations: importResult.annotations })}</p>
+        )}
+        {importResult && !importResult.ok && (
+          <div role="alert" className="problems">
+            <p>{t('importFailed')}</p>
+            <ul>
+              {importResult.problems.map((p, i) => (
+                <li key={i}>
+                  <code>{problemLine(p)}</code>
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+      </section>
+
+      {projects.length === 0 ? (
+        <p>{t('noProjects')}</p>
+      ) : (
+        <ul className="project-cards" aria-label={t('projects')}>
+          {projects.map((p) => (
+            <li key={p.id} className="card">
+              <a href={`#/project/${encodeURIComponent(p.id)}/worklist`} className="project-link">
+                {p.name}
+              </a>
+              <p className="muted">{p.description}</p>
+              <p className="muted">
+                {t('created')}: {p.createdAt.slice(0, 10)}
+              </p>
+              <button
+                type="button"
+                className="danger"
+                aria-label={`${t('delete')}: ${p.name}`}
+                onClick={() => {
+                  if (confirm(`${t('delete')}: ${p.name}?`)) void removeProject(p.id);
+                }}
+              >
+                {t('delete')}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,56 @@
+import { useEffect, useState } from 'react';
+import { openProject } from '../store/workspace';
+import { currentSchemaOf } from '../store/actions';
+import { useDoc } from './useDoc';
+import { routeHref, type Route } from './router';
+import { useLocalized, useT } from './i18n';
+import { WorklistPanel } from './WorklistPanel';
+import { SchemaEditor } from './schema/SchemaEditor';
+import { ExportPanel } from './ExportPanel';
+import { ProjectSettingsPanel } from './ProjectSettingsPanel';
+
+export function useOpenProject(projectId: string): 'loading' | 'missing' | 'open' {
+  const doc = useDoc();
+  const [missing, setMissing] = useState(false);
+  useEffect(() => {
+    let live = true;
+    setMissing(false);
+    void openProject(projectId).then((ok) => live && setMissing(!ok));
+    return () => {
+      live = false;
+    };
+  }, [projectId]);
+  if (doc?.project.id === projectId) return 'open';
+  return missing ? 'missing' : 'loading';
+}
+
+export function ProjectPage({ route }: { route: Extract<Route, { page: 'project' }> }) {
+  const state = useOpenProject(route.projectId);
+  const doc = useDoc();
+  const t = useT();
+  const loc = useLocalized();
+  if (state === 'missing') return <main className="page"><p role="alert">Project not found / プロジェクトが見つかりません</p></main>;
+  if (state === 'loading' || !doc) return <main className="page"><p>…</p></main>;
+  const schema = currentSchemaOf(doc);
+  const tabs = ['worklist', 'schema', 'export', 'settings'] as const;
+  const tabLabel = { worklist: t('worklist'), schema: t('schema'), export: t('export'), settings: t('projectSettings') };
+  return (
+    <main className="page project-page">
+      <h1>{doc.project.name}</h1>
+      <p className="muted">
+        {loc(schema.name)} · {t('version', { version: schema.version })} · {doc.images.size} {t('images')} · {doc.annotations.size} {t('annotations')}
+      </p>
+      <nav className="tabs" aria-label={doc.project.name}>
+        {tabs.map((tab) => (
+          <a key={tab} href={routeHref({ ...route, tab })} aria-current={route.tab === tab ? 'page' : undefined}>
+            {tabLabel[tab]}
+          </a>
+        ))}
+      </nav>
+      {route.tab === 'worklist' && <WorklistPanel />}
+      {route.tab === 'schema' && <SchemaEditor />}
+      {route.tab === 'export' && <ExportPanel />}
+      {route.tab === 'settings' && <ProjectSettingsPanel />}
+    </main>
+  );
+}

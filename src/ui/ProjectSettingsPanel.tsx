@@ -1,0 +1,26 @@
+import { updateProject } from '../store/actions';
+import { CommitInput, CommitTextarea } from './CommitInput';
+import { useDoc } from './useDoc';
+import { useT } from './i18n';
+
+export function ProjectSettingsPanel() {
+  const doc = useDoc()!;
+  const t = useT();
+  const p = doc.project;
+  return (
+    <section aria-label={t('projectSettings')} className="card">
+      <label className="wide">
+        {t('projectName')}
+        <CommitInput value={p.name} onCommit={(name) => name.trim() && updateProject({ name: name.trim() }, 'Rename project')} />
+      </label>
+      <label className="wide">
+        {t('description')}
+        <CommitTextarea rows={3} value={p.description} onCommit={(description) => updateProject({ description })} />
+      </label>
+      <label className="checkbox">
+        <input type="checkbox" checked={p.reviewMode} onChange={(e) => updateProject({ reviewMode: e.target.checked }, 'Toggle review mode')} />
+        {t('reviewMode')}
+      </label>
+    </section>
+  );
+}

@@ -1,0 +1,170 @@
+import { useState } from 'react';
+import { MODALITIES, type Granularity, type ImageRecord, type Modality, type WorkState } from '../model/types';
+import { statusId } from '../model/ids';
+import { addImages, currentSchemaOf, removeImage } from '../store/actions';
+import { fetchSlideInfo } from '../viewer/tileSourceInfo';
+import { addLocalImageFiles } from './imageFiles';
+import { useDoc } from './useDoc';
+import { useSettings } from './settingsStore';
+import { routeHref } from './router';
+import { useT } from './i18n';
+import type { DocState } from '../store/docState';
+
+const DEFAULT_MODALITY: Record<Granularity, Modality> = { polygon: 'pathology-wsi', point: 'pathology-wsi', box: 'endoscopy', image: 'fundus' };
+
+export function imageState(doc: DocState, imageId: string, annotatorId: string | undefined): { state: WorkState; noFinding: boolean } {
+  const s = annotatorId ? doc.statuses.get(statusId(imageId, annotatorId)) : undefined;
+  return { state: s?.state ?? 'todo', noFinding: s?.noFinding ?? false };
+}
+
+export function nextUnfinished(doc: DocState, annotatorId: string | undefined, after?: string): ImageRecord | undefined {
+  const images = [...doc.images.values()].sort((a, b) => a.order - b.order);
+  const start = after ? images.findIndex((i) => i.id === after) + 1 : 0;
+  const rotated = [...images.slice(start), ...images.slice(0, start)];
+  return rotated.find((i) => imageState(doc, i.id, annotatorId).state !== 'done');
+}
+
+export function WorklistPanel() {
+  const doc = useDoc()!;
+  const t = useT();
+  const me = useSettings((s) => s.identity);
+  const schema = currentSchemaOf(doc);
+  const [modality, setModality] = useState<Modality>(DEFAULT_MODALITY[schema.granularity]);
+  const [url, setUrl] = useState('');
+  const [message, setMessage] = useState<string | null>(null);
+  const images = [...doc.images.values()].sort((a, b) => a.order - b.order);
+  const counts = { todo: 0, 'in-progress': 0, done: 0 };
+  for (const im of images) counts[imageState(doc, im.id, me?.id).state]++;
+  const annotationCount = new Map<string, number>();
+  for (const a of doc.annotations.values()) if (!me || a.annotatorId === me.id) annotationCount.set(a.imageId, (annotationCount.get(a.imageId) ?? 0) + 1);
+  const next = nextUnfinished(doc, me?.id);
+
+  const onFiles = async (files: File[]) => {
+    setMessage(null);
+    const problems = await addLocalImageFiles(doc.project.id, files, modality);
+    if (problems.length) setMessage(problems.map((p) => t('fileProblem', { name: p.fileName })).join(' '));
+  };
+
+  const onUrl = async (e: React.FormEvent) => {
+    e.preventDefault();
+    setMessage(null);
+    try {
+      const info = await fetchSlideInfo(url.trim());
+      const name = decodeURIComponent(url.trim().split('/').filter(Boolean).slice(-1)[0] ?? url);
+      addImages([{ name, modality, source: { kind: info.kind, url: url.trim() }, width: info.width, height: info.height }]);
+      setUrl('');
+    } catch (err) {
+      setMessage(t('urlProblem', { message: (err as Error).message }));
+    }
+  };
+
+  return (
+    <section
+      aria-label={t('worklist')}
+      onDragOver={(e) => e.preventDefault()}
+      onDrop={(e) => {
+        e.preventDefault();
+        void onFiles([...e.dataTransfer.files]);
+      }}
+    >
+      <div className="row toolbar">
+        <p data-testid="worklist-counts">{t('counts', { todo: counts.todo, progress: counts['in-progress'], done: counts.done })}</p>
+        {next && (
+          <a className="button" href={routeHref({ page: 'annotate', projectId: doc.project.id, imageId: next.id })}>
+            {t('nextUnfinished')}
+          </a>
+        )}
+      </div>
+      <div className="row card">
+        <label>
+          {t('modality')}
+          <select value={modality} onChange={(e) => setModality(e.target.value as Modality)}>
+            {MODALITIES.map((m) => (
+              <option key={m} value={m}>
+                {t(`modality.${m}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="file-button">
+          {t('addFiles')}
+          <input
+            type="file"
+            multiple
+            accept="image/jpeg,image/png,.jpg,.jpeg,.png"
+            onChange={(e) => {
+              const files = [...(e.target.files ?? [])];
+              e.target.value = '';
+              void onFiles(files);
+            }}
+          />
+        </label>
+        <form onSubmit={onUrl} className="row">
+          <label>
+            {t('addSlideUrl')}
+            <input type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://…/slide.dzi" />
+          </label>
+          <button type="submit" disabled={!url.trim()}>
+            {t('add')}
+          </button>
+        </form>
+      </div>
+      {message && (
+        <p role="alert" className="problems">
+          {message}
+        </p>
+      )}
+      {images.length === 0 ? (
+        <p>{t('emptyWorklist')}</p>
+      ) : (
+        <table className="worklist">
+          <thead>
+            <tr>
+              <th>{t('name')}</th>
+              <th>{t('modality')}</th>
+              <th>{t('size')}</th>
+              <th>{t('annotations')}</th>
+              <th>{t('status')}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {images.map((im) => {
+              const st = imageState(doc, im.id, me?.id);
+              const count = annotationCount.get(im.id) ?? 0;
+              return (
+                <tr key={im.id} data-testid="worklist-row">
+                  <td>
+                    <a href={routeHref({ page: 'annotate', projectId: doc.project.id, imageId: im.id })}>{im.name}</a>
+                  </td>
+                  <td>{t(`modality.${im.modality}`)}</td>
+                  <td>
+                    {im.width.toLocaleString()} × {im.height.toLocaleString()}
+                  </td>
+                  <td>{count}</td>
+                  <td data-testid="image-status">
+                    {t(`status.${st.state}`)}
+                    {st.noFinding ? ` · ${t('noFinding')}` : ''}
+                  </td>
+                  <td>
+                    <button
+                      type="button"
+                      className="link danger"
+                      aria-label={`${t('remove')}: ${im.name}`}
+                      onClick={() => {
+                        const n = [...doc.annotations.values()].filter((a) => a.imageId === im.id).length;
+                        if (confirm(t('removeImageConfirm', { name: im.name, count: n }))) removeImage(im.id);
+                      }}
+                    >
+                      {t('remove')}
+                    </button>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
