@@ -51,3 +51,17 @@ export interface AgreeJson {
     }[];
   };
 }
+
+/** One rater pair's row of `AgreeJson.shapes.pairs`. */
+export type ShapePairReport = AgreeJson['shapes']['pairs'][number];
+
+/** The counts and ratios of a pair row, without the rater names (also used for all pairs pooled). */
+export type ShapeSummary = Omit<ShapePairReport, 'a' | 'b'>;
+
+/**
+ * How shapes are paired. `iou`: overlap at or above the threshold, maximising total IoU.
+ * `centroid`: centroids within a radius (pixels, or microns turned into pixels with the image's mpp).
+ */
+export type ShapeMatchMode =
+  | { kind: 'iou'; threshold: number }
+  | { kind: 'centroid'; radius: number; unit?: 'px' | 'um'; mpp?: number | Readonly<Record<string, number>> };

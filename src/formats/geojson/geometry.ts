@@ -1,0 +1,108 @@
+import { checkFlatRing, isFiniteNumber, isRecord } from '../interchange/checks';
+import type { Report } from '../interchange/result';
+
+/** One drawable piece of a GeoJSON geometry: a polygon (outline, then holes) or a point. */
+export type Part = { kind: 'polygon'; rings: number[][]; path: string } | { kind: 'point'; x: number; y: number; path: string };
+
+/** Limits that keep a hostile file bounded; real QuPath exports stay far below them. */
+const MAX_PARTS = 100_000;
+const MAX_NESTING = 8;
+/** As the shared format allows. */
+const MAX_HOLES = 1000;
+
+function readPosition(raw: unknown, path: string, report: Report): [number, number] | undefined {
+  if (!Array.isArray(raw) || raw.length < 2) {
+    report.problem(path, 'must be a position [x, y]');
+    return undefined;
+  }
+  for (let c = 0; c < 2; c++) {
+    if (!isFiniteNumber(raw[c])) {
+      report.problem(`${path}[${c}]`, 'coordinate must be a finite number');
+      return undefined;
+    }
+  }
+  return [raw[0], raw[1]];
+}
+
+/** A closed GeoJSON ring → Granula's flat, open ring. An unclosed ring is accepted as drawn. */
+function readRing(raw: unknown, path: string, report: Report): number[] | undefined {
+  if (!Array.isArray(raw)) {
+    report.problem(path, 'must be a list of positions [[x, y], …]');
+    return undefined;
+  }
+  const flat: number[] = [];
+  for (let p = 0; p < raw.length; p++) {
+    const pos = readPosition(raw[p], `${path}[${p}]`, report);
+    if (!pos) return undefined;
+    flat.push(pos[0], pos[1]);
+  }
+  const n = flat.length;
+  if (n >= 4 && flat[0] === flat[n - 2] && flat[1] === flat[n - 1]) flat.length = n - 2;
+  return checkFlatRing(flat, path, report);
+}
+
+function readPolygon(raw: unknown, path: string, report: Report): Part | undefined {
+  if (!Array.isArray(raw) || raw.length === 0) {
+    report.problem(path, 'must be a list of rings (the outline, then any holes)');
+    return undefined;
+  }
+  if (raw.length > MAX_HOLES + 1) {
+    report.problem(path, `has more than ${MAX_HOLES} holes`);
+    return undefined;
+  }
+  const rings = raw.map((r, i) => readRing(r, `${path}[${i}]`, report));
+  return rings.every((r) => r) ? { kind: 'polygon', rings: rings as number[][], path } : undefined;
+}
+
+function readList(raw: unknown, path: string, report: Report): unknown[] | undefined {
+  if (!Array.isArray(raw)) return void report.problem(path, 'must be a list');
+  if (raw.length > MAX_PARTS) return void report.problem(path, `has more than ${MAX_PARTS} parts`);
+  return raw;
+}
+
+/**
+ * Every drawable part of a geometry at `path` (a feature's `geometry`). Lines are not shapes Granula
+ * has: they are reported as warnings and left out rather than refusing a QuPath export for them.
+ */
+export function readGeometry(g: unknown, path: string, report: Report, depth = 0): Part[] | undefined {
+  if (!isRecord(g)) return void report.problem(path, 'must be a GeoJSON geometry object');
+  const at = `${path}.coordinates`;
+  switch (g.type) {
+    case 'Polygon': {
+      const part = readPolygon(g.coordinates, at, report);
+      return part && [part];
+    }
+    case 'MultiPolygon': {
+      const list = readList(g.coordinates, at, report);
+      if (!list) return undefined;
+      const parts = list.map((p, k) => readPolygon(p, `${at}[${k}]`, report));
+      return parts.every((p) => p) ? (parts as Part[]) : undefined;
+    }
+    case 'Point': {
+      const pos = readPosition(g.coordinates, at, report);
+      return pos && [{ kind: 'point', x: pos[0], y: pos[1], path }];
+    }
+    case 'MultiPoint': {
+      const list = readList(g.coordinates, at, report);
+      if (!list) return undefined;
+      const parts = list.map((p, k) => {
+        const pos = readPosition(p, `${at}[${k}]`, report);
+        return pos && ({ kind: 'point', x: pos[0], y: pos[1], path: `${at}[${k}]` } as Part);
+      });
+      return parts.every((p) => p) ? (parts as Part[]) : undefined;
+    }
+    case 'LineString':
+    case 'MultiLineString':
+      report.warn(path, 'a line is not kept (Granula has no line shape)');
+      return [];
+    case 'GeometryCollection': {
+      if (depth >= MAX_NESTING) return void report.problem(path, 'geometry collections are nested too deeply');
+      const list = readList(g.geometries, `${path}.geometries`, report);
+      if (!list) return undefined;
+      const parts = list.map((m, k) => readGeometry(m, `${path}.geometries[${k}]`, report, depth + 1));
+      return parts.every((p) => p) ? (parts as Part[][]).flat() : undefined;
+    }
+    default:
+      return void report.problem(`${path}.type`, typeof g.type === 'string' ? `unknown geometry type "${g.type.slice(0, 100)}"` : 'must be a GeoJSON geometry type');
+  }
+}
