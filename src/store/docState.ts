@@ -11,6 +11,18 @@ export interface DocState {
   annotators: Map<string, RecordTypes['annotator']>;
   annotations: Map<string, RecordTypes['annotation']>;
   statuses: Map<string, RecordTypes['status']>;
+  /** Annotation ids per image, kept in step by applyToDoc: a slide's labels without scanning all. */
+  annotationsByImage: Map<string, Set<string>>;
+}
+
+function indexByImage(annotations: Iterable<RecordTypes['annotation']>): Map<string, Set<string>> {
+  const index = new Map<string, Set<string>>();
+  for (const a of annotations) {
+    let set = index.get(a.imageId);
+    if (!set) index.set(a.imageId, (set = new Set()));
+    set.add(a.id);
+  }
+  return index;
 }
 
 const MAP_OF: Record<Exclude<RecordKind, 'project'>, keyof DocState> = {
@@ -33,7 +45,19 @@ export function docFromData(data: ProjectData): DocState {
     annotators: keyed('annotator', data.annotators),
     annotations: keyed('annotation', data.annotations),
     statuses: keyed('status', data.statuses),
+    annotationsByImage: indexByImage(data.annotations),
   };
+}
+
+export function annotationsOnImage(doc: DocState, imageId: string): RecordTypes['annotation'][] {
+  const ids = doc.annotationsByImage.get(imageId);
+  if (!ids) return [];
+  const out: RecordTypes['annotation'][] = [];
+  for (const id of ids) {
+    const a = doc.annotations.get(id);
+    if (a) out.push(a);
+  }
+  return out;
 }
 
 export function dataFromDoc(doc: DocState): ProjectData {
@@ -58,6 +82,14 @@ export function applyToDoc(doc: DocState, changes: readonly RecordChange[]): voi
     if (c.kind === 'project') {
       if (c.after) doc.project = c.after;
       continue;
+    }
+    if (c.kind === 'annotation') {
+      if (c.before) doc.annotationsByImage.get(c.before.imageId)?.delete(c.id);
+      if (c.after) {
+        let set = doc.annotationsByImage.get(c.after.imageId);
+        if (!set) doc.annotationsByImage.set(c.after.imageId, (set = new Set()));
+        set.add(c.id);
+      }
     }
     const map = doc[MAP_OF[c.kind]] as Map<string, unknown>;
     if (c.after === undefined) map.delete(c.id);

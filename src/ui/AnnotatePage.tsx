@@ -1,19 +1,244 @@
-import { useDoc } from './useDoc';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { LabelSchema } from '../model/types';
+import { currentSchemaOf, ensureAnnotator, updateAnnotations } from '../store/actions';
+import { annotationsOnImage } from '../store/docState';
+import { useSession } from '../store/sessionStore';
+import { canSee } from '../store/selectors';
+import { viewportImageBounds, type ViewTransform } from '../viewer/coords';
+import type { DrawableShape } from '../viewer/shapeRenderer';
+import { AnnotateViewer, type ViewerHandle } from './annotate/AnnotateViewer';
+import { AttributesPanel } from './annotate/AttributesPanel';
+import { ClassPalette } from './annotate/ClassPalette';
+import { HelpOverlay } from './annotate/HelpOverlay';
+import { ImageLabelPanel } from './annotate/ImageLabelPanel';
+import { isTypingTarget } from './annotate/keys';
+import { markNoLesion, StatusControls, toggleDone } from './annotate/StatusControls';
+import { TOOL_KEYS, ToolBar, toolsFor } from './annotate/ToolBar';
+import { ToolOverlay } from './annotate/ToolOverlay';
+import { useShapeIndex } from './annotate/useShapeIndex';
+import { useToolController } from './annotate/useToolController';
+import { IdentityPicker } from './IdentityPicker';
 import { useOpenProject } from './ProjectPage';
-import { routeHref, type Route } from './router';
-import { useT } from './i18n';
+import { navigate, routeHref, type Route } from './router';
+import { useSettings } from './settingsStore';
+import { useDoc } from './useDoc';
+import { imageState, nextUnfinished } from './WorklistPanel';
+import { useLocalized, useT } from './i18n';
 
 export function AnnotatePage({ route }: { route: Extract<Route, { page: 'annotate' }> }) {
   const state = useOpenProject(route.projectId);
   const doc = useDoc();
+  const identity = useSettings((s) => s.identity);
   const t = useT();
+  if (state === 'missing') return <main className="page"><p role="alert">Project not found / プロジェクトが見つかりません</p></main>;
   if (state !== 'open' || !doc) return <main className="page"><p>…</p></main>;
   const image = doc.images.get(route.imageId);
+  if (!image) return <main className="page"><p role="alert">Image not found / 画像が見つかりません</p></main>;
+  if (!identity) {
+    return (
+      <main className="page">
+        <h1>{t('whoAreYou')}</h1>
+        <IdentityPicker />
+      </main>
+    );
+  }
+  return <AnnotateWorkspace key={image.id} projectId={route.projectId} imageId={image.id} schema={currentSchemaOf(doc)} annotatorId={identity.id} annotatorName={identity.displayName} />;
+}
+
+interface WorkspaceProps {
+  projectId: string;
+  imageId: string;
+  schema: LabelSchema;
+  annotatorId: string;
+  annotatorName: string;
+}
+
+function AnnotateWorkspace({ projectId, imageId, schema, annotatorId, annotatorName }: WorkspaceProps) {
+  const doc = useDoc()!;
+  const t = useT();
+  const loc = useLocalized();
+  const image = doc.images.get(imageId)!;
+  const session = useSession();
+  const viewer = useRef<ViewerHandle | null>(null);
+  const [openError, setOpenError] = useState<string | null>(null);
+  const drawing = schema.granularity !== 'image';
+  const { index, revision } = useShapeIndex(imageId, annotatorId, doc.project.reviewMode);
+  const selected = useMemo(() => new Set(session.selectedIds), [session.selectedIds]);
+  const classColor = new Map(schema.classes.map((c) => [c.id, c.color]));
+  for (const s of doc.schemas.values()) for (const c of s.classes) if (!classColor.has(c.id)) classColor.set(c.id, c.color);
+
+  const controller = useToolController({
+    schema,
+    imageId,
+    annotatorId,
+    index,
+    revision,
+    text: {
+      chooseClass: t('chooseClassFirst'),
+      chooseIdentity: t('noIdentity'),
+      refused: (reason) => t('shapeRefused', { reason }),
+      warning: (w) => t('shapeWarning', { warning: w }),
+    },
+  });
+
+  // The annotator is listed in the project; the last used class and a usable tool are ready.
+  useEffect(() => {
+    ensureAnnotator({ id: annotatorId, displayName: annotatorName });
+    const s = useSession.getState();
+    const remembered = s.lastClassByProject[projectId];
+    const classId = schema.classes.some((c) => c.id === remembered) ? remembered : schema.classes[0]?.id;
+    if (classId && s.classId !== classId) s.setClass(projectId, classId);
+    const tools = toolsFor(schema.granularity);
+    if (tools.length && !tools.includes(s.tool)) s.setTool(schema.granularity === 'box' ? 'box' : tools[2] ?? 'select');
+    s.select([]);
+  }, [projectId, imageId]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const images = useMemo(() => [...doc.images.values()].sort((a, b) => a.order - b.order), [doc.images.size]); // eslint-disable-line react-hooks/exhaustive-deps
+  const position = images.findIndex((i) => i.id === imageId);
+  const go = (delta: number) => {
+    const next = images[position + delta];
+    if (next) navigate({ page: 'annotate', projectId, imageId: next.id });
+  };
+  const goNextUnfinished = () => {
+    const next = nextUnfinished(doc, annotatorId, imageId);
+    if (next && next.id !== imageId) navigate({ page: 'annotate', projectId, imageId: next.id });
+    else if (images[position + 1]) go(1);
+  };
+
+  const mine = annotationsOnImage(doc, imageId).filter((a) => a.annotatorId === annotatorId && a.geometry).length;
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (isTypingTarget(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
+      const s = useSession.getState();
+      const k = e.key;
+      let used = true;
+      if (k === '?') s.setHelpOpen(!s.helpOpen);
+      else if (s.helpOpen && k === 'Escape') s.setHelpOpen(false);
+      else if (k === 'PageDown' || k === '.') go(1);
+      else if (k === 'PageUp' || k === ',') go(-1);
+      else if (k === 'r' || k === 'R') viewer.current?.viewer.viewport.setRotation(viewer.current.viewer.viewport.getRotation() + (k === 'R' ? -90 : 90));
+      else if (k === '+' || k === '=') viewer.current?.viewer.viewport.zoomBy(1.5);
+      else if (k === '-') viewer.current?.viewer.viewport.zoomBy(1 / 1.5);
+      else if (!drawing) used = false;
+      else if (k === '0') viewer.current?.viewer.viewport.goHome();
+      else if (schema.classes.some((c) => c.hotkey === k)) {
+        const c = schema.classes.find((x) => x.hotkey === k)!;
+        s.setClass(projectId, c.id);
+        if (s.selectedIds.length) updateAnnotations(s.selectedIds.map((id) => ({ id, patch: { classId: c.id } })), 'Change class');
+      } else if (k === 'd' || k === 'D') toggleDone(imageId, annotatorId, imageState(doc, imageId, annotatorId).state === 'done');
+      else if (k === 'x' || k === 'X') markNoLesion(imageId, annotatorId, mine, t('removeShapesFirst'));
+      else if (k === 'c' || k === 'C') s.setContinuous(!s.continuous);
+      else {
+        const tool = (Object.keys(TOOL_KEYS) as (keyof typeof TOOL_KEYS)[]).find((id) => TOOL_KEYS[id].toLowerCase() === k.toLowerCase());
+        if (tool && toolsFor(schema.granularity).includes(tool)) s.setTool(tool);
+        else used = controller.onKey(k);
+      }
+      if (used) e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  const shapesInView = (view: ViewTransform): DrawableShape[] => {
+    const out: DrawableShape[] = [];
+    for (const id of index.search(viewportImageBounds(view, 16))) {
+      if (id === controller.draggingId) continue;
+      const a = doc.annotations.get(id);
+      if (!a?.geometry || !canSee(doc, a, annotatorId)) continue;
+      out.push({ id, geometry: a.geometry, color: classColor.get(a.classId) ?? '#888888', dashed: a.annotatorId !== annotatorId });
+    }
+    return out;
+  };
+
+  const status = imageState(doc, imageId, annotatorId);
+  const currentColor = classColor.get(session.classId ?? '') ?? '#ffcc00';
   return (
-    <main className="page">
-      <a href={routeHref({ page: 'project', projectId: route.projectId, tab: 'worklist' })}>← {t('back')}</a>
-      <h1>{image?.name ?? route.imageId}</h1>
-      <p>{t('annotateSoon')}</p>
+    <main className="annotate-page">
+      <header className="annotate-header">
+        <a href={routeHref({ page: 'project', projectId, tab: 'worklist' })}>← {t('worklist')}</a>
+        <h1>{image.name}</h1>
+        <span className="muted" data-testid="image-position">
+          {position + 1} / {images.length}
+        </span>
+        <button type="button" onClick={() => go(-1)} disabled={position <= 0} aria-label={t('previousImage')}>
+          ‹ <kbd>PgUp</kbd>
+        </button>
+        <button type="button" onClick={() => go(1)} disabled={position >= images.length - 1} aria-label={t('nextImage')}>
+          <kbd>PgDn</kbd> ›
+        </button>
+        <button type="button" onClick={goNextUnfinished}>
+          {t('nextUnfinished')}
+        </button>
+        <span className="spacer" />
+        <button type="button" onClick={() => viewer.current?.viewer.viewport.setRotation(viewer.current.viewer.viewport.getRotation() + 90)} aria-label={t('rotate')}>
+          ⟳ <kbd>R</kbd>
+        </button>
+        <button type="button" onClick={() => viewer.current?.viewer.viewport.zoomBy(1.5)} aria-label={t('zoomIn')}>
+          +
+        </button>
+        <button type="button" onClick={() => viewer.current?.viewer.viewport.zoomBy(1 / 1.5)} aria-label={t('zoomOut')}>
+          −
+        </button>
+        <button type="button" onClick={() => viewer.current?.viewer.viewport.goHome()} aria-label={t('zoomHome')}>
+          ⌂
+        </button>
+        {doc.project.reviewMode && <span className="badge">{t('reviewModeOn')}</span>}
+        <button type="button" onClick={() => session.setHelpOpen(true)} aria-label={t('help')}>
+          ?
+        </button>
+      </header>
+      {session.message && (
+        <div className={`toast toast-${session.message.kind}`} role={session.message.kind === 'error' ? 'alert' : 'status'} data-testid="message">
+          {session.message.text}
+          <button type="button" className="link" onClick={() => session.clearMessage()} aria-label={t('dismiss')}>
+            ×
+          </button>
+        </div>
+      )}
+      <div className="annotate-body">
+        <div className="viewer-column">
+          {openError ? (
+            <p role="alert" className="problems">
+              {t('imageOpenFailed', { message: openError })}
+            </p>
+          ) : null}
+          <AnnotateViewer
+            image={image}
+            shapesInView={shapesInView}
+            selected={selected}
+            revision={revision}
+            capturePointer={drawing && controller.capturePointer}
+            onPointer={controller.onPointer}
+            overlay={(view) => <ToolOverlay t={view} preview={controller.preview} edit={controller.edit} color={currentColor} />}
+            onReady={(h) => (viewer.current = h)}
+            onError={setOpenError}
+            cursor={drawing ? controller.cursor : 'grab'}
+            label={`${image.name} — ${loc(schema.name)}`}
+          />
+        </div>
+        <aside className="annotate-side">
+          {drawing ? (
+            <>
+              <ToolBar granularity={schema.granularity} />
+              <ClassPalette schema={schema} projectId={projectId} />
+              <AttributesPanel schema={schema} />
+              <StatusControls imageId={imageId} annotatorId={annotatorId} mine={mine} />
+              <p className="muted" data-testid="shape-count">
+                {t('shapesOnImage', { count: mine })}
+              </p>
+            </>
+          ) : (
+            <>
+              <ImageLabelPanel schema={schema} imageId={imageId} annotatorId={annotatorId} onNext={goNextUnfinished} />
+              <p className="muted" data-testid="annotate-status">
+                {t(`status.${status.state}`)}
+              </p>
+            </>
+          )}
+        </aside>
+      </div>
+      <HelpOverlay drawing={drawing} />
     </main>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type InputHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import { useEffect, useRef, useState, type InputHTMLAttributes, type Ref, type TextareaHTMLAttributes } from 'react';
 
 /**
  * A text field that commits on blur, Enter or a short pause, so typing a word is one edit (one
@@ -28,10 +28,11 @@ export function CommitTextarea({
   value,
   onCommit,
   idleMs = 900,
+  ref,
   ...rest
-}: { value: string; onCommit: (v: string) => void; idleMs?: number } & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'value' | 'onChange'>) {
+}: { value: string; onCommit: (v: string) => void; idleMs?: number; ref?: Ref<HTMLTextAreaElement> } & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'value' | 'onChange'>) {
   const [draft, setDraft] = useDraft(value, onCommit, idleMs);
-  return <textarea {...rest} value={draft.text} onChange={(e) => setDraft(e.target.value)} onBlur={() => draft.flush()} />;
+  return <textarea {...rest} ref={ref} value={draft.text} onChange={(e) => setDraft(e.target.value)} onBlur={() => draft.flush()} />;
 }
 
 function useDraft(value: string, onCommit: (v: string) => void, idleMs: number) {

@@ -1,0 +1,43 @@
+import { Circle, Line, Rect } from 'react-konva';
+import type { Geometry } from '../../model/types';
+import type { EditToolState } from '../../tools';
+import type { ViewTransform } from '../../viewer/coords';
+
+function boxCorners(g: Geometry & { type: 'box' }): number[] {
+  return [g.x, g.y, g.x + g.w, g.y, g.x + g.w, g.y + g.h, g.x, g.y + g.h];
+}
+
+/** Konva keeps only what is being drawn or edited; the rest is one canvas pass. Sizes stay constant on screen. */
+export function ToolOverlay({ t, preview, edit, color }: { t: ViewTransform; preview: Geometry | null; edit: EditToolState | null; color: string }) {
+  const px = 1 / t.scale;
+  const shape = preview ?? null;
+  const handles = edit && !edit.drag ? edit.geometry : preview && edit?.drag ? preview : null;
+  const handlePoints = handles ? (handles.type === 'polygon' ? handles.points : handles.type === 'box' ? boxCorners(handles) : [handles.x, handles.y]) : [];
+  return (
+    <>
+      {shape?.type === 'polygon' && (
+        <>
+          <Line points={shape.points} closed={!edit} stroke={color} strokeWidth={2} strokeScaleEnabled={false} dash={[6 * px, 4 * px]} fill={`${color}22`} />
+          {!edit && shape.points.length >= 2 && (
+            <Circle x={shape.points[0]} y={shape.points[1]} radius={5 * px} stroke="#ffffff" strokeWidth={2} strokeScaleEnabled={false} fill={color} />
+          )}
+        </>
+      )}
+      {shape?.type === 'box' && <Rect x={shape.x} y={shape.y} width={shape.w} height={shape.h} stroke={color} strokeWidth={2} strokeScaleEnabled={false} dash={[6 * px, 4 * px]} />}
+      {shape?.type === 'point' && <Circle x={shape.x} y={shape.y} radius={5 * px} fill={color} />}
+      {Array.from({ length: handlePoints.length / 2 }, (_, i) => (
+        <Rect
+          key={i}
+          x={handlePoints[2 * i] - 4 * px}
+          y={handlePoints[2 * i + 1] - 4 * px}
+          width={8 * px}
+          height={8 * px}
+          fill={edit?.selectedVertex === i ? color : '#ffffff'}
+          stroke={color}
+          strokeWidth={1.5}
+          strokeScaleEnabled={false}
+        />
+      ))}
+    </>
+  );
+}
