@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { LabelSchema } from '../model/types';
 import { currentSchemaOf, ensureAnnotator, updateAnnotations } from '../store/actions';
 import { annotationsOnImage } from '../store/docState';
-import { useSession } from '../store/sessionStore';
+import { useSession, type ToolId } from '../store/sessionStore';
 import { canSee } from '../store/selectors';
 import { viewportImageBounds, type ViewTransform } from '../viewer/coords';
 import type { DrawableShape } from '../viewer/shapeRenderer';
@@ -24,6 +24,8 @@ import { useSettings } from './settingsStore';
 import { useDoc } from './useDoc';
 import { imageState, nextUnfinished } from './WorklistPanel';
 import { useLocalized, useT } from './i18n';
+
+const DEFAULT_TOOL: Partial<Record<LabelSchema['granularity'], ToolId>> = { box: 'box', polygon: 'polygon', point: 'point' };
 
 export function AnnotatePage({ route }: { route: Extract<Route, { page: 'annotate' }> }) {
   const state = useOpenProject(route.projectId);
@@ -88,10 +90,15 @@ function AnnotateWorkspace({ projectId, imageId, schema, annotatorId, annotatorN
     const remembered = s.lastClassByProject[projectId];
     const classId = schema.classes.some((c) => c.id === remembered) ? remembered : schema.classes[0]?.id;
     if (classId && s.classId !== classId) s.setClass(projectId, classId);
-    const tools = toolsFor(schema.granularity);
-    if (tools.length && !tools.includes(s.tool)) s.setTool(schema.granularity === 'box' ? 'box' : tools[2] ?? 'select');
     s.select([]);
   }, [projectId, imageId]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // Each project opens with the drawing tool its granularity calls for (box for endoscopy, polygon for
+  // cells); moving between images keeps whatever tool the annotator picked.
+  useEffect(() => {
+    const tools = toolsFor(schema.granularity);
+    if (tools.length) useSession.getState().setTool(DEFAULT_TOOL[schema.granularity] ?? 'select');
+  }, [projectId, schema.granularity]);
 
   const images = useMemo(() => [...doc.images.values()].sort((a, b) => a.order - b.order), [doc.images.size]); // eslint-disable-line react-hooks/exhaustive-deps
   const position = images.findIndex((i) => i.id === imageId);

@@ -20,6 +20,8 @@ export interface ViewerPointerEvent {
 export interface ViewerHandle {
   viewer: OpenSeadragon.Viewer;
   transform: () => ViewTransform;
+  /** OpenSeadragon's own image → element mapping, for checking ours against it. */
+  osdImageToElement: (x: number, y: number) => { x: number; y: number };
 }
 
 interface Props {
@@ -84,7 +86,14 @@ export function AnnotateViewer(props: Props) {
           imageLoaderLimit: 6,
         });
         viewerRef.current = viewer;
-        const handle: ViewerHandle = { viewer, transform: () => viewTransformFromOsd(viewer) };
+        const handle: ViewerHandle = {
+          viewer,
+          transform: () => viewTransformFromOsd(viewer),
+          osdImageToElement: (x, y) => {
+            const p = viewer.viewport.imageToViewerElementCoordinates(new OpenSeadragon.Point(x, y));
+            return { x: p.x, y: p.y };
+          },
+        };
         viewer.addHandler('open', () => {
           setTransform(viewTransformFromOsd(viewer));
           window.granulaViewer = handle;

@@ -1,0 +1,89 @@
+// Steps every journey shares: who you are, which project, which image.
+import type { Page } from 'playwright-core';
+import { imagePoint, imageToScreen, type ViewTransform } from '../../src/viewer/coords';
+
+export async function setIdentity(page: Page, base: string, name: string): Promise<void> {
+  await page.goto(`${base}/#/settings`);
+  await page.getByLabel('Your name (as annotator)').fill(name);
+  await page.getByRole('button', { name: 'Use this name' }).click();
+  await page.getByTestId('identity').filter({ hasText: name }).waitFor();
+}
+
+export async function openProject(page: Page, base: string, name: RegExp | string): Promise<void> {
+  await page.goto(`${base}/#/`);
+  await page.getByRole('link', { name }).click();
+  await page.getByRole('link', { name: 'Worklist' }).waitFor();
+}
+
+export async function waitSaved(page: Page): Promise<void> {
+  await page.locator('[data-testid="save-status"][data-state="saved"]').waitFor();
+}
+
+export async function waitViewer(page: Page): Promise<void> {
+  await page.waitForFunction(() => !!window.granulaViewer && window.granulaViewer.viewer.world.getItemCount() > 0);
+}
+
+export async function viewTransform(page: Page): Promise<ViewTransform> {
+  return page.evaluate(() => window.granulaViewer!.transform());
+}
+
+/** Where an image point is on the page (CSS px), through Granula's own transform. */
+export async function pagePoint(page: Page, x: number, y: number): Promise<{ x: number; y: number }> {
+  const t = await viewTransform(page);
+  const s = imageToScreen(t, imagePoint(x, y));
+  const box = (await page.getByTestId('viewer').boundingBox())!;
+  return { x: box.x + s.x, y: box.y + s.y };
+}
+
+/** Centres the slide on an image point at `scale` screen px per image px, without animation. */
+export async function lookAt(page: Page, x: number, y: number, scale: number, rotation = 0): Promise<void> {
+  await page.evaluate(
+    ([x, y, scale, rotation]) => {
+      const vp = window.granulaViewer!.viewer.viewport;
+      vp.setRotation(rotation, true);
+      vp.zoomTo(vp.imageToViewportZoom(scale), undefined, true);
+      vp.panTo(vp.imageToViewportCoordinates(x, y), true);
+      window.granulaViewer!.viewer.forceRedraw();
+    },
+    [x, y, scale, rotation] as const,
+  );
+  await page.waitForFunction(([x, y]) => {
+    const t = window.granulaViewer!.transform();
+    return Math.abs(t.centerImage.x - x) < 0.5 && Math.abs(t.centerImage.y - y) < 0.5;
+  }, [x, y] as const);
+}
+
+/** Reads one annotation list from the app's store through the page (what the user's labels are). */
+export async function storedAnnotations(page: Page): Promise<{ id: string; classId: string; imageId: string; annotatorId: string; geometry: any; attributes: Record<string, unknown>; grade?: number }[]> {
+  return page.evaluate(async () => {
+    const open = indexedDB.open('granula');
+    const db: IDBDatabase = await new Promise((res, rej) => {
+      open.onsuccess = () => res(open.result);
+      open.onerror = () => rej(open.error);
+    });
+    const rows: any[] = await new Promise((res, rej) => {
+      const r = db.transaction('records').objectStore('records').getAll();
+      r.onsuccess = () => res(r.result);
+      r.onerror = () => rej(r.error);
+    });
+    db.close();
+    return rows.filter((r) => r.kind === 'annotation').map((r) => r.value);
+  });
+}
+
+export async function storedStatuses(page: Page): Promise<{ imageId: string; annotatorId: string; state: string; noFinding: boolean }[]> {
+  return page.evaluate(async () => {
+    const open = indexedDB.open('granula');
+    const db: IDBDatabase = await new Promise((res, rej) => {
+      open.onsuccess = () => res(open.result);
+      open.onerror = () => rej(open.error);
+    });
+    const rows: any[] = await new Promise((res, rej) => {
+      const r = db.transaction('records').objectStore('records').getAll();
+      r.onsuccess = () => res(r.result);
+      r.onerror = () => rej(r.error);
+    });
+    db.close();
+    return rows.filter((r) => r.kind === 'status').map((r) => r.value);
+  });
+}
