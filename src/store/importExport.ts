@@ -4,7 +4,8 @@ import type { Problem } from '../formats/shared/paths';
 import { fromSharedDocument, toSharedDocument, type EmbeddedFile } from '../formats/shared/convert';
 import { validateSharedText } from '../formats/shared/validate';
 import type { BlobRow } from '../storage/db';
-import { loadProjectBlobs, loadProjectData, storeWholeProject, useWorkspace } from './workspace';
+import { excludeOptedOut } from '../formats/optOut';
+import { flushSaves, loadProjectBlobs, loadProjectData, storeWholeProject, useWorkspace } from './workspace';
 
 /** Files past this are refused before reading: the browser could not hold the parsed document. */
 export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
@@ -40,9 +41,25 @@ export async function importSharedText(text: string): Promise<ImportResult> {
   return { ok: true, projectId: data.project.id, name: data.project.name, annotations: data.annotations.length, images: data.images.length };
 }
 
-export async function exportSharedText(projectId: string, opts: { includeImages: boolean }): Promise<{ text: string; data: ProjectData } | null> {
-  const data = await loadProjectData(projectId);
-  if (!data) return null;
+export interface ExportedProject {
+  /** What leaves the browser: opted-out patients already removed. */
+  data: ProjectData;
+  excludedImages: number;
+  excludedAnnotations: number;
+}
+
+/** The project as it may leave the browser: every export starts here, so opt-outs are never exported. */
+export async function exportableProject(projectId: string): Promise<ExportedProject | null> {
+  await flushSaves();
+  const stored = await loadProjectData(projectId);
+  if (!stored) return null;
+  return excludeOptedOut(stored);
+}
+
+export async function exportSharedText(projectId: string, opts: { includeImages: boolean }): Promise<({ text: string } & ExportedProject) | null> {
+  const exported = await exportableProject(projectId);
+  if (!exported) return null;
+  const { data } = exported;
   let files: EmbeddedFile[] | undefined;
   if (opts.includeImages) {
     const blobs = await loadProjectBlobs(projectId);
@@ -51,7 +68,7 @@ export async function exportSharedText(projectId: string, opts: { includeImages:
     for (const b of blobs) if (used.has(b.blobId)) files.push({ blobId: b.blobId, mime: b.mime, base64: bytesToBase64(new Uint8Array(await b.data.arrayBuffer())) });
   }
   const doc = toSharedDocument(data, { exportedAt: nowIso(), files });
-  return { text: JSON.stringify(doc, null, 1), data };
+  return { text: JSON.stringify(doc, null, 1), ...exported };
 }
 
 export function bytesToBase64(bytes: Uint8Array): string {

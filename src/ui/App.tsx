@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { useDocStore } from '../store/docStore';
 import { useWorkspace } from '../store/workspace';
 import { AnnotatePage } from './AnnotatePage';
+import { ReviewPage } from './agreement/ReviewPage';
 import { ProjectListPage } from './ProjectListPage';
 import { ProjectPage } from './ProjectPage';
 import { SaveIndicator } from './SaveIndicator';
@@ -67,6 +68,8 @@ export function App() {
         <ProjectPage route={route} />
       ) : route.page === 'annotate' ? (
         <AnnotatePage route={route} />
+      ) : route.page === 'review' ? (
+        <ReviewPage route={route} />
       ) : (
         <SettingsPage />
       )}

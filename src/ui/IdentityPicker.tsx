@@ -6,7 +6,9 @@ export function IdentityPicker({ onDone }: { onDone?: () => void }) {
   const identity = useSettings((s) => s.identity);
   const setIdentity = useSettings((s) => s.setIdentity);
   const [name, setName] = useState(identity?.displayName ?? '');
-  const [id, setId] = useState(identity?.id ?? '');
+  // The id follows the name unless the person typed one of their own.
+  const customId = identity && identity.id !== annotatorIdFor(identity.displayName) ? identity.id : '';
+  const [id, setId] = useState(customId);
   const t = useT();
   const effectiveId = id.trim() || annotatorIdFor(name);
   return (

@@ -2,7 +2,9 @@ import { useEffect, useState } from 'react';
 import { openProject } from '../store/workspace';
 import { currentSchemaOf } from '../store/actions';
 import { useDoc } from './useDoc';
-import { routeHref, type Route } from './router';
+import { PROJECT_TABS, routeHref, type Route } from './router';
+import { AgreementPanel } from './agreement/AgreementPanel';
+import { useAgreementText } from './agreement/agreementText';
 import { useLocalized, useT } from './i18n';
 import { WorklistPanel } from './WorklistPanel';
 import { SchemaEditor } from './schema/SchemaEditor';
@@ -29,11 +31,11 @@ export function ProjectPage({ route }: { route: Extract<Route, { page: 'project'
   const doc = useDoc();
   const t = useT();
   const loc = useLocalized();
+  const at = useAgreementText();
   if (state === 'missing') return <main className="page"><p role="alert">Project not found / プロジェクトが見つかりません</p></main>;
   if (state === 'loading' || !doc) return <main className="page"><p>…</p></main>;
   const schema = currentSchemaOf(doc);
-  const tabs = ['worklist', 'schema', 'export', 'settings'] as const;
-  const tabLabel = { worklist: t('worklist'), schema: t('schema'), export: t('export'), settings: t('projectSettings') };
+  const tabLabel = { worklist: t('worklist'), schema: t('schema'), agreement: at('tab'), export: t('export'), settings: t('projectSettings') };
   return (
     <main className="page project-page">
       <h1>{doc.project.name}</h1>
@@ -41,7 +43,7 @@ export function ProjectPage({ route }: { route: Extract<Route, { page: 'project'
         {loc(schema.name)} · {t('version', { version: schema.version })} · {doc.images.size} {t('images')} · {doc.annotations.size} {t('annotations')}
       </p>
       <nav className="tabs" aria-label={doc.project.name}>
-        {tabs.map((tab) => (
+        {PROJECT_TABS.map((tab) => (
           <a key={tab} href={routeHref({ ...route, tab })} aria-current={route.tab === tab ? 'page' : undefined}>
             {tabLabel[tab]}
           </a>
@@ -49,6 +51,7 @@ export function ProjectPage({ route }: { route: Extract<Route, { page: 'project'
       </nav>
       {route.tab === 'worklist' && <WorklistPanel />}
       {route.tab === 'schema' && <SchemaEditor />}
+      {route.tab === 'agreement' && <AgreementPanel />}
       {route.tab === 'export' && <ExportPanel />}
       {route.tab === 'settings' && <ProjectSettingsPanel />}
     </main>

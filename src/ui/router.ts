@@ -1,17 +1,26 @@
 import { useSyncExternalStore } from 'react';
 
+export const PROJECT_TABS = ['worklist', 'schema', 'agreement', 'export', 'settings'] as const;
+export type ProjectTab = (typeof PROJECT_TABS)[number];
+
 export type Route =
   | { page: 'projects' }
-  | { page: 'project'; projectId: string; tab: 'worklist' | 'schema' | 'export' | 'settings' }
+  | { page: 'project'; projectId: string; tab: ProjectTab }
   | { page: 'annotate'; projectId: string; imageId: string }
+  | { page: 'review'; projectId: string; imageId: string; raters: string[] }
   | { page: 'settings' };
 
 export function parseRoute(hash: string): Route {
-  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  const [path, query = ''] = hash.replace(/^#\/?/, '').split('?');
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'settings') return { page: 'settings' };
   if (parts[0] === 'project' && parts[1]) {
     if (parts[2] === 'annotate' && parts[3]) return { page: 'annotate', projectId: parts[1], imageId: parts[3] };
-    const tab = (['worklist', 'schema', 'export', 'settings'] as const).find((t) => t === parts[2]) ?? 'worklist';
+    if (parts[2] === 'review' && parts[3]) {
+      const raters = new URLSearchParams(query).get('raters');
+      return { page: 'review', projectId: parts[1], imageId: parts[3], raters: raters ? raters.split(',').filter(Boolean) : [] };
+    }
+    const tab = PROJECT_TABS.find((t) => t === parts[2]) ?? 'worklist';
     return { page: 'project', projectId: parts[1], tab };
   }
   return { page: 'projects' };
@@ -27,6 +36,10 @@ export function routeHref(r: Route): string {
       return `#/project/${encodeURIComponent(r.projectId)}/${r.tab}`;
     case 'annotate':
       return `#/project/${encodeURIComponent(r.projectId)}/annotate/${encodeURIComponent(r.imageId)}`;
+    case 'review': {
+      const q = r.raters.length ? `?raters=${encodeURIComponent(r.raters.join(','))}` : '';
+      return `#/project/${encodeURIComponent(r.projectId)}/review/${encodeURIComponent(r.imageId)}${q}`;
+    }
   }
 }
 
