@@ -12,6 +12,8 @@ export default defineConfig({
           include: ['src/**/*.test.{ts,tsx}', 'tests/unit/**/*.test.{ts,tsx}'],
           environment: 'node',
           setupFiles: ['tests/setup/unit.ts'],
+          // CI shares two cores with the browser tests' build; generous, never a speed assertion.
+          testTimeout: 30_000,
         },
       },
       {
