@@ -1,5 +1,6 @@
 import type { IDBPDatabase } from 'idb';
 import { create } from 'zustand';
+import type { RecordChange, RecordKind, RecordTypes } from '../model/changes';
 import { newId, nowIso } from '../model/ids';
 import { newProjectData } from '../model/projectFactory';
 import type { ProjectData } from '../model/projectData';
@@ -7,9 +8,11 @@ import type { TemplateId } from '../model/templates';
 import type { Project } from '../model/types';
 import { Autosaver, type SaveStatus } from '../storage/autosave';
 import { openGranulaDb, type BlobRow, type GranulaDb } from '../storage/db';
+import { quiet, readRecords, writeChangesBlind, writeChangesMerging } from '../storage/mergeWrite';
+import { mergeRecord, sameValue } from '../storage/recordMerge';
 import * as repo from '../storage/repository';
-import { openTabChannel, type TabChannel } from '../storage/tabSync';
-import { dataFromDoc } from './docState';
+import { openTabChannel, type RecordKey, type TabChannel, type TabMessage } from '../storage/tabSync';
+import { dataFromDoc, getRecord } from './docState';
 import { onDocChanges, useDocStore } from './docStore';
 
 type Db = IDBPDatabase<GranulaDb>;
@@ -38,23 +41,92 @@ let db: Db | null = null;
 let channel: TabChannel | null = null;
 const memoryProjects = new Map<string, ProjectData>();
 const memoryBlobs = new Map<string, BlobRow>();
+/** Settings (and pseudonym keys) when IndexedDB is unavailable: they must not change under the user. */
+const memoryMeta = new Map<string, unknown>();
+/** Records other tabs wrote while this tab was loading a project: read again once it is open. */
+const loadBuffers = new Map<string, RecordKey[]>();
 const tabId = newId('tab');
 
 const autosaver = new Autosaver(
   null,
   (save) => useWorkspace.setState({ save }),
   (projectId, changes) => channel?.post(projectId, changes),
+  250,
+  (projectId, merged) => showStored(projectId, merged.map((c) => ({ kind: c.kind, id: c.id, value: c.after }))),
 );
 
+/**
+ * Puts stored values on screen. Where this tab still has an unacknowledged edit of the same record,
+ * it shows the merge of the two, which is what its own write will store.
+ */
+function showStored(projectId: string, incoming: { kind: RecordKind; id: string; value: RecordTypes[RecordKind] | undefined }[]): void {
+  const doc = useDocStore.getState().doc;
+  if (!doc || doc.project.id !== projectId) return;
+  const changes: RecordChange[] = [];
+  for (const { kind, id, value } of incoming) {
+    const local = autosaver.localChange(projectId, kind, id);
+    const shown = local ? mergeRecord<RecordTypes[RecordKind]>(local.before, local.after, value) : value;
+    const current = getRecord(doc, kind, id);
+    if (kind === 'project' && shown === undefined) continue;
+    if (!sameValue(current, shown)) changes.push({ kind, id, before: current, after: shown } as RecordChange);
+  }
+  if (!changes.length) return;
+  useDocStore.getState().applyRemote(projectId, changes);
+  useWorkspace.setState({ notice: 'remote-changes' });
+}
+
+async function pullRecords(projectId: string, keys: RecordKey[]): Promise<void> {
+  if (!db || !keys.length) return;
+  const values = await readRecords(db, projectId, keys);
+  showStored(projectId, keys.map((k, i) => ({ ...k, value: values[i] })));
+}
+
+async function onTabMessage(m: TabMessage): Promise<void> {
+  if (m.type === 'changes') {
+    const buffer = loadBuffers.get(m.projectId);
+    if (buffer) buffer.push(...m.keys);
+    else if (useDocStore.getState().doc?.project.id === m.projectId) await pullRecords(m.projectId, m.keys);
+  } else if (m.event === 'removed') {
+    autosaver.discardProject(m.projectId);
+    if (useDocStore.getState().doc?.project.id === m.projectId) {
+      useDocStore.getState().close();
+      useWorkspace.setState({ notice: 'remote-changes' });
+    }
+  } else if (useDocStore.getState().doc?.project.id === m.projectId) {
+    // Replaced as a whole (a restore or import over it): show what is stored now, with our edits on top.
+    await autosaver.flush();
+    const data = db ? await repo.loadProject(db, m.projectId) : null;
+    if (data) useDocStore.getState().open(data);
+    useWorkspace.setState({ notice: 'remote-changes' });
+  }
+  await refreshProjects();
+}
+
+/**
+ * Without this, a browser short of disk may evict the whole database ("best-effort" storage).
+ * Chromium grants or refuses silently; Firefox asks the user once.
+ */
+async function askForPersistentStorage(): Promise<void> {
+  try {
+    const storage = typeof navigator !== 'undefined' ? navigator.storage : undefined;
+    if (storage?.persist && !(await storage.persisted?.())) await storage.persist();
+  } catch {
+    // Not offered by this browser: the data is still stored, only evictable.
+  }
+}
+
 /** Opens storage, wires autosave, tab sync and the flush on page hide. Call once at start. */
-export async function initWorkspace(opts: { dbName?: string; beforeReady?: () => Promise<void> } = {}): Promise<void> {
+export async function initWorkspace(opts: { dbName?: string; channelName?: string; beforeReady?: () => Promise<void> } = {}): Promise<void> {
   try {
     db = await openGranulaDb(opts.dbName);
     db.addEventListener('versionchange', () => {
       // A newer Granula in another tab upgrades the layout; this old tab must not write the old one.
       void autosaver.flush().then(() => location.reload());
     });
-    autosaver.setTarget({ write: (projectId, changes) => repo.writeChanges(db!, projectId, changes) });
+    autosaver.setTarget({
+      write: (projectId, changes, o) => (o?.urgent ? writeChangesBlind(db!, projectId, changes) : writeChangesMerging(db!, projectId, changes)),
+    });
+    void askForPersistentStorage();
   } catch (e) {
     db = null;
     const message = (e as Error).message;
@@ -68,19 +140,13 @@ export async function initWorkspace(opts: { dbName?: string; beforeReady?: () =>
       if (d) memoryProjects.set(projectId, dataFromDoc(d));
     }
   });
-  channel = openTabChannel(tabId, (m) => {
-    const open = useDocStore.getState().doc?.project.id;
-    if (open === m.projectId) {
-      useDocStore.getState().applyRemote(m.projectId, m.changes);
-      useWorkspace.setState({ notice: 'remote-changes' });
-    }
-    void refreshProjects();
-  });
+  // Without IndexedDB every tab holds its own copy: there is nothing shared to keep in step.
+  if (db) channel = openTabChannel(tabId, (m) => void onTabMessage(m), opts.channelName);
   if (typeof window !== 'undefined') {
-    const flush = () => void autosaver.flush();
-    window.addEventListener('pagehide', flush);
+    // `pagehide` may be the last moment this page runs: write without reading first (see mergeWrite).
+    window.addEventListener('pagehide', () => void autosaver.flush({ urgent: true }));
     document.addEventListener('visibilitychange', () => {
-      if (document.visibilityState === 'hidden') flush();
+      if (document.visibilityState === 'hidden') void autosaver.flush();
     });
   }
   if (opts.beforeReady) {
@@ -109,12 +175,7 @@ export async function refreshProjects(): Promise<void> {
 
 /** Stores a whole project at once (new, imported or restored): all of it or nothing. */
 export async function storeWholeProject(data: ProjectData, blobs: BlobRow[] = []): Promise<void> {
-  if (db) await repo.replaceProject(db, data, blobs);
-  else {
-    memoryProjects.set(data.project.id, data);
-    for (const b of blobs) memoryBlobs.set(b.blobId, b);
-  }
-  await refreshProjects();
+  await storeWholeProjects([{ data, blobs }], { replaceFiles: false });
 }
 
 export async function createProject(name: string, template: TemplateId): Promise<ProjectData> {
@@ -131,10 +192,21 @@ export async function loadProjectData(projectId: string): Promise<ProjectData | 
 
 export async function openProject(projectId: string): Promise<boolean> {
   if (useDocStore.getState().doc?.project.id === projectId) return true;
-  const data = await loadProjectData(projectId);
-  if (!data) return false;
-  useDocStore.getState().open(data);
-  return true;
+  const ownBuffer = !loadBuffers.has(projectId);
+  if (ownBuffer) loadBuffers.set(projectId, []);
+  try {
+    const data = await loadProjectData(projectId);
+    if (!data) return false;
+    if (useDocStore.getState().doc?.project.id !== projectId) useDocStore.getState().open(data);
+    return true;
+  } finally {
+    if (ownBuffer) {
+      // Another tab may have written while we read: those records are read again now.
+      const missed = loadBuffers.get(projectId) ?? [];
+      loadBuffers.delete(projectId);
+      await pullRecords(projectId, missed);
+    }
+  }
 }
 
 export async function removeProject(projectId: string): Promise<void> {
@@ -142,6 +214,7 @@ export async function removeProject(projectId: string): Promise<void> {
   if (useDocStore.getState().doc?.project.id === projectId) useDocStore.getState().close();
   if (db) await repo.deleteProject(db, projectId);
   else memoryProjects.delete(projectId);
+  channel?.postProject(projectId, 'removed');
   await refreshProjects();
 }
 
@@ -161,12 +234,103 @@ export async function loadProjectBlobs(projectId: string): Promise<BlobRow[]> {
   return db ? repo.projectBlobs(db, projectId) : [...memoryBlobs.values()].filter((b) => b.projectId === projectId);
 }
 
+/** Every project with its records, for a backup. Pending edits are saved first. */
+export async function loadAllProjects(): Promise<ProjectData[]> {
+  await autosaver.flush();
+  const ids = db ? (await repo.listProjects(db)).map((p) => p.id) : [...memoryProjects.keys()];
+  const out: ProjectData[] = [];
+  for (const id of ids) {
+    const data = await loadProjectData(id);
+    if (data) out.push(data);
+  }
+  return out;
+}
+
+/**
+ * Stores whole projects in one transaction (new, imported, restored): all of them or none, whatever
+ * the browser throws part-way (a quota error aborts the transaction; nothing half-written stays).
+ * Projects with the same ids are replaced: records the new copy lacks are removed, and with
+ * `replaceFiles` (a restore) so are image files it lacks.
+ */
+export async function storeWholeProjects(items: { data: ProjectData; blobs: BlobRow[] }[], opts: { replaceFiles: boolean } = { replaceFiles: true }): Promise<void> {
+  if (db) {
+    const tx = db.transaction(['records', 'blobs'], 'readwrite');
+    const done = tx.done;
+    done.catch(() => {});
+    try {
+      const records = tx.objectStore('records');
+      const blobs = tx.objectStore('blobs');
+      for (const { data, blobs: rows } of items) {
+        const pid = data.project.id;
+        const fresh = repo.projectRows(data);
+        const keep = new Set(fresh.map((r) => r.key));
+        for (const k of await records.index('projectId').getAllKeys(pid)) if (!keep.has(k)) quiet(records.delete(k));
+        if (opts.replaceFiles) {
+          const keepBlobs = new Set(rows.map((b) => b.blobId));
+          for (const k of await blobs.index('projectId').getAllKeys(pid)) if (!keepBlobs.has(k)) quiet(blobs.delete(k));
+        }
+        for (const r of fresh) quiet(records.put(r));
+        for (const b of rows) quiet(blobs.put({ ...b, projectId: pid }));
+      }
+      await done;
+    } catch (e) {
+      try {
+        tx.abort();
+      } catch {
+        // nothing was committed
+      }
+      throw e;
+    }
+  } else {
+    for (const { data, blobs } of items) {
+      memoryProjects.set(data.project.id, data);
+      if (opts.replaceFiles) for (const [id, b] of memoryBlobs) if (b.projectId === data.project.id) memoryBlobs.delete(id);
+      for (const b of blobs) memoryBlobs.set(b.blobId, { ...b, projectId: data.project.id });
+    }
+  }
+  for (const { data } of items) channel?.postProject(data.project.id, 'stored');
+  const open = useDocStore.getState().doc?.project.id;
+  const reopened = open ? items.find((i) => i.data.project.id === open) : undefined;
+  if (reopened) useDocStore.getState().open(reopened.data);
+  await refreshProjects();
+}
+
 export async function getSetting<T>(key: string): Promise<T | undefined> {
-  return db ? repo.getMeta<T>(db, key) : undefined;
+  return db ? repo.getMeta<T>(db, key) : (memoryMeta.get(key) as T | undefined);
 }
 
 export async function setSetting(key: string, value: unknown): Promise<void> {
   if (db) await repo.setMeta(db, key, value);
+  else memoryMeta.set(key, value);
+}
+
+/**
+ * Reads a setting, storing `make()` first if there is none, in one transaction: two tabs asking at
+ * once both get the same value (a pseudonym key made twice would split one patient in two).
+ */
+export async function ensureSetting<T>(key: string, make: () => T): Promise<T> {
+  if (!db) {
+    if (!memoryMeta.has(key)) memoryMeta.set(key, make());
+    return memoryMeta.get(key) as T;
+  }
+  const tx = db.transaction('meta', 'readwrite');
+  const existing = await tx.store.get(key);
+  if (existing) {
+    await tx.done;
+    return existing.value as T;
+  }
+  const value = make();
+  await tx.store.put({ key, value });
+  await tx.done;
+  return value;
+}
+
+/** Closes the tab channel and the database (tests that start several workspaces in one process). */
+export function closeWorkspace(): void {
+  channel?.close();
+  channel = null;
+  db?.close();
+  db = null;
 }
 
 /** For tests: the database handle, to inspect what is stored. */

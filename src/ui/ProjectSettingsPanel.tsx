@@ -2,6 +2,7 @@ import { updateProject } from '../store/actions';
 import { CommitInput, CommitTextarea } from './CommitInput';
 import { useDoc } from './useDoc';
 import { useT } from './i18n';
+import { PrivacySettings } from './privacy/PrivacySettings';
 
 export function ProjectSettingsPanel() {
   const doc = useDoc()!;
@@ -21,6 +22,7 @@ export function ProjectSettingsPanel() {
         <input type="checkbox" checked={p.reviewMode} onChange={(e) => updateProject({ reviewMode: e.target.checked }, 'Toggle review mode')} />
         {t('reviewMode')}
       </label>
+      <PrivacySettings />
     </section>
   );
 }

@@ -9,6 +9,7 @@ import { useSettings } from './settingsStore';
 import { routeHref } from './router';
 import { useT } from './i18n';
 import type { DocState } from '../store/docState';
+import { PatientIdField } from './privacy/PatientIdField';
 
 const DEFAULT_MODALITY: Record<Granularity, Modality> = { polygon: 'pathology-wsi', point: 'pathology-wsi', box: 'endoscopy', image: 'fundus' };
 
@@ -136,6 +137,7 @@ export function WorklistPanel() {
                 <tr key={im.id} data-testid="worklist-row">
                   <td>
                     <a href={routeHref({ page: 'annotate', projectId: doc.project.id, imageId: im.id })}>{im.name}</a>
+                    <PatientIdField image={im} />
                   </td>
                   <td>{t(`modality.${im.modality}`)}</td>
                   <td>

@@ -24,6 +24,8 @@ export function AgreementPanel() {
   const [matching, setMatching] = useState<'iou' | 'centroid'>('iou');
   const [radius, setRadius] = useState(8);
   const [labelKind, setLabelKind] = useState<'class' | 'grade'>('class');
+  const [includeAssisted, setIncludeAssisted] = useState(true);
+  const hasAssisted = [...doc.annotations.values()].some((a) => a.provenance?.kind === 'assistant');
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   const [result, setResult] = useState<AgreementResult | null>(null);
   const [message, setMessage] = useState<string | null>(null);
@@ -45,7 +47,7 @@ export function AgreementPanel() {
     setResult(null);
     setProgress({ done: 0, total: 1 });
     const j = runAgreement(
-      { data: dataFromDoc(doc), raters, label: labelKind, mode: matching === 'iou' ? { kind: 'iou', threshold } : { kind: 'centroid', radius } },
+      { data: dataFromDoc(doc), raters, label: labelKind, mode: matching === 'iou' ? { kind: 'iou', threshold } : { kind: 'centroid', radius }, includeAssisted },
       (done, total) => setProgress({ done, total }),
     );
     job.current = j;
@@ -107,6 +109,12 @@ export function AgreementPanel() {
               </label>
             )}
           </>
+        )}
+        {hasAssisted && (
+          <label className="checkbox">
+            <input type="checkbox" checked={includeAssisted} onChange={(e) => setIncludeAssisted(e.target.checked)} />
+            {t('includeAssisted')}
+          </label>
         )}
         {schema.grade && (
           <label>

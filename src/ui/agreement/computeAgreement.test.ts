@@ -25,7 +25,7 @@ describe('project agreement for the agreement page', () => {
     const A = ['normal', 'glaucoma-suspect', 'diabetic-retinopathy', 'diabetic-retinopathy', 'amd'];
     const B = ['normal', 'glaucoma-suspect', 'diabetic-retinopathy', 'amd', 'amd'];
     const data = project('fundus-diagnosis', [...A.map((c, i): [string, string, string] => ['dr-a', `f${i}`, c]), ...B.map((c, i): [string, string, string] => ['dr-b', `f${i}`, c])]);
-    const r = computeAgreement({ data, raters: ['dr-a', 'dr-b'], label: 'class', mode: { kind: 'iou', threshold: 0.5 } });
+    const r = computeAgreement({ data, raters: ['dr-a', 'dr-b'], label: 'class', mode: { kind: 'iou', threshold: 0.5 }, includeAssisted: true });
     // p_o = 0.8, p_e = 0.24 (hand-computed from the marginals): kappa = 0.56 / 0.76. Weighted kappa
     // follows the schema's class order, as the CLI contract says.
     expect(r.pairLabels).toEqual([{ a: 'dr-a', b: 'dr-b', items: 5, kappa: expect.closeTo(0.7368, 4), linear: expect.any(Number), quadratic: expect.any(Number) }]);
@@ -43,12 +43,25 @@ describe('project agreement for the agreement page', () => {
       ['dr-a', 'e2', { type: 'box', x: 0, y: 0, w: 10, h: 10 }],
       ['dr-b', 'e2', { type: 'box', x: 5, y: 0, w: 10, h: 10 }],
     ]);
-    const r = computeAgreement({ data, raters: ['dr-a', 'dr-b'], label: 'class', mode: { kind: 'iou', threshold: 0.5 } });
+    const r = computeAgreement({ data, raters: ['dr-a', 'dr-b'], label: 'class', mode: { kind: 'iou', threshold: 0.5 }, includeAssisted: true });
     expect(r.shapes.pairs[0]).toMatchObject({ a_count: 2, b_count: 2, matched: 1, precision: 0.5, recall: 0.5, f1: 0.5, mean_iou: 1 });
     expect(r.images.map((i) => [i.imageId, i.unmatched])).toEqual([
       ['e2', 2],
       ['e1', 0],
     ]);
+  });
+
+  it('counts assistant-made shapes only when asked', () => {
+    const box: Geometry = { type: 'box', x: 10, y: 10, w: 20, h: 20 };
+    const data = project('endoscopy-lesions', [
+      ['dr-a', 'e1', box],
+      ['dr-b', 'e1', box],
+    ]);
+    data.annotations[1].provenance = { kind: 'assistant', acceptedBy: 'dr-b' };
+    const withAssist = computeAgreement({ data, raters: ['dr-a', 'dr-b'], label: 'class', mode: { kind: 'iou', threshold: 0.5 }, includeAssisted: true });
+    const without = computeAgreement({ data, raters: ['dr-a', 'dr-b'], label: 'class', mode: { kind: 'iou', threshold: 0.5 }, includeAssisted: false });
+    expect(withAssist.shapes.pairs[0]).toMatchObject({ matched: 1, f1: 1 });
+    expect(without.shapes.pairs).toEqual([]);
   });
 
   it('leaves out annotators who are not chosen', () => {
@@ -57,7 +70,7 @@ describe('project agreement for the agreement page', () => {
       ['dr-b', 'f1', 'amd'],
       ['dr-c', 'f1', 'normal'],
     ]);
-    const r = computeAgreement({ data, raters: ['dr-a', 'dr-c'], label: 'class', mode: { kind: 'iou', threshold: 0.5 } });
+    const r = computeAgreement({ data, raters: ['dr-a', 'dr-c'], label: 'class', mode: { kind: 'iou', threshold: 0.5 }, includeAssisted: true });
     expect(r.raters).toEqual(['dr-a', 'dr-c']);
     expect(r.pairLabels).toHaveLength(1);
     expect(r.images[0].labelDisagreement).toBe(0);

@@ -19,6 +19,8 @@ export interface AgreementRequest {
   raters: string[];
   label: 'class' | 'grade';
   mode: ShapeMatchMode;
+  /** Whether shapes made by the assistant (and accepted by a person) count. */
+  includeAssisted: boolean;
 }
 
 export interface PairLabels {
@@ -65,7 +67,7 @@ export function computeAgreement(req: AgreementRequest, progress: Progress = () 
     ...req.data,
     // Image names may repeat inside one project: key items by id by giving each image its id as name.
     images: req.data.images.map((i) => ({ ...i, name: i.id })),
-    annotations: req.data.annotations.filter((a) => chosen.has(a.annotatorId)),
+    annotations: req.data.annotations.filter((a) => chosen.has(a.annotatorId) && (req.includeAssisted || a.provenance?.kind !== 'assistant')),
   };
   const input = agreementInputFromProject(data, { label: req.label });
   const raters = req.raters.filter((r) => input.raters.includes(r));

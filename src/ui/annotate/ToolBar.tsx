@@ -2,12 +2,12 @@ import type { Granularity } from '../../model/types';
 import { useSession, type ToolId } from '../../store/sessionStore';
 import { useT } from '../i18n';
 
-export const TOOL_KEYS: Record<ToolId, string> = { select: 'V', pan: 'H', polygon: 'P', freehand: 'F', box: 'B', point: 'O' };
+export const TOOL_KEYS: Record<ToolId, string> = { select: 'V', pan: 'H', polygon: 'P', freehand: 'F', box: 'B', point: 'O', wand: 'W', propose: 'G' };
 
 export function toolsFor(g: Granularity): ToolId[] {
   switch (g) {
     case 'polygon':
-      return ['select', 'pan', 'polygon', 'freehand', 'box', 'point'];
+      return ['select', 'pan', 'polygon', 'freehand', 'box', 'point', 'wand', 'propose'];
     case 'box':
       return ['select', 'pan', 'box'];
     case 'point':

@@ -8,13 +8,34 @@ function boxCorners(g: Geometry & { type: 'box' }): number[] {
 }
 
 /** Konva keeps only what is being drawn or edited; the rest is one canvas pass. Sizes stay constant on screen. */
-export function ToolOverlay({ t, preview, edit, color }: { t: ViewTransform; preview: Geometry | null; edit: EditToolState | null; color: string }) {
+export interface OverlaySuggestion {
+  id: string;
+  geometry: Geometry & { type: 'polygon' };
+  color: string;
+  current: boolean;
+  selected: boolean;
+}
+
+export function ToolOverlay({ t, preview, edit, color, suggestions = [], wand = null }: { t: ViewTransform; preview: Geometry | null; edit: EditToolState | null; color: string; suggestions?: OverlaySuggestion[]; wand?: Geometry | null }) {
   const px = 1 / t.scale;
   const shape = preview ?? null;
   const handles = edit && !edit.drag ? edit.geometry : preview && edit?.drag ? preview : null;
   const handlePoints = handles ? (handles.type === 'polygon' ? handles.points : handles.type === 'box' ? boxCorners(handles) : [handles.x, handles.y]) : [];
   return (
     <>
+      {suggestions.map((s) => (
+        <Line
+          key={s.id}
+          points={s.geometry.points}
+          closed
+          stroke={s.selected ? '#ffffff' : s.color}
+          strokeWidth={s.current ? 3 : 1.5}
+          strokeScaleEnabled={false}
+          dash={[4 * px, 3 * px]}
+          fill={s.current ? `${s.color}33` : undefined}
+        />
+      ))}
+      {wand?.type === 'polygon' && <Line points={wand.points} closed stroke="#ffe600" strokeWidth={2.5} strokeScaleEnabled={false} dash={[5 * px, 3 * px]} fill="#ffe60033" />}
       {shape?.type === 'polygon' && (
         <>
           <Line points={shape.points} closed={!edit} stroke={color} strokeWidth={2} strokeScaleEnabled={false} dash={[6 * px, 4 * px]} fill={`${color}22`} />

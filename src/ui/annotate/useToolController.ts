@@ -8,14 +8,19 @@ import type { DrawingTool } from '../../tools/types';
 import { imageLengthOfScreenPixels, type ViewTransform } from '../../viewer/coords';
 import type { SpatialIndex } from '../../viewer/spatialIndex';
 import type { ViewerPointerEvent } from './AnnotateViewer';
+import type { Assistant } from './useAssistant';
+import { useAssist } from '../../store/assistStore';
+import { ringContainsPoint } from '../../model/hit';
 
-type DrawingToolId = Exclude<ToolId, 'pan' | 'select'>;
+type DrawingToolId = Exclude<ToolId, 'pan' | 'select' | 'wand'>;
 
 const DRAWING: Record<DrawingToolId, DrawingTool<unknown>> = {
   polygon: polygonTool as DrawingTool<unknown>,
   freehand: freehandTool as DrawingTool<unknown>,
   box: boxTool as DrawingTool<unknown>,
   point: pointTool as DrawingTool<unknown>,
+  // The region the assistant searches is drawn like a box; its "commit" asks for proposals.
+  propose: boxTool as DrawingTool<unknown>,
 };
 
 /** How near, in screen pixels, the pointer must be to grab a vertex, an edge or a shape. */
@@ -27,6 +32,8 @@ interface Params {
   annotatorId: string | undefined;
   index: SpatialIndex;
   revision: number;
+  /** The nucleus assistant, where the image allows it. */
+  assistant?: Assistant;
   /** Messages in the user's language. */
   text: { chooseClass: string; chooseIdentity: string; refused: (reason: string) => string; warning: (w: string) => string };
 }
@@ -48,7 +55,7 @@ export interface ToolController {
  * Turns pointer and key input into the pure tools' events and their effects into store commands.
  * The tools never see the store; the store never sees pointer events.
  */
-export function useToolController({ schema, imageId, annotatorId, index, revision, text }: Params): ToolController {
+export function useToolController({ schema, imageId, annotatorId, index, revision, text, assistant }: Params): ToolController {
   const tool = useSession((s) => s.tool);
   const continuous = useSession((s) => s.continuous);
   const selectedIds = useSession((s) => s.selectedIds);
@@ -59,8 +66,8 @@ export function useToolController({ schema, imageId, annotatorId, index, revisio
   const [edit, setEdit] = useState<EditToolState | null>(null);
   const [dragging, setDragging] = useState(false);
   const lastTransform = useRef<ViewTransform | null>(null);
-  const ctx = useRef({ schema, imageId, annotatorId, index, text, tool });
-  ctx.current = { schema, imageId, annotatorId, index, text, tool };
+  const ctx = useRef({ schema, imageId, annotatorId, index, text, tool, assistant });
+  ctx.current = { schema, imageId, annotatorId, index, text, tool, assistant };
 
   // A fresh tool whenever the tool, the image or continuous mode changes.
   useEffect(() => {
@@ -95,6 +102,10 @@ export function useToolController({ schema, imageId, annotatorId, index, revisio
           setPreview(e.geometry);
           break;
         case 'commit': {
+          if (c.tool === 'propose' && e.geometry.type === 'box' && lastTransform.current) {
+            c.assistant?.propose({ x: e.geometry.x, y: e.geometry.y, w: e.geometry.w, h: e.geometry.h }, lastTransform.current);
+            break;
+          }
           const classId = session.classId;
           if (!c.annotatorId) {
             session.say(c.text.chooseIdentity, 'error');
@@ -162,6 +173,18 @@ export function useToolController({ schema, imageId, annotatorId, index, revisio
       const tolerance = imageLengthOfScreenPixels(t, HIT_PX);
       const event: ToolEvent = { type: e.type, point: e.point, shift: e.shift, alt: e.alt, tolerance };
       const c = ctx.current;
+      if (c.tool === 'wand') {
+        if (e.type === 'pointerdown') c.assistant?.wandClick(e.point, t);
+        return;
+      }
+      if (c.tool === 'propose' && e.type === 'pointerdown') {
+        // A press on a suggestion selects it (for reclassifying); elsewhere it starts a region.
+        const hit = useAssist.getState().suggestions.find((s) => ringContainsPoint(s.geometry.points, e.point.x, e.point.y));
+        if (hit) {
+          useAssist.getState().toggleSelected(hit.id);
+          return;
+        }
+      }
       if (c.tool in DRAWING) {
         feedDraw(event);
         return;
@@ -200,6 +223,25 @@ export function useToolController({ schema, imageId, annotatorId, index, revisio
   const onKey = useCallback(
     (key: string) => {
       const c = ctx.current;
+      if (c.tool === 'wand' || c.tool === 'propose') {
+        const assist = useAssist.getState();
+        if (c.tool === 'wand' && assist.wand) {
+          if (key === 'Enter') c.assistant?.acceptWand();
+          else if (key === 'Escape') c.assistant?.dropWand();
+          else return false;
+          return true;
+        }
+        const current = assist.suggestions[assist.current];
+        if (assist.suggestions.length && c.annotatorId) {
+          if (key === 'a' || key === 'A') assist.accept(assist.suggestions.map((s) => s.id), c.annotatorId);
+          else if (key === 'Enter' && current) assist.accept([current.id], c.annotatorId);
+          else if ((key === 'Delete' || key === 'Backspace') && current) assist.reject([current.id]);
+          else if (key === 'n' || key === 'N' || key === 'Tab') assist.setCurrent((assist.current + 1) % assist.suggestions.length);
+          else if (key === 'Escape') assist.reject(assist.suggestions.map((s) => s.id));
+          else return c.tool === 'propose' ? feedDraw({ type: 'key', key }) : false;
+          return true;
+        }
+      }
       if (c.tool in DRAWING) return feedDraw({ type: 'key', key });
       if (c.tool !== 'select') return false;
       const session = useSession.getState();
@@ -227,7 +269,7 @@ export function useToolController({ schema, imageId, annotatorId, index, revisio
 
   const hover = edit?.hover?.kind;
   const cursor =
-    tool === 'pan' ? 'grab' : tool === 'select' ? (dragging ? 'grabbing' : hover === 'vertex' ? 'pointer' : hover === 'edge' ? 'copy' : hover === 'inside' ? 'move' : 'default') : 'crosshair';
+    tool === 'pan' ? 'grab' : tool === 'wand' ? 'cell' : tool === 'select' ? (dragging ? 'grabbing' : hover === 'vertex' ? 'pointer' : hover === 'edge' ? 'copy' : hover === 'inside' ? 'move' : 'default') : 'crosshair';
 
   return {
     preview,

@@ -1,0 +1,51 @@
+import { useAssist } from '../../store/assistStore';
+import { useSession } from '../../store/sessionStore';
+import { useT } from '../i18n';
+
+/** The assistant's suggestions wait here for a person: accept, reject, reclassify. */
+export function AssistPanel({ annotatorId }: { annotatorId: string }) {
+  const tool = useSession((s) => s.tool);
+  const suggestions = useAssist((s) => s.suggestions);
+  const current = useAssist((s) => s.current);
+  const wand = useAssist((s) => s.wand);
+  const t = useT();
+  if (tool !== 'wand' && tool !== 'propose' && !suggestions.length) return null;
+  const a = useAssist.getState();
+  return (
+    <section aria-label={t('suggestions')} className="assist-panel">
+      {tool === 'wand' && <p className="muted">{t('wandHelp')}</p>}
+      {wand?.geometry && tool === 'wand' && (
+        <div className="row">
+          <button type="button" onClick={() => useAssist.getState().setWand(null)}>
+            {t('rejectCurrent')} <kbd>Esc</kbd>
+          </button>
+        </div>
+      )}
+      {suggestions.length > 0 && (
+        <>
+          <h3>
+            {t('suggestions')}: <span data-testid="suggestion-count">{suggestions.length}</span>
+          </h3>
+          <p className="muted">{t('suggestionsHelp')}</p>
+          <div className="row">
+            <button type="button" className="primary" onClick={() => a.accept(suggestions.map((s) => s.id), annotatorId)}>
+              {t('acceptAll')} <kbd>A</kbd>
+            </button>
+            <button type="button" onClick={() => suggestions[current] && a.accept([suggestions[current].id], annotatorId)}>
+              {t('acceptCurrent')} <kbd>Enter</kbd>
+            </button>
+            <button type="button" onClick={() => suggestions[current] && a.reject([suggestions[current].id])}>
+              {t('rejectCurrent')} <kbd>Del</kbd>
+            </button>
+            <button type="button" onClick={() => a.setCurrent((current + 1) % suggestions.length)}>
+              {t('nextSuggestion')} <kbd>N</kbd>
+            </button>
+            <button type="button" onClick={() => a.reject(suggestions.map((s) => s.id))}>
+              {t('rejectAll')}
+            </button>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
