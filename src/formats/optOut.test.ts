@@ -19,7 +19,7 @@ describe('opt-out', () => {
     expect(r.data.project.optOut).toEqual([]);
   });
 
-  it('changes nothing when nobody opted out', () => {
+  it('changes nothing but the (empty) list when nobody opted out', () => {
     const data = sampleProjectData('fundus-diagnosis');
     expect(excludeOptedOut(data)).toEqual({ data, excludedImages: 0, excludedAnnotations: 0 });
   });

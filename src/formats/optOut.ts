@@ -12,15 +12,15 @@ export interface OptOutResult {
  */
 export function excludeOptedOut(data: ProjectData): OptOutResult {
   const optOut = new Set(data.project.optOut);
-  if (!optOut.size) return { data, excludedImages: 0, excludedAnnotations: 0 };
+  // The list itself names patients (by pseudonym): it never leaves, whether or not it matched.
+  const project = { ...data.project, optOut: [] };
   const excluded = new Set(data.images.filter((i) => i.patientKey !== undefined && optOut.has(i.patientKey)).map((i) => i.id));
-  if (!excluded.size) return { data, excludedImages: 0, excludedAnnotations: 0 };
+  if (!excluded.size) return { data: { ...data, project }, excludedImages: 0, excludedAnnotations: 0 };
   const annotations = data.annotations.filter((a) => !excluded.has(a.imageId));
   return {
     data: {
       ...data,
-      // The list itself names patients: it stays in the browser too.
-      project: { ...data.project, optOut: [] },
+      project,
       images: data.images.filter((i) => !excluded.has(i.id)),
       annotations,
       statuses: data.statuses.filter((s) => !excluded.has(s.imageId)),

@@ -31,6 +31,35 @@ describe('bounding box and centroid', () => {
   });
 });
 
+describe('self-intersection of long rings', () => {
+  const circle = (n: number, r = 1000) => Array.from({ length: n }, (_, i) => [r * Math.cos((2 * Math.PI * i) / n), r * Math.sin((2 * Math.PI * i) / n)]).flat();
+
+  it('finds no crossing on a 100,000-point circle', () => {
+    expect(ringSelfIntersection(circle(100_000))).toBe(-1);
+  });
+
+  it('finds the first crossing edge on a long ring, as the pair-by-pair check does', () => {
+    const ring = circle(2000);
+    // Swap two vertices: the two edges around them now cross their neighbours.
+    [ring[2000], ring[2002]] = [ring[2002], ring[2000]];
+    [ring[2001], ring[2003]] = [ring[2003], ring[2001]];
+    const n = ring.length / 2;
+    let expected = -1;
+    outer: for (let i = 0; i < n; i++)
+      for (let j = i + 2; j < n; j++) {
+        if ((j + 1) % n === i) continue;
+        const sub = [ring[2 * i], ring[2 * i + 1], ring[2 * ((i + 1) % n)], ring[2 * ((i + 1) % n) + 1], ring[2 * j], ring[2 * j + 1], ring[2 * ((j + 1) % n)], ring[2 * ((j + 1) % n) + 1]];
+        // A 4-point ring crosses itself exactly when its edges 0 and 2 cross.
+        if (ringSelfIntersection(sub) === 0) {
+          expected = i;
+          break outer;
+        }
+      }
+    expect(expected).toBeGreaterThan(0);
+    expect(ringSelfIntersection(ring)).toBe(expected);
+  });
+});
+
 describe('validity', () => {
   it('refuses fewer than 3 distinct points', () => {
     const p = geometryProblems({ type: 'polygon', points: [0, 0, 5, 5, 0, 0, 5, 5] });

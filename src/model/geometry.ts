@@ -114,18 +114,56 @@ function segmentsCross(ax: number, ay: number, bx: number, by: number, cx: numbe
   return ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0));
 }
 
-/** Index of the first edge that properly crosses a later, non-adjacent edge, or -1. */
+/** Rings up to this many edges are checked pair by pair; longer ones through a grid of edges. */
+const BRUTE_FORCE_EDGES = 64;
+
+function edgesCross(points: ArrayLike<number>, n: number, i: number, j: number): boolean {
+  const i2 = (i + 1) % n;
+  const j2 = (j + 1) % n;
+  if (j === i || j2 === i || i2 === j) return false;
+  return segmentsCross(points[2 * i], points[2 * i + 1], points[2 * i2], points[2 * i2 + 1], points[2 * j], points[2 * j + 1], points[2 * j2], points[2 * j2 + 1]);
+}
+
+/**
+ * Index of the first edge that properly crosses another, non-adjacent edge, or -1. Long rings are
+ * checked through a uniform grid of edge bounding boxes, so a hostile 100,000-point ring costs
+ * about linear time instead of freezing the tab.
+ */
 export function ringSelfIntersection(points: ArrayLike<number>): number {
   const n = points.length >> 1;
+  if (n <= BRUTE_FORCE_EDGES) {
+    for (let i = 0; i < n; i++) for (let j = i + 2; j < n; j++) if (edgesCross(points, n, i, j)) return i;
+    return -1;
+  }
+  const b = ringBounds(points);
+  const side = Math.ceil(Math.sqrt(n));
+  const cw = (b.maxX - b.minX) / side || 1;
+  const ch = (b.maxY - b.minY) / side || 1;
+  const cell = (v: number, min: number, size: number) => Math.min(side - 1, Math.max(0, Math.floor((v - min) / size)));
+  const cells = new Map<number, number[]>();
   for (let i = 0; i < n; i++) {
     const i2 = (i + 1) % n;
-    for (let j = i + 2; j < n; j++) {
-      const j2 = (j + 1) % n;
-      if (j2 === i) continue;
-      if (segmentsCross(points[2 * i], points[2 * i + 1], points[2 * i2], points[2 * i2 + 1], points[2 * j], points[2 * j + 1], points[2 * j2], points[2 * j2 + 1])) return i;
-    }
+    const x0 = cell(Math.min(points[2 * i], points[2 * i2]), b.minX, cw);
+    const x1 = cell(Math.max(points[2 * i], points[2 * i2]), b.minX, cw);
+    const y0 = cell(Math.min(points[2 * i + 1], points[2 * i2 + 1]), b.minY, ch);
+    const y1 = cell(Math.max(points[2 * i + 1], points[2 * i2 + 1]), b.minY, ch);
+    for (let cx = x0; cx <= x1; cx++)
+      for (let cy = y0; cy <= y1; cy++) {
+        const key = cy * side + cx;
+        const list = cells.get(key);
+        if (list) list.push(i);
+        else cells.set(key, [i]);
+      }
   }
-  return -1;
+  let first = -1;
+  for (const list of cells.values()) {
+    for (let a = 0; a < list.length; a++)
+      for (let c = a + 1; c < list.length; c++) {
+        const i = Math.min(list[a], list[c]);
+        if ((first < 0 || i < first) && edgesCross(points, n, list[a], list[c])) first = i;
+      }
+  }
+  return first;
 }
 
 function ringProblems(points: ArrayLike<number>, path: string): GeometryProblem[] {

@@ -7,8 +7,12 @@ import type { BlobRow } from '../storage/db';
 import { excludeOptedOut } from '../formats/optOut';
 import { flushSaves, loadProjectBlobs, loadProjectData, storeWholeProject, useWorkspace } from './workspace';
 
-/** Files past this are refused before reading: the browser could not hold the parsed document. */
-export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
+/**
+ * Files past this are refused before reading: a document is parsed whole on the page, and past
+ * ~150 MB of JSON a 32-bit-heap tab can run out of memory mid-parse. Larger datasets travel as
+ * several files (one per slide) or through the command line.
+ */
+export const MAX_IMPORT_BYTES = 150 * 1024 * 1024;
 
 export type ImportResult = { ok: true; projectId: string; name: string; annotations: number; images: number } | { ok: false; problems: Problem[] };
 

@@ -1,4 +1,5 @@
 import { nowIso } from '../model/ids';
+import { pseudonymise } from '../model/pseudonym';
 import { newProjectData } from '../model/projectFactory';
 import type { ProjectData } from '../model/projectData';
 import type { ImageRecord } from '../model/types';
@@ -8,6 +9,9 @@ import { SYNTHETIC_HEIGHT, SYNTHETIC_MPP, SYNTHETIC_WIDTH } from '../viewer/synt
 import { endoscopyFrame, fundusPhoto } from './demoImages';
 
 const DEMO_FLAG = 'demoSeeded';
+/** The demo's patients are invented; their keys are pseudonyms made with a fixed demo key. */
+const DEMO_KEY = new Uint8Array(32).fill(7);
+const demoPatient = (n: number) => pseudonymise(DEMO_KEY, `DEMO-PATIENT-${String(n).padStart(2, '0')}`);
 
 function image(data: ProjectData, i: number, rest: Pick<ImageRecord, 'id' | 'name' | 'modality' | 'source' | 'width' | 'height'> & Partial<ImageRecord>): ImageRecord {
   return { projectId: data.project.id, order: i, addedAt: data.project.createdAt, ...rest };
@@ -40,12 +44,14 @@ export async function seedDemoOnce(): Promise<void> {
       width: SYNTHETIC_WIDTH,
       height: SYNTHETIC_HEIGHT,
       mpp: SYNTHETIC_MPP,
-      patientKey: 'demo-patient-01',
+      patientKey: await demoPatient(1),
       caseKey: 'demo-case-01',
     }),
   );
   await storeWholeProject(pathology);
 
+  const patient1 = await demoPatient(1);
+  const fundusPatients = [patient1, await demoPatient(2), await demoPatient(3)];
   const endoscopy = newProjectData({ name: 'Demo: endoscopy lesion boxes / デモ：内視鏡 病変ボックス', template: 'endoscopy-lesions', now });
   const endoBlobs = await withPictures(endoscopy, 4, (i) => endoscopyFrame(11 + i, i % 2 === 0), (i) => ({
     id: `demo-frame-${i + 1}`,
@@ -53,7 +59,7 @@ export async function seedDemoOnce(): Promise<void> {
     modality: 'endoscopy',
     width: 640,
     height: 480,
-    patientKey: 'demo-patient-01',
+    patientKey: patient1,
   }));
   await storeWholeProject(endoscopy, endoBlobs);
 
@@ -64,7 +70,7 @@ export async function seedDemoOnce(): Promise<void> {
     modality: 'fundus',
     width: 800,
     height: 800,
-    patientKey: `demo-patient-0${(i % 3) + 1}`,
+    patientKey: fundusPatients[i % 3],
   }));
   await storeWholeProject(fundus, fundusBlobs);
 

@@ -1,3 +1,4 @@
+import { encodingProblem } from '../interchange/encoding';
 import Papa from 'papaparse';
 import { newId, nowIso } from '../../model/ids';
 import type { Annotation, AttributeDef, AttributeValue, GradeDef, ImageRecord, LabelClass, LabelSchema } from '../../model/types';
@@ -40,7 +41,8 @@ function readHeader(header: string[], report: Report): Map<string, number> | und
 
 function parseRows(text: string, report: Report): string[][] | undefined {
   const body = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).replace(/\r\n?/g, '\n');
-  if (body.includes('\uFFFD')) return void report.problem('(file)', 'is not valid UTF-8 text (save it as UTF-8)');
+  const badEncoding = encodingProblem(body);
+  if (badEncoding) return void report.problem('(file)', badEncoding);
   const parsed = Papa.parse<string[]>(body, { skipEmptyLines: false, delimitersToGuess: [',', '\t', ';'] });
   for (const e of parsed.errors) {
     // A one-column file has no delimiter to detect; the header check says what is missing.

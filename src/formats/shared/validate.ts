@@ -1,4 +1,6 @@
+import { encodingProblem } from '../interchange/encoding';
 import { migrateToCurrent } from './migrations';
+import { geometryProblems } from '../../model/geometry';
 import { formatPath, type Problem } from './paths';
 import { sharedDocumentSchema, type SharedDocument } from './schema';
 
@@ -11,9 +13,8 @@ export const MAX_REPORTED_PROBLEMS = 50;
 
 export function parseJsonText(text: string): { ok: true; value: unknown } | { ok: false; problems: Problem[] } {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  if (body.includes('\uFFFD')) {
-    return { ok: false, problems: [{ path: '(file)', message: 'is not valid UTF-8 text (save it as UTF-8)' }] };
-  }
+  const badEncoding = encodingProblem(body);
+  if (badEncoding) return { ok: false, problems: [{ path: '(file)', message: badEncoding }] };
   try {
     return { ok: true, value: JSON.parse(body) };
   } catch (e) {
@@ -33,13 +34,23 @@ export function validateSharedDocument(input: unknown): ValidationResult {
   const doc = parsed.data;
   const problems = referenceProblems(doc);
   if (problems.length) return { ok: false, problems: capProblems(problems) };
-  return { ok: true, doc, migratedFrom: migrated.from, warnings: [] };
+  return { ok: true, doc, migratedFrom: migrated.from, warnings: capProblems(geometryWarnings(doc)) };
 }
 
 export function validateSharedText(text: string): ValidationResult {
   const json = parseJsonText(text);
   if (!json.ok) return json;
   return validateSharedDocument(json.value);
+}
+
+/** Soft problems (a ring crossing itself) travel with the document: kept, but never silently. */
+function geometryWarnings(doc: SharedDocument): Problem[] {
+  const out: Problem[] = [];
+  doc.annotations.forEach((a, i) => {
+    if (!a.geometry) return;
+    for (const p of geometryProblems(a.geometry)) if (p.severity === 'warning') out.push({ path: `annotations[${i}].geometry.${p.path}`, message: p.message });
+  });
+  return out;
 }
 
 function capProblems(problems: Problem[]): Problem[] {

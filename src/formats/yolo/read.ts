@@ -1,3 +1,4 @@
+import { encodingProblem } from '../interchange/encoding';
 import { newId, nowIso } from '../../model/ids';
 import type { Annotation, Geometry, ImageRecord } from '../../model/types';
 import { importedAnnotation } from '../interchange/annotations';
@@ -36,6 +37,11 @@ const HEADER = /^#\s*(class\s+(\S+)|image|size|annotator)\s*:\s*(.*)$/i;
 export function readYoloText(text: string, fileName: string, opts: YoloReadOptions = {}): ReadResult {
   return guarded('yolo', () => {
     const report = new Report();
+    const badEncoding = encodingProblem(text);
+    if (badEncoding) {
+      report.problem('(file)', badEncoding);
+      return report.fail('yolo');
+    }
     const lines = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).split(/\r\n?|\n/);
     const classNames = readClassHeaders(lines, report);
     const blocks: Block[] = [];

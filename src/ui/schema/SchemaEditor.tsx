@@ -1,3 +1,4 @@
+import { newId } from '../../model/ids';
 import { GRANULARITIES, type Granularity, type LabelSchema } from '../../model/types';
 import { currentSchemaOf } from '../../store/actions';
 import { CommitInput, CommitTextarea } from '../CommitInput';
@@ -20,7 +21,8 @@ export function SchemaEditor() {
 
   const addClass = () => {
     const ids = schema.classes.map((c) => c.id);
-    const id = uniqueId(`class-${schema.classes.length + 1}`, ids);
+    // A random suffix: two tabs adding a class at the same moment must not make the same id.
+    const id = uniqueId(`class-${newId().slice(0, 6)}`, ids);
     set({
       classes: [
         ...schema.classes,

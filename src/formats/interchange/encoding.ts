@@ -1,0 +1,12 @@
+/**
+ * Why a text read as UTF-8 (the browser's File.text()) is not usable, or null. Saving as UTF-16 or
+ * in a legacy code page (Latin-1, Shift_JIS) is a common slip of spreadsheet tools.
+ */
+export function encodingProblem(text: string): string | null {
+  const sample = text.slice(0, 4096);
+  let nul = 0;
+  for (let i = 0; i < sample.length; i++) if (sample.charCodeAt(i) === 0) nul++;
+  if (nul > sample.length / 8) return 'looks like UTF-16 text (save it as UTF-8)';
+  if (text.includes('\uFFFD')) return 'is not valid UTF-8 text (save it as UTF-8; Latin-1 or Shift_JIS files need converting)';
+  return null;
+}
