@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { FileButton } from './FileButton';
 import { TEMPLATE_IDS, type TemplateId } from '../model/templates';
 import { createProject, removeProject, useWorkspace } from '../store/workspace';
 import { importSharedText, sizeProblem, type ImportResult } from '../store/importExport';
@@ -55,18 +56,9 @@ export function ProjectListPage() {
       </section>
 
       <section className="card">
-        <label className="file-button">
+        <FileButton accept=".json,application/json" onFiles={([f]) => void onImport(f)}>
           {busy ? t('importing') : t('importProject')}
-          <input
-            type="file"
-            accept=".json,application/json"
-            onChange={(e) => {
-              const f = e.target.files?.[0];
-              e.target.value = '';
-              if (f) void onImport(f);
-            }}
-          />
-        </label>
+        </FileButton>
         {importResult?.ok && (
           <p role="status">{t('imported', { name: importResult.name, images: importResult.images, annotations: importResult.annotations })}</p>
         )}

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { FileButton } from './FileButton';
 import { MODALITIES, type Granularity, type ImageRecord, type Modality, type WorkState } from '../model/types';
 import { statusId } from '../model/ids';
 import { addImages, currentSchemaOf, removeImage } from '../store/actions';
@@ -87,19 +88,9 @@ export function WorklistPanel() {
             ))}
           </select>
         </label>
-        <label className="file-button">
+        <FileButton accept="image/jpeg,image/png,.jpg,.jpeg,.png" multiple onFiles={(files) => void onFiles(files)}>
           {t('addFiles')}
-          <input
-            type="file"
-            multiple
-            accept="image/jpeg,image/png,.jpg,.jpeg,.png"
-            onChange={(e) => {
-              const files = [...(e.target.files ?? [])];
-              e.target.value = '';
-              void onFiles(files);
-            }}
-          />
-        </label>
+        </FileButton>
         <form onSubmit={onUrl} className="row">
           <label>
             {t('addSlideUrl')}

@@ -381,10 +381,22 @@ const ja: Record<MessageKey, string> = {
 
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, ja };
 
-export function translate(lang: Lang, key: MessageKey, vars?: Record<string, string | number>): string {
-  let s = dictionaries[lang][key] ?? en[key];
+/** `{name}` placeholders filled from `vars`. */
+export function fillTemplate(s: string, vars?: Record<string, string | number>): string {
   if (vars) for (const [k, v] of Object.entries(vars)) s = s.replaceAll(`{${k}}`, String(v));
   return s;
+}
+
+/** A page's own dictionary (ja and en) as a hook, so each feature keeps its strings beside it. */
+export function makeTextHook<K extends string>(dictionaries: Record<Lang, Record<K, string>>) {
+  return function useText(): (key: K, vars?: Record<string, string | number>) => string {
+    const lang = useSettings((s) => s.lang);
+    return (key, vars) => fillTemplate(dictionaries[lang][key] ?? dictionaries.en[key], vars);
+  };
+}
+
+export function translate(lang: Lang, key: MessageKey, vars?: Record<string, string | number>): string {
+  return fillTemplate(dictionaries[lang][key] ?? en[key], vars);
 }
 
 export type T = (key: MessageKey, vars?: Record<string, string | number>) => string;

@@ -53,9 +53,9 @@ export async function lookAt(page: Page, x: number, y: number, scale: number, ro
   }, [x, y] as const);
 }
 
-/** Reads one annotation list from the app's store through the page (what the user's labels are). */
-export async function storedAnnotations(page: Page): Promise<{ id: string; classId: string; imageId: string; annotatorId: string; geometry: any; attributes: Record<string, unknown>; grade?: number }[]> {
-  return page.evaluate(async () => {
+/** Reads the stored records of one kind straight from IndexedDB: what a reload would find. */
+async function storedRecords<T>(page: Page, kind: string): Promise<T[]> {
+  return page.evaluate(async (kind) => {
     const open = indexedDB.open('granula');
     const db: IDBDatabase = await new Promise((res, rej) => {
       open.onsuccess = () => res(open.result);
@@ -67,23 +67,14 @@ export async function storedAnnotations(page: Page): Promise<{ id: string; class
       r.onerror = () => rej(r.error);
     });
     db.close();
-    return rows.filter((r) => r.kind === 'annotation').map((r) => r.value);
-  });
+    return rows.filter((r) => r.kind === kind && !r.gone).map((r) => r.value);
+  }, kind);
 }
 
-export async function storedStatuses(page: Page): Promise<{ imageId: string; annotatorId: string; state: string; noFinding: boolean }[]> {
-  return page.evaluate(async () => {
-    const open = indexedDB.open('granula');
-    const db: IDBDatabase = await new Promise((res, rej) => {
-      open.onsuccess = () => res(open.result);
-      open.onerror = () => rej(open.error);
-    });
-    const rows: any[] = await new Promise((res, rej) => {
-      const r = db.transaction('records').objectStore('records').getAll();
-      r.onsuccess = () => res(r.result);
-      r.onerror = () => rej(r.error);
-    });
-    db.close();
-    return rows.filter((r) => r.kind === 'status').map((r) => r.value);
-  });
+export function storedAnnotations(page: Page) {
+  return storedRecords<{ id: string; classId: string; imageId: string; annotatorId: string; geometry: any; attributes: Record<string, unknown>; grade?: number }>(page, 'annotation');
+}
+
+export function storedStatuses(page: Page) {
+  return storedRecords<{ imageId: string; annotatorId: string; state: string; noFinding: boolean }>(page, 'status');
 }

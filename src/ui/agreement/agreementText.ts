@@ -1,4 +1,4 @@
-import { useSettings } from '../settingsStore';
+import { makeTextHook } from '../i18n';
 
 const en = {
   tab: 'Agreement',
@@ -136,14 +136,5 @@ const ja: Record<Key, string> = {
   noShapes: 'この画像には比較する図形がありません。',
 };
 
-export type AgreementT = (key: Key, vars?: Record<string, string | number>) => string;
-
-export function useAgreementText(): AgreementT {
-  const lang = useSettings((s) => s.lang);
-  const dict = lang === 'ja' ? ja : en;
-  return (key, vars) => {
-    let s = dict[key] ?? en[key];
-    if (vars) for (const [k, v] of Object.entries(vars)) s = s.replaceAll(`{${k}}`, String(v));
-    return s;
-  };
-}
+export const useAgreementText = makeTextHook<Key>({ en, ja });
+export type AgreementT = ReturnType<typeof useAgreementText>;

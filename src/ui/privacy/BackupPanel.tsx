@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { FileButton } from '../FileButton';
 import { problemLine, type Problem } from '../../formats/shared/paths';
 import { makeBackup, readBackup, restoreBackup, type ReadBackupResult } from '../../store/backup';
 import { sizeProblem } from '../../store/importExport';
@@ -71,18 +72,9 @@ export function BackupPanel() {
         <button type="button" onClick={() => void backup()} disabled={busy}>
           {t('backupDownload')}
         </button>
-        <label className="file-button button">
+        <FileButton accept=".json,application/json" onFiles={([f]) => void onFile(f)}>
           {busy ? t('working') : t('restore')}
-          <input
-            type="file"
-            accept=".json,application/json"
-            onChange={(e) => {
-              const f = e.target.files?.[0];
-              e.target.value = '';
-              if (f) void onFile(f);
-            }}
-          />
-        </label>
+        </FileButton>
       </div>
       {made && (
         <p role="status" data-testid="backup-made">

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { FileButton } from '../FileButton';
 import { isPseudonym, keyFileText, keyFingerprint, readKeyFile } from '../../model/pseudonym';
 import { nowIso } from '../../model/ids';
 import { useDocStore } from '../../store/docStore';
@@ -74,18 +75,9 @@ export function KeyPanel() {
             {t('keyDownload')}
           </button>
         )}
-        <label className="file-button button">
+        <FileButton accept=".json,application/json" onFiles={([f]) => void onFile(f)}>
           {t('keyImport')}
-          <input
-            type="file"
-            accept=".json,application/json"
-            onChange={(e) => {
-              const f = e.target.files?.[0];
-              e.target.value = '';
-              if (f) void onFile(f);
-            }}
-          />
-        </label>
+        </FileButton>
       </div>
       {confirmDownload && (
         <div role="alertdialog" aria-label={t('keyDownload')} className="card banner-error">

@@ -1,4 +1,5 @@
-import { useSettings, type Lang } from '../settingsStore';
+import { fillTemplate, makeTextHook } from '../i18n';
+import type { Lang } from '../settingsStore';
 
 /** The privacy and backup screens' words, in English and Japanese (kept apart from i18n.ts). */
 const en = {
@@ -106,12 +107,7 @@ const dictionaries: Record<Lang, Record<Key, string>> = { en, ja };
 export type PrivacyT = (key: Key, vars?: Record<string, string | number>) => string;
 
 export function privacyText(lang: Lang, key: Key, vars?: Record<string, string | number>): string {
-  let s = dictionaries[lang][key] ?? en[key];
-  if (vars) for (const [k, v] of Object.entries(vars)) s = s.replaceAll(`{${k}}`, String(v));
-  return s;
+  return fillTemplate(dictionaries[lang][key] ?? en[key], vars);
 }
 
-export function usePrivacyText(): PrivacyT {
-  const lang = useSettings((s) => s.lang);
-  return (key, vars) => privacyText(lang, key, vars);
-}
+export const usePrivacyText: () => PrivacyT = makeTextHook<Key>(dictionaries);
