@@ -15,6 +15,9 @@ import { isTypingTarget } from './annotate/keys';
 import { markNoLesion, StatusControls, toggleDone } from './annotate/StatusControls';
 import { TOOL_KEYS, ToolBar, toolsFor } from './annotate/ToolBar';
 import { ToolOverlay } from './annotate/ToolOverlay';
+import { AssistPanel } from './annotate/AssistPanel';
+import { useAssistant } from './annotate/useAssistant';
+import { useAssist } from '../store/assistStore';
 import { useShapeIndex } from './annotate/useShapeIndex';
 import { useToolController } from './annotate/useToolController';
 import { IdentityPicker } from './IdentityPicker';
@@ -69,12 +72,21 @@ function AnnotateWorkspace({ projectId, imageId, schema, annotatorId, annotatorN
   const classColor = new Map(schema.classes.map((c) => [c.id, c.color]));
   for (const s of doc.schemas.values()) for (const c of s.classes) if (!classColor.has(c.id)) classColor.set(c.id, c.color);
 
+  const assistant = useAssistant(image, annotatorId, {
+    refused: (reason) => t('assistRefused', { reason }),
+    unavailable: t('assistUnavailable'),
+    found: (count) => t('assistFound', { count }),
+  });
+  const suggestions = useAssist((s) => s.suggestions);
+  const currentSuggestion = useAssist((s) => s.current);
+  const wand = useAssist((s) => s.wand);
   const controller = useToolController({
     schema,
     imageId,
     annotatorId,
     index,
     revision,
+    assistant,
     text: {
       chooseClass: t('chooseClassFirst'),
       chooseIdentity: t('noIdentity'),
@@ -132,6 +144,7 @@ function AnnotateWorkspace({ projectId, imageId, schema, annotatorId, annotatorN
       else if (schema.classes.some((c) => c.hotkey === k)) {
         const c = schema.classes.find((x) => x.hotkey === k)!;
         s.setClass(projectId, c.id);
+        if (useAssist.getState().reclassify(c.id)) return e.preventDefault();
         if (s.selectedIds.length) updateAnnotations(s.selectedIds.map((id) => ({ id, patch: { classId: c.id } })), 'Change class');
       } else if (k === 'd' || k === 'D') toggleDone(imageId, annotatorId, imageState(doc, imageId, annotatorId).state === 'done');
       else if (k === 'x' || k === 'X') markNoLesion(imageId, annotatorId, mine, t('removeShapesFirst'));
@@ -157,6 +170,18 @@ function AnnotateWorkspace({ projectId, imageId, schema, annotatorId, annotatorN
     }
     return out;
   };
+
+  // Alt (or Ctrl) + wheel widens or narrows the wand's proposal instead of zooming.
+  useEffect(() => {
+    const onWheel = (e: WheelEvent) => {
+      if (!(e.altKey || e.ctrlKey) || useSession.getState().tool !== 'wand' || !useAssist.getState().wand) return;
+      e.preventDefault();
+      e.stopPropagation();
+      assistant.adjust(e.deltaY < 0 ? 1 : -1);
+    };
+    window.addEventListener('wheel', onWheel, { capture: true, passive: false });
+    return () => window.removeEventListener('wheel', onWheel, { capture: true });
+  });
 
   const status = imageState(doc, imageId, annotatorId);
   const currentColor = classColor.get(session.classId ?? '') ?? '#ffcc00';
@@ -217,7 +242,16 @@ function AnnotateWorkspace({ projectId, imageId, schema, annotatorId, annotatorN
             revision={revision}
             capturePointer={drawing && controller.capturePointer}
             onPointer={controller.onPointer}
-            overlay={(view) => <ToolOverlay t={view} preview={controller.preview} edit={controller.edit} color={currentColor} />}
+            overlay={(view) => (
+              <ToolOverlay
+                t={view}
+                preview={controller.preview}
+                edit={controller.edit}
+                color={currentColor}
+                wand={wand?.geometry ?? null}
+                suggestions={suggestions.map((sg, i) => ({ id: sg.id, geometry: sg.geometry, color: classColor.get(sg.classId) ?? '#00e5ff', current: i === currentSuggestion, selected: sg.selected }))}
+              />
+            )}
             onReady={(h) => (viewer.current = h)}
             onError={setOpenError}
             cursor={drawing ? controller.cursor : 'grab'}
@@ -229,6 +263,7 @@ function AnnotateWorkspace({ projectId, imageId, schema, annotatorId, annotatorN
             <>
               <ToolBar granularity={schema.granularity} />
               <ClassPalette schema={schema} projectId={projectId} />
+              <AssistPanel annotatorId={annotatorId} />
               <AttributesPanel schema={schema} />
               <StatusControls imageId={imageId} annotatorId={annotatorId} mine={mine} />
               <p className="muted" data-testid="shape-count">
