@@ -2,6 +2,7 @@ import type { IDBPDatabase } from 'idb';
 import type { RecordChange, RecordKind, RecordTypes } from '../model/changes';
 import { rowKey, type GranulaDb } from './db';
 import { mergeRecord, sameValue } from './recordMerge';
+import { projectHasPacks, projectMayHavePacks, queueRecordWrite, RECORD_STORES } from './repository';
 
 type Db = IDBPDatabase<GranulaDb>;
 
@@ -27,19 +28,22 @@ export interface WriteOutcome {
  * whole transaction: all of the batch lands or none of it, whatever the browser threw and where.
  */
 export async function writeChangesMerging(db: Db, projectId: string, changes: readonly RecordChange[]): Promise<WriteOutcome> {
-  const tx = db.transaction('records', 'readwrite');
+  const tx = db.transaction(RECORD_STORES, 'readwrite');
+  const store = tx.objectStore('records');
   const done = tx.done;
   done.catch(() => {}); // awaited below; this only keeps an abort from being reported as unhandled
   try {
     const keys = changes.map((c) => rowKey(projectId, c.kind, c.id));
     // All reads are queued at once: one round trip, not one per record.
-    const rows = await Promise.all(keys.map((k) => tx.store.get(k)));
+    const rows = await Promise.all(keys.map((k) => store.get(k)));
+    // A deleted annotation of a packed image must leave a `gone` row, or its packed copy returns.
+    const packed = changes.some((c) => c.kind === 'annotation' && c.after === undefined) && (await projectHasPacks(tx, projectId));
     const outcome: WriteOutcome = { stored: [], merged: [] };
     changes.forEach((c, i) => {
       const stored = rows[i]?.value as RecordTypes[RecordKind] | undefined;
       const conflict = !sameValue(stored, c.before);
       const value = conflict ? mergeRecord<RecordTypes[RecordKind]>(c.before, c.after, stored) : c.after;
-      quiet(value === undefined ? tx.store.delete(keys[i]) : tx.store.put({ key: keys[i], projectId, kind: c.kind, value }));
+      quiet(queueRecordWrite(store, projectId, c.kind, c.id, value, packed));
       outcome.stored.push({ kind: c.kind, id: c.id, before: stored, after: value } as RecordChange);
       if (conflict && !sameValue(value, c.after)) outcome.merged.push({ kind: c.kind, id: c.id, before: c.after, after: value } as RecordChange);
     });
@@ -60,14 +64,12 @@ export async function writeChangesMerging(db: Db, projectId: string, changes: re
  * the same task, so the browser can finish the transaction after the page is gone.
  */
 export async function writeChangesBlind(db: Db, projectId: string, changes: readonly RecordChange[]): Promise<WriteOutcome> {
-  const tx = db.transaction('records', 'readwrite');
+  const tx = db.transaction(RECORD_STORES, 'readwrite');
+  const packed = projectMayHavePacks(projectId);
   const done = tx.done;
   done.catch(() => {});
   try {
-    for (const c of changes) {
-      const key = rowKey(projectId, c.kind, c.id);
-      quiet(c.after === undefined ? tx.store.delete(key) : tx.store.put({ key, projectId, kind: c.kind, value: c.after }));
-    }
+    for (const c of changes) quiet(queueRecordWrite(tx.objectStore('records'), projectId, c.kind, c.id, c.after, packed));
     // Tells the browser no request follows, so it commits without waiting for this page to run again.
     (tx as unknown as { commit?: () => void }).commit?.();
     await done;

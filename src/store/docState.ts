@@ -1,9 +1,16 @@
 import type { RecordChange, RecordKind, RecordTypes } from '../model/changes';
 import { recordId } from '../model/changes';
 import type { ProjectData } from '../model/projectData';
-import type { Project } from '../model/types';
+import type { Annotation, Project } from '../model/types';
+import { packedSourceOf, type PackedStore, type PackReader } from '../storage/annotationPack';
+import { AnnotationMap, PackedIdSet } from './packedAnnotations';
 
-/** The open project's records, keyed for O(1) edits even with a million annotations. */
+/**
+ * The open project's records, keyed for O(1) edits even with a million annotations. When storage
+ * hands over packed annotations (a big slide), `annotations` and the sets of `annotationsByImage`
+ * are Maps and Sets that build each annotation on first read (see packedAnnotations.ts): opening
+ * the project then costs no more than reading its packs.
+ */
 export interface DocState {
   project: Project;
   schemas: Map<string, RecordTypes['schema']>;
@@ -37,7 +44,31 @@ function keyed<K extends RecordKind>(kind: K, list: readonly RecordTypes[K][]): 
   return new Map(list.map((v) => [recordId(kind, v), v]));
 }
 
+/** Bumped by applyToDoc: lets derived counts be kept until the document changes. */
+const versions = new WeakMap<DocState, number>();
+
 export function docFromData(data: ProjectData): DocState {
+  const packed = packedSourceOf(data);
+  if (packed) {
+    const annotations = new AnnotationMap(packed.store, packed.loose, packed.deleted);
+    const hidden = [...packed.deleted, ...packed.loose.map((a) => a.id)];
+    const annotationsByImage = new Map<string, Set<string>>();
+    for (const [imageId, ranges] of packed.images) annotationsByImage.set(imageId, new PackedIdSet(packed.store, ranges, hidden));
+    for (const a of packed.loose) {
+      let set = annotationsByImage.get(a.imageId);
+      if (!set) annotationsByImage.set(a.imageId, (set = new Set()));
+      set.add(a.id);
+    }
+    return {
+      project: data.project,
+      schemas: keyed('schema', data.schemas),
+      images: keyed('image', data.images),
+      annotators: keyed('annotator', data.annotators),
+      annotations,
+      statuses: keyed('status', data.statuses),
+      annotationsByImage,
+    };
+  }
   return {
     project: data.project,
     schemas: keyed('schema', data.schemas),
@@ -47,6 +78,78 @@ export function docFromData(data: ProjectData): DocState {
     statuses: keyed('status', data.statuses),
     annotationsByImage: indexByImage(data.annotations),
   };
+}
+
+/**
+ * Builds the id lookup that packed annotations need on their first read by id (a moment for a
+ * million), for about `budgetMs`; true once complete. Call from idle callbacks after the first
+ * frame, so the first click is not the one to wait.
+ */
+export function prepareLookups(doc: DocState, budgetMs = Infinity): boolean {
+  return doc.annotations instanceof AnnotationMap ? doc.annotations.store.prepareSome(budgetMs) : true;
+}
+
+/**
+ * One image's packed annotations, for code that can work from the packs without building every
+ * annotation (the viewer's spatial index): their ordinals in `store`, and the ids of the image's
+ * other annotations. Null when nothing on the image is packed.
+ */
+export interface PackedOnImage {
+  store: PackedStore;
+  /** Calls `fn` for every packed annotation of the image that is still in the document. */
+  forEach(fn: (reader: PackReader, index: number, ordinal: number) => void): void;
+  /** The image's annotations that are not packed (new or edited since). */
+  looseIds(): Iterable<string>;
+}
+
+export function packedOnImage(doc: DocState, imageId: string): PackedOnImage | null {
+  const set = doc.annotationsByImage.get(imageId);
+  const map = doc.annotations;
+  if (!(set instanceof PackedIdSet) || !(map instanceof AnnotationMap)) return null;
+  return {
+    store: set.store,
+    forEach(fn) {
+      for (const [a, b] of set.ranges) {
+        let o = a;
+        for (const [reader, from] of set.store.span(a, b)) {
+          for (let i = from; i < reader.count && o < b; i++, o++) if (set.hasOrdinal(o) && map.liveOrdinal(o)) fn(reader, i, o);
+        }
+      }
+    },
+    looseIds: () => set.looseIds(),
+  };
+}
+
+const counts = new WeakMap<DocState, { version: number; values: Map<string, number> }>();
+
+/**
+ * How many annotations on the image the annotator made (with a shape, or image-level labels when
+ * `withGeometry` is false), without building packed annotations, and remembered until the document
+ * changes: cheap enough to call on every render.
+ */
+export function countAnnotations(doc: DocState, imageId: string, annotatorId: string, withGeometry = true): number {
+  const version = versions.get(doc) ?? 0;
+  let memo = counts.get(doc);
+  if (!memo || memo.version !== version) counts.set(doc, (memo = { version, values: new Map() }));
+  const key = `${imageId}\u0000${annotatorId}\u0000${withGeometry ? 1 : 0}`;
+  const hit = memo.values.get(key);
+  if (hit !== undefined) return hit;
+  const matches = (a: Annotation | undefined) => !!a && a.annotatorId === annotatorId && (withGeometry ? !!a.geometry : a.geometry === null);
+  let n = 0;
+  const packed = packedOnImage(doc, imageId);
+  if (packed) {
+    packed.forEach((reader, i, o) => {
+      if (reader.field(i, 'annotatorId') !== annotatorId) return;
+      const t = reader.pack.geometryType[i];
+      // Columns say it for the usual shapes; anything unusual is built and asked.
+      if (t === 6 ? matches(packed.store.annotation(o)) : withGeometry ? t >= 1 && t <= 4 : t === 0) n++;
+    });
+    for (const id of packed.looseIds()) if (matches(doc.annotations.get(id))) n++;
+  } else {
+    for (const id of doc.annotationsByImage.get(imageId) ?? []) if (matches(doc.annotations.get(id))) n++;
+  }
+  memo.values.set(key, n);
+  return n;
 }
 
 export function annotationsOnImage(doc: DocState, imageId: string): RecordTypes['annotation'][] {
@@ -78,6 +181,7 @@ export function getRecord<K extends RecordKind>(doc: DocState, kind: K, id: stri
 
 /** Applies changes in place (the maps are owned by the store, which bumps its revision). */
 export function applyToDoc(doc: DocState, changes: readonly RecordChange[]): void {
+  versions.set(doc, (versions.get(doc) ?? 0) + 1);
   for (const c of changes) {
     if (c.kind === 'project') {
       if (c.after) doc.project = c.after;

@@ -254,22 +254,19 @@ export async function loadAllProjects(): Promise<ProjectData[]> {
  */
 export async function storeWholeProjects(items: { data: ProjectData; blobs: BlobRow[] }[], opts: { replaceFiles: boolean } = { replaceFiles: true }): Promise<void> {
   if (db) {
-    const tx = db.transaction(['records', 'blobs'], 'readwrite');
+    const tx = db.transaction(['records', 'annotationPacks', 'blobs'], 'readwrite');
     const done = tx.done;
     done.catch(() => {});
     try {
-      const records = tx.objectStore('records');
       const blobs = tx.objectStore('blobs');
       for (const { data, blobs: rows } of items) {
         const pid = data.project.id;
-        const fresh = repo.projectRows(data);
-        const keep = new Set(fresh.map((r) => r.key));
-        for (const k of await records.index('projectId').getAllKeys(pid)) if (!keep.has(k)) quiet(records.delete(k));
+        // Rows and annotation packs (large images) replaced in this same transaction.
+        await repo.queueProjectReplace(tx, data);
         if (opts.replaceFiles) {
           const keepBlobs = new Set(rows.map((b) => b.blobId));
           for (const k of await blobs.index('projectId').getAllKeys(pid)) if (!keepBlobs.has(k)) quiet(blobs.delete(k));
         }
-        for (const r of fresh) quiet(records.put(r));
         for (const b of rows) quiet(blobs.put({ ...b, projectId: pid }));
       }
       await done;

@@ -1,11 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { LabelSchema } from '../model/types';
 import { currentSchemaOf, ensureAnnotator, updateAnnotations } from '../store/actions';
-import { annotationsOnImage } from '../store/docState';
+import { countAnnotations } from '../store/docState';
 import { useSession, type ToolId } from '../store/sessionStore';
-import { canSee } from '../store/selectors';
-import { viewportImageBounds, type ViewTransform } from '../viewer/coords';
-import type { DrawableShape } from '../viewer/shapeRenderer';
+import type { ShapeStyle } from '../viewer/shapeRenderer';
 import { AnnotateViewer, type ViewerHandle } from './annotate/AnnotateViewer';
 import { AttributesPanel } from './annotate/AttributesPanel';
 import { ClassPalette } from './annotate/ClassPalette';
@@ -124,7 +122,7 @@ function AnnotateWorkspace({ projectId, imageId, schema, annotatorId, annotatorN
     else if (images[position + 1]) go(1);
   };
 
-  const mine = annotationsOnImage(doc, imageId).filter((a) => a.annotatorId === annotatorId && a.geometry).length;
+  const mine = countAnnotations(doc, imageId, annotatorId);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -160,15 +158,10 @@ function AnnotateWorkspace({ projectId, imageId, schema, annotatorId, annotatorN
     return () => window.removeEventListener('keydown', onKey);
   });
 
-  const shapesInView = (view: ViewTransform): DrawableShape[] => {
-    const out: DrawableShape[] = [];
-    for (const id of index.search(viewportImageBounds(view, 16))) {
-      if (id === controller.draggingId) continue;
-      const a = doc.annotations.get(id);
-      if (!a?.geometry || !canSee(doc, a, annotatorId)) continue;
-      out.push({ id, geometry: a.geometry, color: classColor.get(a.classId) ?? '#888888', dashed: a.annotatorId !== annotatorId });
-    }
-    return out;
+  // The index holds only what this person may see, each shape tagged by class and owner.
+  const shapeStyle = (tag: number): ShapeStyle => {
+    const key = index.styleKey(tag);
+    return { color: classColor.get(key.classId) ?? '#888888', dashed: !key.own };
   };
 
   // Alt (or Ctrl) + wheel widens or narrows the wand's proposal instead of zooming.
@@ -237,9 +230,12 @@ function AnnotateWorkspace({ projectId, imageId, schema, annotatorId, annotatorN
           ) : null}
           <AnnotateViewer
             image={image}
-            shapesInView={shapesInView}
+            index={index}
+            shapeStyle={shapeStyle}
+            hiddenId={controller.draggingId}
             selected={selected}
             revision={revision}
+            overlayActive={!!(controller.preview || controller.edit || wand || suggestions.length)}
             capturePointer={drawing && controller.capturePointer}
             onPointer={controller.onPointer}
             overlay={(view) => (

@@ -15,7 +15,7 @@ interface LayoutFixture {
   };
 }
 
-const LAYOUT_FIXTURES = ['tests/fixtures/storage/layout-v1.json'];
+const LAYOUT_FIXTURES = ['tests/fixtures/storage/layout-v1.json', 'tests/fixtures/storage/layout-v2.json'];
 const FORMAT_FIXTURES = ['tests/fixtures/shared/v0-fundus.json', 'tests/fixtures/shared/v1-endoscopy.json'];
 
 /**
@@ -25,6 +25,14 @@ const FORMAT_FIXTURES = ['tests/fixtures/shared/v0-fundus.json', 'tests/fixtures
 const INSTALL: Record<number, (db: IDBDatabase) => void> = {
   1: (db) => {
     db.createObjectStore('records', { keyPath: 'key' }).createIndex('projectId', 'projectId');
+    db.createObjectStore('blobs', { keyPath: 'blobId' }).createIndex('projectId', 'projectId');
+    db.createObjectStore('meta', { keyPath: 'key' });
+  },
+  2: (db) => {
+    const records = db.createObjectStore('records', { keyPath: 'key' });
+    records.createIndex('projectId', 'projectId');
+    records.createIndex('kind', 'kind');
+    db.createObjectStore('annotationPacks', { keyPath: 'key' }).createIndex('projectId', 'projectId');
     db.createObjectStore('blobs', { keyPath: 'blobId' }).createIndex('projectId', 'projectId');
     db.createObjectStore('meta', { keyPath: 'key' });
   },

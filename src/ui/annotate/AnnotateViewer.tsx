@@ -4,7 +4,8 @@ import { Layer, Stage } from 'react-konva';
 import type { ImageRecord } from '../../model/types';
 import { overlayLayerTransform, screenPoint, screenToImage, type ImagePoint, type ViewTransform } from '../../viewer/coords';
 import { onViewTransformChange, viewTransformFromOsd } from '../../viewer/osdTransform';
-import { DEFAULT_DRAW, drawShapes, type DrawableShape } from '../../viewer/shapeRenderer';
+import { DEFAULT_DRAW, DEFAULT_LAYER, drawShapes, ShapeLayerRenderer, type DrawableShape, type ShapeStyle } from '../../viewer/shapeRenderer';
+import type { SpatialIndex } from '../../viewer/spatialIndex';
 import { ScaleBar } from './ScaleBar';
 import { tileSourceFor } from './tileSourceFor';
 
@@ -22,15 +23,32 @@ export interface ViewerHandle {
   transform: () => ViewTransform;
   /** OpenSeadragon's own image → element mapping, for checking ours against it. */
   osdImageToElement: (x: number, y: number) => { x: number; y: number };
+  /** How long each shape-layer draw took (ms) since the last call, the last 2000 at most: for the benchmark. */
+  takeDrawTimes: () => number[];
 }
 
 interface Props {
   image: ImageRecord;
-  /** Shapes to draw in view; called on every redraw with the current view. */
-  shapesInView: (t: ViewTransform) => Iterable<DrawableShape>;
+  /**
+   * The shapes to draw, either straight from a spatial index (only what is in view, with level of
+   * detail: for slides with up to millions of shapes) with a style per tag, or as a list the page
+   * builds for each redraw (a few hundred shapes at most).
+   */
+  index?: SpatialIndex;
+  /** A shape's colour and line style, by the tag it carries in the index. */
+  shapeStyle?: (tag: number) => ShapeStyle;
+  /** Shapes to draw in view; called on every redraw with the current view. Used when there is no index. */
+  shapesInView?: (t: ViewTransform) => Iterable<DrawableShape>;
+  /** Not drawn on the shape layer: the shape whose preview is being dragged. */
+  hiddenId?: string | null;
   selected: ReadonlySet<string>;
   /** Changes whenever the shapes change, to redraw without a view change. */
   revision: number;
+  /**
+   * True while the Konva overlay shows something (a preview, edit handles): its React tree then
+   * follows every frame. Otherwise React hears of view changes only a few times a second.
+   */
+  overlayActive?: boolean;
   /** When true, a left-button drag draws instead of panning. */
   capturePointer: boolean;
   onPointer: (e: ViewerPointerEvent, t: ViewTransform) => void;
@@ -58,6 +76,73 @@ export function AnnotateViewer(props: Props) {
   const latest = useRef(props);
   latest.current = props;
   const pressed = useRef(false);
+  const renderer = useRef<ShapeLayerRenderer | null>(null);
+  const lastDrawn = useRef('');
+  const drawTimes = useRef<number[]>([]);
+  /** The last transform handed to React, and a pending trailing update. */
+  const reactView = useRef<{ at: number; timer: ReturnType<typeof setTimeout> | null }>({ at: 0, timer: null });
+
+  /**
+   * Draws the shape layer for the viewer's current view, at once. Called from OpenSeadragon's own
+   * 'update-viewport' (inside its animation frame, so the shapes move with the tiles) and when the
+   * shapes, the selection or the hidden shape change; React never re-renders per frame for it.
+   */
+  const drawLayer = (t: ViewTransform, force = true) => {
+    const canvas = canvasRef.current;
+    if (!canvas) return;
+    // OpenSeadragon also redraws when a tile arrives; the shapes need no redraw for that.
+    const key = `${t.centerImage.x} ${t.centerImage.y} ${t.scale} ${t.rotation} ${t.flip ? 1 : 0} ${t.viewportSize.width} ${t.viewportSize.height}`;
+    if (!force && key === lastDrawn.current) return;
+    lastDrawn.current = key;
+    const dpr = window.devicePixelRatio || 1;
+    const w = Math.round(t.viewportSize.width * dpr);
+    const h = Math.round(t.viewportSize.height * dpr);
+    if (canvas.width !== w || canvas.height !== h) {
+      canvas.width = w;
+      canvas.height = h;
+      canvas.style.width = `${t.viewportSize.width}px`;
+      canvas.style.height = `${t.viewportSize.height}px`;
+    }
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return;
+    const p = latest.current;
+    const started = performance.now();
+    if (p.index) {
+      renderer.current ??= new ShapeLayerRenderer();
+      const style = p.shapeStyle ?? (() => ({ color: '#888888' }));
+      const stats = renderer.current.draw(ctx, t, p.index, { ...DEFAULT_DRAW, ...DEFAULT_LAYER, devicePixelRatio: dpr, selected: p.selected, style, hidden: p.hiddenId });
+      canvas.dataset.drawn = String(stats.shapes);
+    } else {
+      const drawn = drawShapes(ctx, t, p.shapesInView?.(t) ?? [], { ...DEFAULT_DRAW, devicePixelRatio: dpr, selected: p.selected });
+      canvas.dataset.drawn = String(drawn);
+    }
+    const times = drawTimes.current;
+    if (times.length >= 2000) times.shift();
+    times.push(performance.now() - started);
+  };
+  const drawLayerRef = useRef(drawLayer);
+  drawLayerRef.current = drawLayer;
+
+  /** React's copy of the view (Konva overlay, scale bar): every frame while the overlay is in use, else throttled. */
+  const offerTransform = (t: ViewTransform, force = false) => {
+    const r = reactView.current;
+    const now = performance.now();
+    if (force || latest.current.overlayActive || now - r.at >= 150) {
+      if (r.timer) clearTimeout(r.timer);
+      r.timer = null;
+      r.at = now;
+      setTransform(t);
+    } else if (!r.timer) {
+      r.timer = setTimeout(() => {
+        r.timer = null;
+        r.at = performance.now();
+        const v = viewerRef.current;
+        if (v) setTransform(viewTransformFromOsd(v));
+      }, 150 - (now - r.at));
+    }
+  };
+  const offerRef = useRef(offerTransform);
+  offerRef.current = offerTransform;
 
   // One viewer per image: OpenSeadragon owns its element; React only mounts the container.
   useEffect(() => {
@@ -83,7 +168,10 @@ export function AnnotateViewer(props: Props) {
           visibilityRatio: 0.2,
           animationTime: 0.5,
           crossOriginPolicy: 'Anonymous',
-          imageLoaderLimit: 6,
+          // Synthetic tiles are painted on the main thread (a few ms to tens of ms each): more than
+          // two at once only queues that work between frames, and pan/zoom stutters. Tiles fetched
+          // from a server keep six in flight.
+          imageLoaderLimit: props.image.source.kind === 'synthetic' ? 2 : 6,
         });
         viewerRef.current = viewer;
         const handle: ViewerHandle = {
@@ -93,18 +181,27 @@ export function AnnotateViewer(props: Props) {
             const p = viewer.viewport.imageToViewerElementCoordinates(new OpenSeadragon.Point(x, y));
             return { x: p.x, y: p.y };
           },
+          takeDrawTimes: () => drawTimes.current.splice(0),
         };
         viewer.addHandler('open', () => {
-          setTransform(viewTransformFromOsd(viewer));
+          const t = viewTransformFromOsd(viewer);
+          drawLayerRef.current(t);
+          offerRef.current(t, true);
           window.granulaViewer = handle;
           latest.current.onReady?.(handle);
         });
         viewer.addHandler('open-failed', (e) => latest.current.onError?.(String((e as { message?: string }).message ?? 'the image could not be opened')));
-        onViewTransformChange(viewer, (t) => setTransform(t));
+        onViewTransformChange(viewer, (t) => {
+          if (!viewer.world.getItemCount()) return;
+          drawLayerRef.current(t, false);
+          offerRef.current(t);
+        });
       })
       .catch((e: Error) => latest.current.onError?.(e.message));
     return () => {
       cancelled = true;
+      if (reactView.current.timer) clearTimeout(reactView.current.timer);
+      reactView.current.timer = null;
       latest.current.onReady?.(null);
       if (window.granulaViewer?.viewer === viewerRef.current) delete window.granulaViewer;
       viewerRef.current?.destroy();
@@ -113,25 +210,17 @@ export function AnnotateViewer(props: Props) {
     };
   }, [props.image.id]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  // The shape layer: one batched canvas pass per view change or shape change.
+  // Shapes, selection or the dragged shape changed: redraw for the current view.
   useEffect(() => {
-    const canvas = canvasRef.current;
-    const host = hostRef.current;
-    if (!canvas || !host || !transform) return;
-    const dpr = window.devicePixelRatio || 1;
-    const w = Math.round(transform.viewportSize.width * dpr);
-    const h = Math.round(transform.viewportSize.height * dpr);
-    if (canvas.width !== w || canvas.height !== h) {
-      canvas.width = w;
-      canvas.height = h;
-      canvas.style.width = `${transform.viewportSize.width}px`;
-      canvas.style.height = `${transform.viewportSize.height}px`;
-    }
-    const ctx = canvas.getContext('2d');
-    if (!ctx) return;
-    const drawn = drawShapes(ctx, transform, props.shapesInView(transform), { ...DEFAULT_DRAW, devicePixelRatio: dpr, selected: props.selected });
-    canvas.dataset.drawn = String(drawn);
-  }, [transform, props.revision, props.selected]); // eslint-disable-line react-hooks/exhaustive-deps
+    const viewer = viewerRef.current;
+    if (viewer && viewer.world.getItemCount()) drawLayer(viewTransformFromOsd(viewer));
+  }, [props.index, props.revision, props.selected, props.hiddenId]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // The overlay came into use: bring React's copy of the view up to date at once.
+  useEffect(() => {
+    const viewer = viewerRef.current;
+    if (props.overlayActive && viewer && viewer.world.getItemCount()) offerTransform(viewTransformFromOsd(viewer), true);
+  }, [props.overlayActive]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // Pointer input: taken before OpenSeadragon sees it when a tool draws; wheel zoom always reaches it.
   useEffect(() => {

@@ -1,0 +1,503 @@
+// `npm run bench [-- --quick] [-- --only=<workload,...>]`: builds the app, drives it in headless
+// Chromium with playwright-core, runs the Node workloads, prints one table and writes
+// bench/results.json. See docs/PERFORMANCE.md for what is measured and how.
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { build, preview, type Plugin } from 'vite';
+import { CHROMIUM } from '../tests/browser/chromium';
+import { benchCells, cellBounds, CACHE_DIR } from './cells';
+import { type CellSet } from './cellsFormat';
+import { tissueCentre } from '../src/viewer/synthetic/fields';
+import { SEED } from './cells';
+import { percentile, median, type Row } from './stats';
+import { startProfile, stopProfile } from './profile';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const args = process.argv.slice(2);
+const QUICK = args.includes('--quick');
+const ONLY = (args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',') ?? []).filter(Boolean);
+const PROFILE = args.includes('--profile');
+/** `--export-mode=string`: the old whole-text export, for comparison. */
+const EXPORT_MODE = args.find((a) => a.startsWith('--export-mode='))?.slice('--export-mode='.length) ?? 'stream';
+const KEEP_RESULTS = !args.includes('--no-write') && !PROFILE;
+const want = (w: string) => ONLY.length === 0 || ONLY.some((o) => w.startsWith(o));
+
+const SIZES = QUICK
+  ? { panSmall: 10_000, panLarge: 20_000, agree: 10_000, export: 20_000, panMs: 4_000 }
+  : { panSmall: 100_000, panLarge: 1_000_000, agree: 100_000, export: 1_000_000, panMs: 10_000 };
+/** 40× on this 0.5 µm/px (20×) slide: two screen pixels per image pixel. */
+const SCALE_40X = 2;
+
+const log = (s: string) => process.stderr.write(s + '\n');
+
+/** The browser tests' launch: Debian's Chromium, headless, no GPU (software rendering), 1280×800. */
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+interface Session {
+  context: BrowserContext;
+  dir: string;
+  close: () => Promise<void>;
+}
+
+/** A browser on a profile directory (fresh unless given): IndexedDB persists in it across launches. */
+async function launch(dir = mkdtempSync(join(tmpdir(), 'granula-bench-'))): Promise<Session> {
+  const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+  let closed = false;
+  return {
+    context,
+    dir,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await context.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Source changes tried on the bench's build only (experiments chosen by flags), reported in the output. */
+const PENDING_WIRING: { file: string; from: string; to: string; why: string }[] = [];
+const applied = new Set<string>();
+
+const LOADERS = args.find((a) => a.startsWith('--loaders='))?.slice('--loaders='.length);
+if (LOADERS) PENDING_WIRING.push({ file: 'src/ui/annotate/AnnotateViewer.tsx', from: "imageLoaderLimit: props.image.source.kind === 'synthetic' ? 2 : 6,", to: `imageLoaderLimit: ${Number(LOADERS)},`, why: `experiment: imageLoaderLimit ${LOADERS}` });
+if (args.includes('--no-idle-prep')) PENDING_WIRING.push({ file: 'src/ui/annotate/useShapeIndex.ts', from: '    schedule();\n    return () => {', to: '    return () => {', why: 'experiment: no idle-time lookup building' });
+
+/** `--layer maxOutlines=800,outlineAbovePx=16`: tries other level-of-detail settings (bench build only). */
+const LAYER = args.find((a) => a.startsWith('--layer='))?.slice('--layer='.length);
+if (LAYER) {
+  const fields = LAYER.split(',').map((kv) => kv.split('=')).map(([k, v]) => `${k}: ${Number(v)}`);
+  PENDING_WIRING.push({ file: 'src/viewer/shapeRenderer.ts', from: 'export const DEFAULT_LAYER = { maxOutlines: 400, outlineAbovePx: 24 };', to: `export const DEFAULT_LAYER = { maxOutlines: 400, outlineAbovePx: 24, ${fields.join(', ')} };`, why: `level of detail tried: ${LAYER}` });
+}
+
+function pendingWiring(): Plugin {
+  return {
+    name: 'granula-bench-pending-wiring',
+    enforce: 'pre',
+    transform(code, id) {
+      let out = code;
+      for (const w of PENDING_WIRING) {
+        if (!id.endsWith(w.file) || !out.includes(w.from)) continue;
+        out = out.replace(w.from, w.to);
+        applied.add(`${w.file}: ${w.why}`);
+      }
+      return out === code ? null : { code: out, map: null };
+    },
+  };
+}
+const rows: Row[] = [];
+const OUT = join(CACHE_DIR, 'app');
+
+async function buildAll(): Promise<void> {
+  const t0 = performance.now();
+  rmSync(OUT, { recursive: true, force: true });
+  // Profiling wants function names: an unminified build then.
+  await build({ root: ROOT, logLevel: 'warn', plugins: [pendingWiring()], build: { outDir: OUT, emptyOutDir: true, minify: !PROFILE } });
+  for (const a of applied) log(`  NOTE experiment applied to the bench build only: ${a}`);
+  await build({
+    root: ROOT,
+    configFile: false,
+    logLevel: 'warn',
+    publicDir: false,
+    define: { 'process.env.NODE_ENV': '"production"' },
+    build: { outDir: join(OUT, '__bench'), emptyOutDir: false, sourcemap: false, target: 'es2022', lib: { entry: join(ROOT, 'bench/page/index.ts'), formats: ['es'], fileName: () => 'bench.js' } },
+  });
+  writeFileSync(join(OUT, '__bench', 'blank.html'), '<!doctype html><meta charset="utf-8"><title>bench</title>');
+  log(`built app and bench page in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+function cellsFile(n: number): string {
+  const name = `cells-${n}.bin`;
+  const target = join(OUT, '__bench', name);
+  if (n === 0) writeFileSync(target, new Uint8Array(new Uint32Array([0x6c6c6563, 0, 0]).buffer));
+  else {
+    benchCells(n, log);
+    const cacheName = n <= 30_000 ? `sample-${n}.bin` : n <= 922_718 ? `subset-${n}.bin` : `copies-${n}.bin`;
+    copyFileSync(join(CACHE_DIR, cacheName), target);
+  }
+  return `/__bench/${name}`;
+}
+
+// Runs in the page from its first script: notes when the overlay first reports shapes drawn.
+const FIRST_PAINT_WATCH = `(() => {
+  const poll = () => {
+    const c = document.querySelector('[data-testid="shape-layer"]');
+    if (c && Number(c.dataset.drawn) > 0) { window.__firstOverlayPaint = performance.now(); return; }
+    requestAnimationFrame(poll);
+  };
+  requestAnimationFrame(poll);
+})();`;
+
+/** Runtime.getHeapUsage: the V8 heap; newer Chromium adds the bytes of ArrayBuffers (typed arrays) outside it. */
+interface HeapUsage {
+  usedSize: number;
+  totalSize: number;
+  embedderHeapUsedSize?: number;
+  backingStorageSize?: number;
+}
+
+interface Opened {
+  session: Session;
+  page: Page;
+  firstPaintMs: number | null;
+  /** V8 heap plus ArrayBuffer storage (typed arrays live outside the V8 heap), MB: before and after a GC. */
+  heapMB: number;
+  heapAfterGcMB: number;
+}
+
+interface Seeded {
+  dir: string;
+  projectId: string;
+  imageId: string;
+  n: number;
+}
+
+async function withBenchScript(page: Page): Promise<void> {
+  await page.addScriptTag({ url: '/__bench/bench.js', type: 'module' });
+  await page.waitForFunction(() => !!window.__bench);
+}
+
+/** A fresh browser profile holding `n` outlines on the synthetic slide, stored by the app's own storage code. */
+async function seedProfile(base: string, n: number): Promise<Seeded> {
+  const seeding = await launch();
+  const page = await seeding.context.newPage();
+  page.setDefaultTimeout(600_000);
+  await page.goto(`${base}/__bench/blank.html`);
+  await withBenchScript(page);
+  const seeded = await page.evaluate(([u, name]) => window.__bench!.seed(u, name), [cellsFile(n), `Bench ${n}`] as const);
+  log(`  seeded ${seeded.count} outlines in ${(seeded.ms / 1000).toFixed(1)} s`);
+  await seeding.context.close();
+  return { dir: seeding.dir, projectId: seeded.projectId, imageId: seeded.imageId, n };
+}
+
+const heapOf = (h: HeapUsage) => (h.usedSize + (h.embedderHeapUsedSize ?? 0) + (h.backingStorageSize ?? 0)) / 2 ** 20;
+
+/**
+ * A fresh browser on the seeded profile, opened at the slide: times the open from navigation start
+ * (app start, reading IndexedDB, indexing, first paint of the overlay), then the heap.
+ */
+async function openApp(base: string, s: Seeded): Promise<Opened> {
+  const session = await launch(s.dir);
+  const page = session.context.pages()[0] ?? (await session.context.newPage());
+  page.setDefaultTimeout(300_000);
+  await page.addInitScript(FIRST_PAINT_WATCH);
+  const profiler = PROFILE ? await session.context.newCDPSession(page) : null;
+  if (profiler) await startProfile(profiler);
+  await page.goto(`${base}/#/project/${s.projectId}/annotate/${s.imageId}`);
+  await page.waitForFunction(() => !!window.granulaViewer && window.granulaViewer.viewer.world.getItemCount() > 0, null, { polling: 50 });
+  let firstPaintMs: number | null = null;
+  if (s.n > 0) {
+    await page.waitForFunction(() => (window as unknown as { __firstOverlayPaint?: number }).__firstOverlayPaint, null, { polling: 50 });
+    firstPaintMs = await page.evaluate(() => (window as unknown as { __firstOverlayPaint: number }).__firstOverlayPaint);
+  }
+  if (profiler) log(await stopProfile(profiler, join(CACHE_DIR, 'profiles'), `open-${s.n}`));
+  const cdp = await session.context.newCDPSession(page);
+  const before = (await cdp.send('Runtime.getHeapUsage')) as HeapUsage;
+  await cdp.send('HeapProfiler.collectGarbage');
+  const after = (await cdp.send('Runtime.getHeapUsage')) as HeapUsage;
+  await cdp.detach();
+  await withBenchScript(page);
+  return { session, page, firstPaintMs, heapMB: heapOf(before), heapAfterGcMB: heapOf(after) };
+}
+
+async function heapMB(o: Opened): Promise<number> {
+  const cdp = await o.session.context.newCDPSession(o.page);
+  const h = (await cdp.send('Runtime.getHeapUsage')) as HeapUsage;
+  await cdp.detach();
+  return heapOf(h);
+}
+
+interface PanZoomRun {
+  frames: number[];
+  scales: number[];
+  draws: number[];
+  longTasks: number[];
+  heapMB: number;
+}
+
+async function panZoomOnce(o: Opened, n: number): Promise<PanZoomRun> {
+  const target = tissueCentre(SEED);
+  const profiler = PROFILE ? await o.session.context.newCDPSession(o.page) : null;
+  if (profiler) await startProfile(profiler);
+  const r = await o.page.evaluate(([x, y, ms, s]) => window.__bench!.panZoom({ x, y, durationMs: ms, maxScale: s }), [target.x, target.y, SIZES.panMs, SCALE_40X] as const);
+  if (profiler) log(await stopProfile(profiler, join(CACHE_DIR, 'profiles'), `panzoom-${n}`));
+  const over17 = r.frames.filter((f) => f > 17).length;
+  log(`    run: ${r.frames.length} frames, p95 ${percentile(r.frames, 95).toFixed(1)} ms, ${((100 * over17) / r.frames.length).toFixed(1)}% over 17 ms, ${r.longTasks.filter((d) => d > 50).length} long tasks > 50 ms; overlay draw p95 ${percentile(r.draws, 95).toFixed(1)} ms`);
+  return { frames: r.frames, scales: r.scales, draws: r.draws, longTasks: r.longTasks, heapMB: await heapMB(o) };
+}
+
+/** Pools the runs' frames: one row for the frames, one for the overlay's share of them. */
+function panZoomRows(label: string, n: number, runs: PanZoomRun[]): void {
+  const frames = runs.flatMap((r) => r.frames);
+  const draws = runs.flatMap((r) => r.draws);
+  const longTasks = runs.flatMap((r) => r.longTasks);
+  const long = longTasks.filter((d) => d > 50);
+  const share = (ms: number) => (100 * frames.filter((f) => f > ms).length) / Math.max(1, frames.length);
+  const bins = new Map<number, [number, number]>();
+  runs.forEach((r) =>
+    r.frames.forEach((f, i) => {
+      const b = Math.round(Math.log2(r.scales[i]));
+      const v = bins.get(b) ?? [0, 0];
+      v[1]++;
+      if (f > 17) v[0]++;
+      bins.set(b, v);
+    }),
+  );
+  const slowByScale = [...bins].sort((a, b) => a[0] - b[0]).map(([b, [s, all]]) => `2^${b}: ${s}/${all}`).join(', ');
+  rows.push({
+    workload: `${label} (${runs.length} run${runs.length > 1 ? 's' : ''}; ${long.length} long tasks > 50 ms)`,
+    size: n,
+    unit: 'ms/frame',
+    median: median(frames),
+    p95: percentile(frames, 95),
+    heapMB: Math.max(...runs.map((r) => r.heapMB)),
+    extra: {
+      runs: runs.length,
+      frames: frames.length,
+      perRunP95: runs.map((r) => percentile(r.frames, 95)),
+      framesOver17msPercent: share(17),
+      framesOver34msPercent: share(34),
+      longTasksOver50: long.length,
+      longestTask: Math.max(0, ...longTasks),
+      slowFramesByScale: slowByScale,
+    },
+  });
+  if (n > 0) rows.push({ workload: '  of which drawing the overlay', size: n, unit: 'ms/draw', median: median(draws), p95: percentile(draws, 95), heapMB: NaN, extra: { draws: draws.length, max: Math.max(0, ...draws) } });
+  log(`  ${label}: ${frames.length} frames in ${runs.length} runs, median ${median(frames).toFixed(1)} ms, p95 ${percentile(frames, 95).toFixed(1)} ms, ${share(17).toFixed(1)}% over 17 ms, ${long.length} long tasks > 50 ms (longest ${Math.max(0, ...longTasks).toFixed(0)} ms); overlay draw median ${median(draws).toFixed(1)}, p95 ${percentile(draws, 95).toFixed(1)}, max ${Math.max(0, ...draws).toFixed(0)} ms`);
+  log(`  slow frames by scale: ${slowByScale}`);
+}
+
+/** A slide cell that no other outline's box covers at its centre, near the tissue centre, with many vertices. */
+function pickCell(cells: CellSet): { cx: number; cy: number; vx: number; vy: number } {
+  const c = tissueCentre(SEED);
+  let best = -1, bestD = Infinity;
+  for (let i = 0; i < cells.count; i++) {
+    if (cells.vertices[i] < 22 || cells.tag[i] >>> 26) continue;
+    const x = cells.coords[cells.start[i]] / 100, y = cells.coords[cells.start[i] + 1] / 100;
+    const d = Math.hypot(x - c.x, y - c.y);
+    if (d < bestD) {
+      const b = cellBounds(cells, i);
+      const cx = (b.minX + b.maxX) / 2, cy = (b.minY + b.maxY) / 2;
+      let covered = false;
+      for (let j = 0; j < cells.count && !covered; j++) {
+        if (j === i) continue;
+        const x0 = cells.coords[cells.start[j]] / 100, y0 = cells.coords[cells.start[j] + 1] / 100;
+        if (Math.abs(x0 - cx) > 40 || Math.abs(y0 - cy) > 40) continue;
+        const o = cellBounds(cells, j);
+        covered = o.minX - 6 <= cx && o.maxX + 6 >= cx && o.minY - 6 <= cy && o.maxY + 6 >= cy;
+      }
+      if (!covered) {
+        best = i;
+        bestD = d;
+      }
+    }
+  }
+  const b = cellBounds(cells, best);
+  return { cx: (b.minX + b.maxX) / 2, cy: (b.minY + b.maxY) / 2, vx: cells.coords[cells.start[best]] / 100, vy: cells.coords[cells.start[best] + 1] / 100 };
+}
+
+async function clickAndDrag(o: Opened, n: number): Promise<void> {
+  const cells = benchCells(n, log);
+  const cell = pickCell(cells);
+  const page = o.page;
+  await page.evaluate(([x, y]) => window.__bench!.lookAt(x, y, 4), [cell.cx, cell.cy] as const);
+  await page.keyboard.press('v');
+  const centre = await page.evaluate(([x, y]) => window.__bench!.pagePoint(x, y), [cell.cx, cell.cy] as const);
+  const vertex = await page.evaluate(([x, y]) => window.__bench!.pagePoint(x, y), [cell.vx, cell.vy] as const);
+  const watch = (name: string, event: string, selector: string, p: { x: number; y: number }, size: number) =>
+    page.evaluate(([nm, e, s, x, y, z]) => window.__bench!.armPaintWatch(nm, e, s, x, y, z), [name, event, selector, p.x, p.y, size] as const);
+  const result = (name: string) => page.evaluate((nm) => window.__bench!.paintWatchResult(nm), name);
+  await page.mouse.move(centre.x, centre.y);
+  await page.waitForTimeout(200);
+  // Select: the outline turns white on the shape layer; on release the vertex handles appear (Konva).
+  await watch('select', 'pointerdown', '[data-testid="shape-layer"]', centre, 70);
+  await watch('handles', 'pointerup', '.konva-layer canvas', vertex, 14);
+  await page.mouse.down();
+  const select = await result('select');
+  await page.mouse.up();
+  const handles = await result('handles');
+  await page.waitForTimeout(300);
+  // Drag vertex 0 outwards in steps of 6 screen px.
+  const dx = vertex.x - centre.x, dy = vertex.y - centre.y;
+  const len = Math.hypot(dx, dy) || 1;
+  await page.mouse.move(vertex.x, vertex.y);
+  await page.waitForTimeout(100);
+  await page.mouse.down();
+  const steps: number[] = [];
+  for (let k = 1; k <= 12; k++) {
+    const p = { x: vertex.x + (dx / len) * 6 * k, y: vertex.y + (dy / len) * 6 * k };
+    await watch('step', 'pointermove', '.konva-layer canvas', p, 10);
+    await page.mouse.move(p.x, p.y);
+    steps.push(await result('step'));
+  }
+  const end = { x: vertex.x + (dx / len) * 72, y: vertex.y + (dy / len) * 72 };
+  await watch('commit', 'pointerup', '[data-testid="shape-layer"]', end, 12);
+  await page.mouse.up();
+  const commit = await result('commit');
+  const heap = await heapMB(o);
+  const ok = (v: number) => v >= 0;
+  rows.push({ workload: 'click a cell: selection painted', size: n, unit: 'ms', median: select, p95: select, heapMB: heap, extra: { handlesAfterRelease: handles } });
+  rows.push({ workload: 'drag a vertex: each step painted', size: n, unit: 'ms', median: median(steps.filter(ok)), p95: percentile(steps.filter(ok), 95), heapMB: heap, extra: { steps, missed: steps.filter((s) => !ok(s)).length, commitPainted: commit } });
+  log(`  click ${select.toFixed(0)} ms (handles ${handles.toFixed(0)} ms), drag steps ${steps.map((s) => s.toFixed(0)).join(' ')} ms, commit ${commit.toFixed(0)} ms`);
+}
+
+/** Runs one workload; a failure becomes a row saying so, and the bench goes on. */
+async function attempt(label: string, size: number, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (e) {
+    const message = (e as Error).message.split('\n')[0].slice(0, 300);
+    log(`  FAILED: ${message}`);
+    rows.push({ workload: `${label} — FAILED`, size, unit: 'ms', median: NaN, p95: NaN, heapMB: NaN, extra: { error: message } });
+  }
+}
+
+/** Opens the seeded profile `runs` times (a fresh browser each), pans and zooms each time; `last` runs on the last one. */
+async function openAndPan(base: string, label: string, s: Seeded, runs: number, last?: (o: Opened) => Promise<void>): Promise<void> {
+  const opens: Opened[] = [];
+  const pans: PanZoomRun[] = [];
+  let editRows: Row[] = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      const o = await openApp(base, s);
+      opens.push(o);
+      if (s.n > 0) log(`    open: overlay painted at ${o.firstPaintMs?.toFixed(0)} ms, heap ${o.heapMB.toFixed(0)} MB (${o.heapAfterGcMB.toFixed(0)} MB after GC)`);
+      pans.push(await panZoomOnce(o, s.n));
+      if (i === runs - 1 && last) {
+        const before = rows.length;
+        await attempt('click a cell, drag a vertex', s.n, () => last(o));
+        editRows = rows.splice(before);
+      }
+      await o.session.context.close();
+    }
+  } finally {
+    for (const o of opens) await o.session.context.close().catch(() => {});
+  }
+  if (s.n > 0) {
+    const times = opens.map((o) => o.firstPaintMs ?? NaN);
+    rows.push({ workload: `open project → overlay painted (${runs} run${runs > 1 ? 's' : ''})`, size: s.n, unit: 'ms', median: median(times), p95: Math.max(...times), heapMB: Math.max(...opens.map((o) => o.heapAfterGcMB)), heapKind: 'after GC', extra: { runs: times, heapBeforeGcMB: opens.map((o) => o.heapMB) } });
+    log(`  open: ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
+  }
+  panZoomRows(label, s.n, pans);
+  rows.push(...editRows);
+}
+
+async function browserWorkloads(base: string): Promise<void> {
+  const runs = QUICK ? 1 : 3;
+  const sizes: [string, number, boolean][] = [
+    ['slide', 0, false],
+    ['pan-small', SIZES.panSmall, false],
+    ['large', SIZES.panLarge, true],
+  ];
+  for (const [name, n, edit] of sizes) {
+    if (!want(name)) continue;
+    log(n ? `${n} outlines: open, pan/zoom${edit ? ', click and drag' : ''}` : 'the slide alone (no outlines): pan/zoom');
+    await attempt(n ? 'pan/zoom whole slide ↔ 40×' : 'pan/zoom, slide only (reference)', n, async () => {
+      const seeded = await seedProfile(base, n);
+      try {
+        await openAndPan(base, n ? 'pan/zoom whole slide ↔ 40×' : 'pan/zoom, slide only (reference)', seeded, n ? runs : 1, edit ? (o) => clickAndDrag(o, n) : undefined);
+      } finally {
+        rmSync(seeded.dir, { recursive: true, force: true });
+      }
+    });
+  }
+}
+
+function runNode(script: string, argv: string[]): Promise<{ ms: number; stdout: string; maxRssMB: number }> {
+  return new Promise((res, rej) => {
+    const t0 = performance.now();
+    const child = spawn('/usr/bin/time', ['-f', '__MAXRSS_KB=%M', process.execPath, ...script.split(' '), ...argv], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', rej);
+    child.on('close', (code) => {
+      const ms = performance.now() - t0;
+      const rss = Number(/__MAXRSS_KB=(\d+)/.exec(stderr)?.[1] ?? NaN) / 1024;
+      if (code !== 0) return rej(new Error(`${script} ${argv.join(' ')} exited ${code}: ${stderr.slice(-2000)}`));
+      res({ ms, stdout, maxRssMB: rss });
+    });
+  });
+}
+
+async function nodeWorkloads(): Promise<void> {
+  const dir = join(CACHE_DIR, 'node');
+  mkdirSync(dir, { recursive: true });
+  if (want('agree')) await attempt('agree A.json B.json --json (CLI, wall)', SIZES.agree, async () => {
+    const n = SIZES.agree;
+    log(`agreement, 2 annotators × ${n} outlines (CLI)`);
+    await runNode('--import tsx bench/node/agreeInputs.ts', [String(n), dir]);
+    const runs: number[] = [];
+    let rss = 0;
+    let summary = '';
+    for (let i = 0; i < (QUICK ? 1 : 3); i++) {
+      const r = await runNode('bin/granula.mjs agree', [join(dir, `agree-a-${n}.json`), join(dir, `agree-b-${n}.json`), '--json']);
+      runs.push(r.ms);
+      rss = Math.max(rss, r.maxRssMB);
+      const pair = JSON.parse(r.stdout).shapes.pairs[0];
+      summary = `matched ${pair.matched} of ${pair.a_count}/${pair.b_count}, F1 ${pair.f1}`;
+    }
+    rows.push({ workload: 'agree A.json B.json --json (CLI, wall)', size: n, unit: 'ms', median: median(runs), p95: Math.max(...runs), heapMB: rss, heapKind: 'max RSS', extra: { runs, summary } });
+    log(`  ${runs.map((r) => r.toFixed(0)).join(', ')} ms; ${summary}`);
+  });
+  for (const format of ['shared', 'geojson'] as const) {
+    if (!want(`export-${format}`) && !want('export')) continue;
+    const n = SIZES.export;
+    log(`export ${n} outlines to ${format}`);
+    await attempt(`export to ${format}`, n, async () => {
+    rmSync(join(dir, `export-${n}.${format}.json`), { force: true });
+    const r = await runNode('--expose-gc --import tsx bench/node/exportRun.ts', [String(n), format, dir, EXPORT_MODE]);
+    const m = JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms: number; bytes: number; heapBeforeMB: number; heapPeakMB: number; rssBeforeMB: number; rssPeakMB: number };
+    rows.push({
+      workload: `export to ${format === 'shared' ? 'the shared format' : 'GeoJSON'} (${EXPORT_MODE === 'stream' ? 'streamed to a file' : 'whole text, then written'})`,
+      size: n,
+      unit: 'ms',
+      median: m.ms,
+      p95: m.ms,
+      heapMB: m.heapPeakMB - m.heapBeforeMB,
+      heapKind: 'heap growth',
+      extra: { outputMB: m.bytes / 2 ** 20, heapBeforeMB: m.heapBeforeMB, heapPeakMB: m.heapPeakMB, rssBeforeMB: m.rssBeforeMB, rssPeakMB: m.rssPeakMB },
+    });
+    log(`  ${(m.ms / 1000).toFixed(1)} s, ${(m.bytes / 2 ** 20).toFixed(0)} MB written, heap ${m.heapBeforeMB.toFixed(0)} → peak ${m.heapPeakMB.toFixed(0)} MB, RSS ${m.rssBeforeMB.toFixed(0)} → ${m.rssPeakMB.toFixed(0)} MB`);
+    });
+  }
+}
+
+function printTable(): void {
+  const fmt = (v: number) => (Number.isFinite(v) ? (v >= 100 ? v.toFixed(0) : v.toFixed(1)) : '—');
+  const head = ['workload', 'size', 'median', 'p95', 'heap'];
+  const body = rows.map((r) => [r.workload, r.size.toLocaleString('en-US'), `${fmt(r.median)} ${r.unit}`, `${fmt(r.p95)} ${r.unit}`, Number.isFinite(r.heapMB) ? `${r.heapMB.toFixed(0)} MB${r.heapKind ? ` (${r.heapKind})` : ''}` : '—']);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  console.log(line(head));
+  console.log(`| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`);
+  for (const b of body) console.log(line(b));
+}
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  log(`granula bench${QUICK ? ' --quick' : ''}: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB`);
+  const needBrowser = ['slide', 'pan-small', 'large'].some(want);
+  if (needBrowser) {
+    await buildAll();
+    const server = await preview({ root: ROOT, configFile: false, logLevel: 'warn', build: { outDir: OUT }, preview: { port: 0, host: '127.0.0.1', strictPort: false } });
+    const base = server.resolvedUrls!.local[0].replace(/\/$/, '');
+    try {
+      await browserWorkloads(base);
+    } finally {
+      await server.close();
+    }
+  }
+  await nodeWorkloads();
+  printTable();
+  if (KEEP_RESULTS) {
+    const results = { date: new Date().toISOString(), quick: QUICK, machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGB: totalmem() / 2 ** 30, node: process.version }, seconds: (performance.now() - t0) / 1000, rows };
+    writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  }
+  log(`done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+await main();
