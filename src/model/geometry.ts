@@ -175,7 +175,7 @@ export function ringSelfIntersection(points: ArrayLike<number>): number {
   return first;
 }
 
-function ringProblems(points: ArrayLike<number>, path: string): GeometryProblem[] {
+function ringProblems(points: ArrayLike<number>, path: string, warnings: boolean): GeometryProblem[] {
   if (points.length % 2 !== 0) return [{ path, message: 'needs an even number of coordinates (x, y pairs)', severity: 'error' }];
   for (let i = 0; i < points.length; i++) {
     if (typeof points[i] !== 'number' || !Number.isFinite(points[i])) {
@@ -184,17 +184,22 @@ function ringProblems(points: ArrayLike<number>, path: string): GeometryProblem[
   }
   if (distinctPointCount(points) < 3) return [{ path, message: 'ring needs at least 3 points', severity: 'error' }];
   if (ringArea(points) === 0) return [{ path, message: 'ring has zero area', severity: 'error' }];
+  if (!warnings) return [];
   const crossing = ringSelfIntersection(points);
   if (crossing >= 0) return [{ path, message: `ring intersects itself (edge ${crossing})`, severity: 'warning' }];
   return [];
 }
 
-/** Problems that make a shape unusable (errors) or suspicious (warnings). */
-export function geometryProblems(g: Geometry): GeometryProblem[] {
+/**
+ * Problems that make a shape unusable (errors) or suspicious (warnings). `warnings: false` skips
+ * the self-intersection walk, for a caller that checks errors first and warnings in a second pass.
+ */
+export function geometryProblems(g: Geometry, opts: { warnings?: boolean } = {}): GeometryProblem[] {
+  const warnings = opts.warnings ?? true;
   switch (g.type) {
     case 'polygon': {
-      const out = ringProblems(g.points, 'points');
-      (g.holes ?? []).forEach((h, i) => out.push(...ringProblems(h, `holes[${i}]`)));
+      const out = ringProblems(g.points, 'points', warnings);
+      (g.holes ?? []).forEach((h, i) => out.push(...ringProblems(h, `holes[${i}]`, warnings)));
       return out;
     }
     case 'box': {

@@ -63,7 +63,7 @@ const geometry = z
     z.object({ type: z.literal('point'), x: z.number(), y: z.number() }),
   ])
   .superRefine((g, ctx) => {
-    for (const p of geometryProblems(g as never)) {
+    for (const p of geometryProblems(g as never, { warnings: false })) {
       if (p.severity !== 'error') continue;
       ctx.addIssue({ code: 'custom', message: p.message, path: p.path.split(/[.[\]]/).filter(Boolean).map((s) => (/^\d+$/.test(s) ? Number(s) : s)) });
     }
