@@ -104,6 +104,7 @@ describe('endoscopist journey: lesion boxes with attributes', () => {
     await page.reload();
     await waitViewer(page);
     await page.getByRole('link', { name: /Worklist/ }).click();
+    await page.getByTestId('image-status').nth(1).waitFor();
     const rows = await page.getByTestId('image-status').allTextContents();
     expect(rows).toEqual(['In progress', 'Done · No lesion']);
     const [box] = await storedAnnotations(page);
