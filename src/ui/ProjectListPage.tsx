@@ -1,9 +1,9 @@
 import { useState } from 'react';
+import { ProblemList } from './ProblemList';
 import { FileButton } from './FileButton';
 import { TEMPLATE_IDS, type TemplateId } from '../model/templates';
 import { createProject, removeProject, useWorkspace } from '../store/workspace';
 import { importSharedText, sizeProblem, type ImportResult } from '../store/importExport';
-import { problemLine } from '../formats/shared/paths';
 import { navigate } from './router';
 import { useT } from './i18n';
 
@@ -63,16 +63,7 @@ export function ProjectListPage() {
           <p role="status">{t('imported', { name: importResult.name, images: importResult.images, annotations: importResult.annotations })}</p>
         )}
         {importResult && !importResult.ok && (
-          <div role="alert" className="problems">
-            <p>{t('importFailed')}</p>
-            <ul>
-              {importResult.problems.map((p, i) => (
-                <li key={i}>
-                  <code>{problemLine(p)}</code>
-                </li>
-              ))}
-            </ul>
-          </div>
+          <ProblemList title={t('importFailed')} problems={importResult.problems} />
         )}
       </section>
 

@@ -1,6 +1,7 @@
 import { useState } from 'react';
+import { ProblemList } from '../ProblemList';
 import { FileButton } from '../FileButton';
-import { problemLine, type Problem } from '../../formats/shared/paths';
+import type { Problem } from '../../formats/shared/paths';
 import { makeBackup, readBackup, restoreBackup, type ReadBackupResult } from '../../store/backup';
 import { sizeProblem } from '../../store/importExport';
 import { useWorkspace } from '../../store/workspace';
@@ -105,16 +106,7 @@ export function BackupPanel() {
         </p>
       )}
       {problems && (
-        <div role="alert" className="problems">
-          <p>{t('restoreFailed')}</p>
-          <ul>
-            {problems.map((p, i) => (
-              <li key={i}>
-                <code>{problemLine(p)}</code>
-              </li>
-            ))}
-          </ul>
-        </div>
+        <ProblemList title={t('restoreFailed')} problems={problems} />
       )}
     </section>
   );

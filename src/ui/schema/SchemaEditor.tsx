@@ -1,4 +1,5 @@
 import { newId } from '../../model/ids';
+import { ProblemList } from '../ProblemList';
 import { GRANULARITIES, type Granularity, type LabelSchema } from '../../model/types';
 import { currentSchemaOf } from '../../store/actions';
 import { CommitInput, CommitTextarea } from '../CommitInput';
@@ -44,18 +45,7 @@ export function SchemaEditor() {
         {t('version', { version: schema.version })} {versions > 1 ? `(${versions})` : ''} — {t('versionNote')}
       </p>
       {editing.problems.length > 0 && (
-        <div role="alert" className="problems">
-          <p>{t('schemaProblems')}</p>
-          <ul>
-            {editing.problems.map((p, i) => (
-              <li key={i}>
-                <code>
-                  {p.path}: {p.message}
-                </code>
-              </li>
-            ))}
-          </ul>
-        </div>
+        <ProblemList title={t('schemaProblems')} problems={editing.problems} />
       )}
       <div className="card">
         <div className="row">
