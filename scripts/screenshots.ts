@@ -7,6 +7,7 @@ import { build, preview } from 'vite';
 import { imagePoint, imageToScreen } from '../src/viewer/coords';
 import { syntheticCellsInRect } from '../src/viewer/synthetic/cells';
 import { tissueCentre } from '../src/viewer/synthetic/fields';
+import { teamShots } from './teamShots';
 
 const OUT = 'docs/screenshots';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -110,6 +111,10 @@ async function main() {
     await page.getByRole('button', { name: 'Language' }).click();
     await page.getByRole('link', { name: 'ワークリスト' }).click();
     await shot('worklist-ja');
+    await page.getByRole('button', { name: '言語' }).click();
+
+    // The team loop across three browser profiles.
+    await teamShots(base, OUT);
   } finally {
     await ctx.close();
     await server.close();

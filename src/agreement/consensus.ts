@@ -134,3 +134,24 @@ export function consensusShapes(shapes: readonly ShapeRecord[], raters: readonly
     .filter((c) => c.members.length >= 2)
     .map((c) => ({ ...c, outline: consensusOutline(c.members.map((m) => m.geometry), raterCount) }));
 }
+
+/**
+ * The attributes a consensus keeps from the labels it was decided from: a value every one of them
+ * gives alike. An attribute they differ on (or some leave out) is `disputed`: left for the reviewer,
+ * never guessed.
+ */
+export function agreedAttributes(members: readonly { attributes: Record<string, string | number | boolean> }[]): {
+  attributes: Record<string, string | number | boolean>;
+  disputed: string[];
+} {
+  const attributes: Record<string, string | number | boolean> = {};
+  const disputed: string[] = [];
+  if (!members.length) return { attributes, disputed };
+  const keys = [...new Set(members.flatMap((m) => Object.keys(m.attributes)))].sort();
+  for (const k of keys) {
+    const first = members[0].attributes[k];
+    if (first !== undefined && members.every((m) => m.attributes[k] === first)) attributes[k] = first;
+    else disputed.push(k);
+  }
+  return { attributes, disputed };
+}

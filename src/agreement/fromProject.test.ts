@@ -21,6 +21,7 @@ function project(schema: Partial<LabelSchema>, annotations: [string, string, str
     annotators: [],
     annotations: anns,
     statuses: statuses.map(([annotatorId, imageId]) => ({ id: `${imageId}~${annotatorId}`, projectId: 'p', imageId, annotatorId, state: 'done', noFinding: true, updatedAt: T })),
+    audit: [],
   };
 }
 

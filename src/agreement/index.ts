@@ -9,5 +9,5 @@ export { coincidenceMatrix, krippendorffAlphaFromCounts, type AlphaMetric } from
 export { compareRaterShapes, shapeAgreement, summarise, DEFAULT_IOU_THRESHOLD, type RaterComparison, type ShapeMatch } from './shapeAgreement';
 export { matchByCentroid, matchByIou, type ShapePairing } from './matchShapes';
 export { diceFromIou, intersectionArea, iou, prepareShape, shapeIou, type PreparedShape } from './shapeArea';
-export { consensusOutline, consensusShapes, majorityVote, shapeClusters, type ConsensusShape, type MajorityLabel, type ShapeCluster } from './consensus';
+export { agreedAttributes, consensusOutline, consensusShapes, majorityVote, shapeClusters, type ConsensusShape, type MajorityLabel, type ShapeCluster } from './consensus';
 export { agreementInputFromProject, mergeAgreementInputs, type FromProjectOptions } from './fromProject';

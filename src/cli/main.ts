@@ -1,12 +1,14 @@
 import { runAgree } from './agree';
 import { runConvert } from './convert';
+import { runMerge } from './merge';
 import { processIo, type CliIo } from './io';
 import { runValidate } from './validate';
 
 const USAGE = `usage:
   granula validate FILE
   granula convert IN --to shared|coco|geojson|csv|yolo -o OUT
-  granula agree FILE... [--iou 0.5] [--json]`;
+  granula agree FILE... [--iou 0.5] [--json]
+  granula merge BASE RETURN... -o OUT [--as NAME]`;
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -17,6 +19,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       return runConvert(rest, io);
     case 'agree':
       return runAgree(rest, io);
+    case 'merge':
+      return runMerge(rest, io);
     case '--help':
     case '-h':
     case 'help':

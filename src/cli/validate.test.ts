@@ -25,7 +25,7 @@ describe('granula validate', () => {
     const r = cli(file);
     expect(r.status).toBe(0);
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
-    expect(r.stdout).toContain('valid granula-shared v1: schema');
+    expect(r.stdout).toContain('valid granula-shared v2: schema');
     expect(r.stdout).toContain('1 images, 1 annotators, 1 annotations');
   });
 

@@ -13,10 +13,21 @@ export interface OptOutResult {
 export function excludeOptedOut(data: ProjectData): OptOutResult {
   const optOut = new Set(data.project.optOut);
   // The list itself names patients (by pseudonym): it never leaves, whether or not it matched.
-  const project = { ...data.project, optOut: [] };
+  const project: ProjectData['project'] = { ...data.project, optOut: [] };
   const excluded = new Set(data.images.filter((i) => i.patientKey !== undefined && optOut.has(i.patientKey)).map((i) => i.id));
   if (!excluded.size) return { data: { ...data, project }, excludedImages: 0, excludedAnnotations: 0 };
   const annotations = data.annotations.filter((a) => !excluded.has(a.imageId));
+  // Nothing else may name them either: assignments, conflicts and the audit trail are cut the same way.
+  const gone = new Set(excluded);
+  for (const a of data.annotations) if (excluded.has(a.imageId)) gone.add(a.id);
+  for (const s of data.statuses) if (excluded.has(s.imageId)) gone.add(s.id);
+  if (project.assignments) project.assignments = project.assignments.map((a) => ({ ...a, imageIds: a.imageIds.filter((i) => !excluded.has(i)) }));
+  if (project.conflicts) project.conflicts = project.conflicts.filter((c) => !excluded.has(c.imageId));
+  const audit = data.audit.flatMap((e) => {
+    if (e.imageId && excluded.has(e.imageId)) return [];
+    const targets = e.targets.filter((t) => !gone.has(t));
+    return targets.length === e.targets.length ? [e] : targets.length ? [{ ...e, targets }] : [];
+  });
   return {
     data: {
       ...data,
@@ -24,6 +35,7 @@ export function excludeOptedOut(data: ProjectData): OptOutResult {
       images: data.images.filter((i) => !excluded.has(i.id)),
       annotations,
       statuses: data.statuses.filter((s) => !excluded.has(s.imageId)),
+      audit,
     },
     excludedImages: excluded.size,
     excludedAnnotations: data.annotations.length - annotations.length,

@@ -108,5 +108,6 @@ export function sampleProjectData(template: SampleTemplate, opts: SampleOptions 
     annotators: raters.map((id) => ({ id, projectId, displayName: id })),
     annotations,
     statuses: images.map((im) => ({ id: `${im.id}~${raters[0]}`, projectId, imageId: im.id, annotatorId: raters[0], state: 'done' as const, noFinding: false, updatedAt: now })),
+    audit: [],
   };
 }

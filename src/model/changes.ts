@@ -1,4 +1,4 @@
-import type { Annotation, Annotator, ImageRecord, ImageStatus, LabelSchema, Project } from './types';
+import type { Annotation, Annotator, AuditEntry, ImageRecord, ImageStatus, LabelSchema, Project } from './types';
 
 /** Every document record kind; one IndexedDB row each. */
 export interface RecordTypes {
@@ -8,10 +8,11 @@ export interface RecordTypes {
   annotator: Annotator;
   annotation: Annotation;
   status: ImageStatus;
+  audit: AuditEntry;
 }
 
 export type RecordKind = keyof RecordTypes;
-export const RECORD_KINDS: readonly RecordKind[] = ['project', 'schema', 'image', 'annotator', 'annotation', 'status'];
+export const RECORD_KINDS: readonly RecordKind[] = ['project', 'schema', 'image', 'annotator', 'annotation', 'status', 'audit'];
 
 /**
  * One record's change: `before` undefined means created, `after` undefined means deleted.

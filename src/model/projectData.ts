@@ -1,4 +1,4 @@
-import type { Annotation, Annotator, ImageRecord, ImageStatus, LabelSchema, Project } from './types';
+import type { Annotation, Annotator, AuditEntry, ImageRecord, ImageStatus, LabelSchema, Project } from './types';
 
 /** Everything that belongs to one project, as plain records. */
 export interface ProjectData {
@@ -9,6 +9,8 @@ export interface ProjectData {
   annotators: Annotator[];
   annotations: Annotation[];
   statuses: ImageStatus[];
+  /** The append-only audit trail, oldest first. */
+  audit: AuditEntry[];
 }
 
 export function currentSchema(data: Pick<ProjectData, 'schemas' | 'project'>): LabelSchema {

@@ -22,5 +22,6 @@ export function newProjectData(opts: { name: string; template: TemplateId; now: 
     annotators: [],
     annotations: [],
     statuses: [],
+    audit: [],
   };
 }

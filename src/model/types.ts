@@ -104,10 +104,21 @@ export interface ImageRecord {
   addedAt: string;
 }
 
+/**
+ * What a person does in a project's team loop. The coordinator owns the schema and the worklist and
+ * gathers returns; annotators label what they were assigned, blind; reviewers settle disagreements.
+ */
+export const TEAM_ROLES = ['coordinator', 'annotator', 'reviewer'] as const;
+export type TeamRole = (typeof TEAM_ROLES)[number];
+
+/** Consensus labels are saved as this annotator; reviewers (and the coordinator) make them. */
+export const CONSENSUS_ANNOTATOR = 'consensus';
+
 export interface Annotator {
   id: string;
   projectId: string;
   displayName: string;
+  /** A TeamRole; older files may hold other words, read as "annotator". */
   role?: string;
 }
 
@@ -140,6 +151,23 @@ export interface Provenance {
   /** `assistant`: proposed by the outline assistant and accepted by `acceptedBy`. */
   kind: 'manual' | 'assistant' | 'import' | 'consensus';
   acceptedBy?: string;
+  /** Consensus only: the annotators whose labels it was decided from. */
+  from?: string[];
+  /** Consensus only: when the reviewer (`acceptedBy`) decided. */
+  decidedAt?: string;
+  /** Consensus only: attributes the annotators did not agree on (left for the reviewer, not guessed). */
+  disputed?: string[];
+}
+
+/**
+ * Who last changed a record, and (when that was not its annotator) which of the annotator's own
+ * versions the change started from: a gather uses them to tell "changed on both sides" apart from
+ * "only the annotator changed it" (see model/team.ts).
+ */
+export interface EditStamp {
+  updatedBy?: string;
+  /** The annotator's own `updatedAt` that a change by someone else started from. */
+  baseUpdatedAt?: string;
 }
 
 export interface Annotation {
@@ -160,6 +188,8 @@ export interface Annotation {
   provenance?: Provenance;
   createdAt: string;
   updatedAt: string;
+  updatedBy?: string;
+  baseUpdatedAt?: string;
 }
 
 export type WorkState = 'todo' | 'in-progress' | 'done';
@@ -174,6 +204,8 @@ export interface ImageStatus {
   /** Looked at and found nothing: differs from "not yet looked at". */
   noFinding: boolean;
   updatedAt: string;
+  updatedBy?: string;
+  baseUpdatedAt?: string;
 }
 
 export interface ExportLogEntry {
@@ -183,6 +215,55 @@ export interface ExportLogEntry {
   annotations: number;
   excludedImages: number;
   reason?: string;
+}
+
+export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'import', 'package', 'return', 'gather', 'settle', 'adjudicate', 'export'] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/**
+ * One line of the append-only audit trail: who did what to which records, when. Entries are never
+ * edited or removed; merges take the union by id, so no gather loses one.
+ */
+export interface AuditEntry {
+  id: string;
+  projectId: string;
+  at: string;
+  /** The annotator id of the person who acted ("" when the browser had no name yet). */
+  actor: string;
+  action: AuditAction;
+  /** The kind of records the entry is about (annotation, status, schema, image, project). */
+  recordKind?: string;
+  imageId?: string;
+  /** Ids of the records concerned (annotation ids, status ids, …). */
+  targets: string[];
+  /** Free words: the file gathered, the export format, the counts. */
+  detail?: string;
+}
+
+/** The images one annotator is to label. */
+export interface Assignment {
+  annotatorId: string;
+  imageIds: string[];
+}
+
+/** A record changed on both sides since the last gather: the coordinator decides which stays. */
+export interface MergeConflict {
+  id: string;
+  recordKind: 'annotation' | 'status';
+  recordId: string;
+  imageId: string;
+  annotatorId: string;
+  /** The returned version (the stored one stays in place until settled); null: deleted in the return. */
+  theirs: Omit<Annotation, 'projectId'> | Omit<ImageStatus, 'projectId' | 'id'> | null;
+  file: string;
+  at: string;
+}
+
+/** Set on an annotator's copy of a project that was opened from a work package. */
+export interface PackageInfo {
+  annotatorId: string;
+  issuedAt: string;
+  issuedBy: string;
 }
 
 export interface Project {
@@ -196,6 +277,12 @@ export interface Project {
   /** Pseudonymous patient keys of patients who declined secondary use. */
   optOut: string[];
   exportLog: ExportLogEntry[];
+  /** Who labels which images; absent means everyone labels every image. */
+  assignments?: Assignment[];
+  /** Records changed on both sides, waiting for the coordinator. */
+  conflicts?: MergeConflict[];
+  /** This copy came from a work package (an annotator's browser). */
+  package?: PackageInfo;
   createdAt: string;
   updatedAt: string;
 }

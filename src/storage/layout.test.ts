@@ -86,6 +86,7 @@ function bigProject(count = 2 * PACK_SIZE + 30): ProjectData {
     ],
     annotations: [...slide, ...small, { ...cell(0, 'small'), id: 'label', geometry: null }],
     statuses: [{ id: 'slide~dr-a', projectId: 'prj_big', imageId: 'slide', annotatorId: 'dr-a', state: 'in-progress', noFinding: false, updatedAt: T }],
+    audit: [],
   };
 }
 

@@ -1,6 +1,7 @@
 import type { IDBPDatabase, IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
 import { recordId, type RecordChange, type RecordKind, type RecordTypes } from '../model/changes';
 import type { ProjectData } from '../model/projectData';
+import { byTime } from '../model/audit';
 import type { Annotation, Project } from '../model/types';
 import { attachPackedSource, PackedStore, PackReader } from './annotationPack';
 import { PACKING, packRows, rowKey, type BlobRow, type GranulaDb, type PackRow, type RecordRow } from './db';
@@ -58,6 +59,7 @@ export function projectRows(data: ProjectData): RecordRow[] {
     ...data.annotators.map((s) => row(pid, 'annotator', s)),
     ...data.annotations.map((s) => row(pid, 'annotation', s)),
     ...data.statuses.map((s) => row(pid, 'status', s)),
+    ...data.audit.map((s) => row(pid, 'audit', s)),
   ];
 }
 
@@ -96,7 +98,7 @@ export async function listProjects(db: Db): Promise<Project[]> {
 export async function loadProject(db: Db, projectId: string): Promise<ProjectData | null> {
   const tx = db.transaction(RECORD_STORES);
   const [rows, packs] = await Promise.all([tx.objectStore('records').index('projectId').getAll(projectId), tx.objectStore('annotationPacks').index('projectId').getAll(projectId)]);
-  const data: Partial<ProjectData> & Omit<ProjectData, 'project'> = { schemas: [], images: [], annotators: [], annotations: [], statuses: [] };
+  const data: Partial<ProjectData> & Omit<ProjectData, 'project'> = { schemas: [], images: [], annotators: [], annotations: [], statuses: [], audit: [] };
   const deleted: string[] = [];
   for (const r of rows) {
     if (r.gone) {
@@ -110,11 +112,13 @@ export async function loadProject(db: Db, projectId: string): Promise<ProjectDat
       case 'annotator': data.annotators.push(r.value as RecordTypes['annotator']); break;
       case 'annotation': data.annotations.push(r.value as RecordTypes['annotation']); break;
       case 'status': data.statuses.push(r.value as RecordTypes['status']); break;
+      case 'audit': data.audit.push(r.value as RecordTypes['audit']); break;
     }
   }
   if (!data.project) return null;
   data.schemas.sort((a, b) => a.version - b.version);
   data.images.sort((a, b) => a.order - b.order);
+  data.audit.sort(byTime);
   if (!packs.length) {
     packedProjects.delete(projectId);
     return data as ProjectData;

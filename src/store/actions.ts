@@ -3,7 +3,7 @@ import { newId, nowIso, statusId } from '../model/ids';
 import { nextSchemaVersion } from '../model/schemaEdit';
 import type { Annotation, Annotator, ImageRecord, ImageStatus, LabelSchema, Project } from '../model/types';
 import type { DocState } from './docState';
-import { useDocStore } from './docStore';
+import { useDocStore, type CommitOptions } from './docStore';
 
 function doc(): DocState {
   const d = useDocStore.getState().doc;
@@ -11,8 +11,8 @@ function doc(): DocState {
   return d;
 }
 
-function commit(label: string, changes: RecordChange[], record = true): void {
-  useDocStore.getState().commit(changes, { label, record });
+function commit(label: string, changes: RecordChange[], record = true, audit?: CommitOptions['audit']): void {
+  useDocStore.getState().commit(changes, { label, record, audit });
 }
 
 export function currentSchemaOf(d: DocState): LabelSchema {
@@ -22,9 +22,9 @@ export function currentSchemaOf(d: DocState): LabelSchema {
   return best;
 }
 
-export function updateProject(patch: Partial<Omit<Project, 'id' | 'createdAt'>>, label = 'Edit project'): void {
+export function updateProject(patch: Partial<Omit<Project, 'id' | 'createdAt'>>, label = 'Edit project', audit?: CommitOptions['audit']): void {
   const before = doc().project;
-  commit(label, [updated('project', before, { ...before, ...patch, updatedAt: nowIso() })]);
+  commit(label, [updated('project', before, { ...before, ...patch, updatedAt: nowIso() })], true, audit);
 }
 
 /** Applies a schema edit; a schema version already used by annotations is kept and a new version made. */
@@ -76,7 +76,7 @@ export function removeImage(id: string): void {
 
 export type NewAnnotation = Omit<Annotation, 'id' | 'projectId' | 'schemaId' | 'schemaVersion' | 'createdAt' | 'updatedAt'> & { id?: string };
 
-export function addAnnotations(items: NewAnnotation[], label = 'Add annotation'): Annotation[] {
+export function addAnnotations(items: NewAnnotation[], label = 'Add annotation', audit?: CommitOptions['audit']): Annotation[] {
   const d = doc();
   const schema = currentSchemaOf(d);
   const now = nowIso();
@@ -91,11 +91,11 @@ export function addAnnotations(items: NewAnnotation[], label = 'Add annotation')
   }));
   const changes = [...annotatorChanges(d, records.map((r) => r.annotatorId)), ...records.map((r) => created('annotation', r))];
   for (const r of records) changes.push(...statusChanges(d, r.imageId, r.annotatorId, { state: 'in-progress', noFinding: false }, true));
-  commit(label, changes);
+  commit(label, changes, true, audit);
   return records;
 }
 
-export function updateAnnotations(patches: { id: string; patch: Partial<Omit<Annotation, 'id' | 'projectId'>> }[], label = 'Edit annotation'): void {
+export function updateAnnotations(patches: { id: string; patch: Partial<Omit<Annotation, 'id' | 'projectId'>> }[], label = 'Edit annotation', audit?: CommitOptions['audit']): void {
   const d = doc();
   const now = nowIso();
   const changes: RecordChange[] = [];
@@ -103,7 +103,7 @@ export function updateAnnotations(patches: { id: string; patch: Partial<Omit<Ann
     const before = d.annotations.get(id);
     if (before) changes.push(updated('annotation', before, { ...before, ...patch, updatedAt: now }));
   }
-  commit(label, changes);
+  commit(label, changes, true, audit);
 }
 
 export function deleteAnnotations(ids: readonly string[], label = 'Delete annotation'): void {

@@ -58,6 +58,7 @@ export async function canonicalHash(items: readonly StoredProject[]): Promise<st
       annotators: byId(data.annotators),
       annotations: byId(data.annotations),
       statuses: byId(data.statuses),
+      audit: byId(data.audit),
       files,
     });
   }

@@ -1,6 +1,7 @@
 import type { RecordChange, RecordKind, RecordTypes } from '../model/changes';
 import { recordId } from '../model/changes';
 import type { ProjectData } from '../model/projectData';
+import { byTime } from '../model/audit';
 import type { Annotation, Project } from '../model/types';
 import { packedSourceOf, type PackedStore, type PackReader } from '../storage/annotationPack';
 import { AnnotationMap, PackedIdSet } from './packedAnnotations';
@@ -18,6 +19,8 @@ export interface DocState {
   annotators: Map<string, RecordTypes['annotator']>;
   annotations: Map<string, RecordTypes['annotation']>;
   statuses: Map<string, RecordTypes['status']>;
+  /** The audit trail: appended to, never changed. */
+  audit: Map<string, RecordTypes['audit']>;
   /** Annotation ids per image, kept in step by applyToDoc: a slide's labels without scanning all. */
   annotationsByImage: Map<string, Set<string>>;
 }
@@ -38,6 +41,7 @@ const MAP_OF: Record<Exclude<RecordKind, 'project'>, keyof DocState> = {
   annotator: 'annotators',
   annotation: 'annotations',
   status: 'statuses',
+  audit: 'audit',
 };
 
 function keyed<K extends RecordKind>(kind: K, list: readonly RecordTypes[K][]): Map<string, RecordTypes[K]> {
@@ -66,6 +70,7 @@ export function docFromData(data: ProjectData): DocState {
       annotators: keyed('annotator', data.annotators),
       annotations,
       statuses: keyed('status', data.statuses),
+      audit: keyed('audit', data.audit),
       annotationsByImage,
     };
   }
@@ -76,6 +81,7 @@ export function docFromData(data: ProjectData): DocState {
     annotators: keyed('annotator', data.annotators),
     annotations: keyed('annotation', data.annotations),
     statuses: keyed('status', data.statuses),
+    audit: keyed('audit', data.audit),
     annotationsByImage: indexByImage(data.annotations),
   };
 }
@@ -171,6 +177,7 @@ export function dataFromDoc(doc: DocState): ProjectData {
     annotators: [...doc.annotators.values()],
     annotations: [...doc.annotations.values()],
     statuses: [...doc.statuses.values()],
+    audit: [...doc.audit.values()].sort(byTime),
   };
 }
 

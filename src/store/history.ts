@@ -35,6 +35,11 @@ export class History {
     return e;
   }
 
+  /** Forgets the last entry without offering it for redo (an edit that could not be stored). */
+  dropLast(): HistoryEntry | null {
+    return this.undoStack.pop() ?? null;
+  }
+
   get canUndo(): boolean {
     return this.undoStack.length > 0;
   }

@@ -5,7 +5,12 @@ import { fromSharedDocument, toSharedDocument, type EmbeddedFile } from '../form
 import { validateSharedText } from '../formats/shared/validate';
 import type { BlobRow } from '../storage/db';
 import { excludeOptedOut } from '../formats/optOut';
-import { flushSaves, loadProjectBlobs, loadProjectData, storeWholeProject, useWorkspace } from './workspace';
+import { flushSaves, loadProjectBlobs, loadProjectData, openProject, storeWholeProject, useWorkspace } from './workspace';
+import type { SharedDocument } from '../formats/shared/schema';
+import { applyPackage } from '../team/packages';
+import type { GatherReport } from '../team/gather';
+import { auditActor } from './docStore';
+import { gatherFiles } from './teamActions';
 
 /**
  * Files past this are refused before reading: a document is parsed whole on the page, and past
@@ -14,7 +19,19 @@ import { flushSaves, loadProjectBlobs, loadProjectData, storeWholeProject, useWo
  */
 export const MAX_IMPORT_BYTES = 150 * 1024 * 1024;
 
-export type ImportResult = { ok: true; projectId: string; name: string; annotations: number; images: number } | { ok: false; problems: Problem[] };
+export type ImportResult =
+  | {
+      ok: true;
+      projectId: string;
+      name: string;
+      annotations: number;
+      images: number;
+      /** A work package: the project is the coordinator's (same id), for this annotator. */
+      packageFor?: { id: string; displayName: string };
+      /** A return gathered into the coordinator's project. */
+      gathered?: GatherReport;
+    }
+  | { ok: false; problems: Problem[] };
 
 export function sizeProblem(bytes: number): Problem | null {
   if (bytes <= MAX_IMPORT_BYTES) return null;
@@ -25,10 +42,21 @@ export function sizeProblem(bytes: number): Problem | null {
  * Validates a whole shared-format file before anything is written, then stores it in one
  * transaction. A project with the same id is kept: the import becomes a copy with a new id.
  */
-export async function importSharedText(text: string): Promise<ImportResult> {
+export async function importSharedText(text: string, fileName = 'file'): Promise<ImportResult> {
   const result = validateSharedText(text);
   if (!result.ok) return result;
   const exists = useWorkspace.getState().projects.some((p) => p.id === result.doc.project.id);
+  if (result.doc.package) return openWorkPackage(result.doc, exists, fileName);
+  if (result.doc.return) {
+    const r = result.doc.return;
+    if (!exists) {
+      return { ok: false, problems: [{ path: 'return', message: `is ${r.annotatorId}’s work on project “${result.doc.project.name}”, which this browser does not hold: gather it in the coordinator’s copy of that project` }] };
+    }
+    if (!(await openProject(result.doc.project.id))) return { ok: false, problems: [{ path: 'project.id', message: 'could not be opened' }] };
+    const [g] = await gatherFiles([{ name: fileName, text }]);
+    if (!g.ok) return { ok: false, problems: g.problems };
+    return { ok: true, projectId: result.doc.project.id, name: result.doc.project.name, annotations: result.doc.annotations.length, images: result.doc.images.length, gathered: g.report };
+  }
   const data = fromSharedDocument(result.doc, exists ? newId('prj') : result.doc.project.id);
   if (exists) data.project = { ...data.project, name: `${data.project.name} (imported ${nowIso().slice(0, 10)})` };
   const blobs: BlobRow[] = (result.doc.files ?? []).map((f) => ({
@@ -43,6 +71,27 @@ export async function importSharedText(text: string): Promise<ImportResult> {
     return { ok: false, problems: [{ path: '(storage)', message: `could not be stored: ${(e as Error).message}; nothing was changed` }] };
   }
   return { ok: true, projectId: data.project.id, name: data.project.name, annotations: data.annotations.length, images: data.images.length };
+}
+
+/**
+ * Opens a work package under the project's own id. A newer package of a project already here adds
+ * its images and schema versions and updates the team; the annotator's own work stays as it is.
+ */
+async function openWorkPackage(doc: SharedDocument, exists: boolean, fileName: string): Promise<ImportResult> {
+  const pkg = doc.package!;
+  const local = exists ? await loadProjectData(doc.project.id) : null;
+  if (local && !local.project.package) {
+    return { ok: false, problems: [{ path: 'package', message: `is a work package of project “${doc.project.name}”, which this browser holds as the coordinator’s own copy: open it in the annotator’s browser` }] };
+  }
+  const data = applyPackage(local, doc, { actor: auditActor() || pkg.annotatorId, at: nowIso(), fileName });
+  const blobs: BlobRow[] = (doc.files ?? []).map((f) => ({ blobId: f.blobId, projectId: data.project.id, mime: f.mime, data: new Blob([base64ToBytes(f.base64) as BlobPart], { type: f.mime }) }));
+  try {
+    await storeWholeProject(data, blobs);
+  } catch (e) {
+    return { ok: false, problems: [{ path: '(storage)', message: `could not be stored: ${(e as Error).message}; nothing was changed` }] };
+  }
+  const me = doc.annotators.find((a) => a.id === pkg.annotatorId);
+  return { ok: true, projectId: data.project.id, name: data.project.name, annotations: 0, images: doc.images.length, packageFor: { id: pkg.annotatorId, displayName: me?.displayName ?? pkg.annotatorId } };
 }
 
 export interface ExportedProject {
@@ -64,15 +113,18 @@ export async function exportSharedText(projectId: string, opts: { includeImages:
   const exported = await exportableProject(projectId);
   if (!exported) return null;
   const { data } = exported;
-  let files: EmbeddedFile[] | undefined;
-  if (opts.includeImages) {
-    const blobs = await loadProjectBlobs(projectId);
-    const used = new Set(data.images.flatMap((i) => (i.source.kind === 'file' ? [i.source.blobId] : [])));
-    files = [];
-    for (const b of blobs) if (used.has(b.blobId)) files.push({ blobId: b.blobId, mime: b.mime, base64: bytesToBase64(new Uint8Array(await b.data.arrayBuffer())) });
-  }
+  const files = opts.includeImages ? await embeddedFilesOf(projectId, data) : undefined;
   const doc = toSharedDocument(data, { exportedAt: nowIso(), files });
   return { text: JSON.stringify(doc, null, 1), ...exported };
+}
+
+/** The image files of `data`'s images that this browser holds, for a document that carries them. */
+export async function embeddedFilesOf(projectId: string, data: Pick<ProjectData, 'images'>): Promise<EmbeddedFile[]> {
+  const blobs = await loadProjectBlobs(projectId);
+  const used = new Set(data.images.flatMap((i) => (i.source.kind === 'file' ? [i.source.blobId] : [])));
+  const files: EmbeddedFile[] = [];
+  for (const b of blobs) if (used.has(b.blobId)) files.push({ blobId: b.blobId, mime: b.mime, base64: bytesToBase64(new Uint8Array(await b.data.arrayBuffer())) });
+  return files;
 }
 
 export function bytesToBase64(bytes: Uint8Array): string {

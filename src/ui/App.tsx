@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { useDocStore } from '../store/docStore';
+import { setAuditActor, useDocStore } from '../store/docStore';
 import { useWorkspace } from '../store/workspace';
 import { AnnotatePage } from './AnnotatePage';
 import { ReviewPage } from './agreement/ReviewPage';
@@ -28,6 +28,7 @@ export function App() {
   useEffect(() => {
     document.documentElement.lang = lang;
   }, [lang]);
+  useEffect(() => setAuditActor(identity?.id ?? ''), [identity]);
 
   return (
     <div className="app">

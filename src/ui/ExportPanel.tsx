@@ -50,7 +50,10 @@ export function ExportPanel() {
         excludedImages: exported.excludedImages,
         ...(exported.excludedImages ? { reason: 'patients opted out' } : {}),
       };
-      updateProject({ exportLog: [...doc.project.exportLog, entry] }, 'Log export');
+      updateProject({ exportLog: [...doc.project.exportLog, entry] }, 'Log export', {
+        action: 'export',
+        detail: `${entry.format}: ${entry.images} images, ${entry.annotations} annotations${entry.excludedImages ? `, ${entry.excludedImages} images left out (opt-out)` : ''}`,
+      });
       setReport({ images: entry.images, annotations: entry.annotations, excluded: exported.excludedImages, warnings });
     } finally {
       setBusy(false);

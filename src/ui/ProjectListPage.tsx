@@ -6,10 +6,12 @@ import { createProject, removeProject, useWorkspace } from '../store/workspace';
 import { importSharedText, sizeProblem, type ImportResult } from '../store/importExport';
 import { navigate } from './router';
 import { useT } from './i18n';
+import { useSettings } from './settingsStore';
 
 export function ProjectListPage() {
   const projects = useWorkspace((s) => s.projects);
   const t = useT();
+  const identity = useSettings((s) => s.identity);
   const [name, setName] = useState('');
   const [template, setTemplate] = useState<TemplateId>('pathology-cells');
   const [importResult, setImportResult] = useState<ImportResult | null>(null);
@@ -26,7 +28,9 @@ export function ProjectListPage() {
     setBusy(true);
     setImportResult(null);
     const tooBig = sizeProblem(file.size);
-    const result: ImportResult = tooBig ? { ok: false, problems: [tooBig] } : await importSharedText(await file.text());
+    const result: ImportResult = tooBig ? { ok: false, problems: [tooBig] } : await importSharedText(await file.text(), file.name);
+    // A work package names whom it is for: a browser with no name yet takes that name.
+    if (result.ok && result.packageFor && !useSettings.getState().identity) useSettings.getState().setIdentity(result.packageFor);
     setImportResult(result);
     setBusy(false);
   };
@@ -59,8 +63,20 @@ export function ProjectListPage() {
         <FileButton accept=".json,application/json" onFiles={([f]) => void onImport(f)}>
           {busy ? t('importing') : t('importProject')}
         </FileButton>
-        {importResult?.ok && (
+        {importResult?.ok && !importResult.packageFor && !importResult.gathered && (
           <p role="status">{t('imported', { name: importResult.name, images: importResult.images, annotations: importResult.annotations })}</p>
+        )}
+        {importResult?.ok && importResult.packageFor && (
+          <p role="status" data-testid="package-opened">
+            {t('packageOpened', { name: importResult.name, images: importResult.images, who: importResult.packageFor.displayName })}{' '}
+            {identity && identity.id !== importResult.packageFor.id && t('packageOtherPerson', { who: importResult.packageFor.displayName, me: identity.displayName })}{' '}
+            <a href={`#/project/${encodeURIComponent(importResult.projectId)}/worklist`}>{t('open')}</a>
+          </p>
+        )}
+        {importResult?.ok && importResult.gathered && (
+          <p role="status">
+            {t('returnGathered', { name: importResult.name, file: importResult.gathered.file, added: importResult.gathered.added, updated: importResult.gathered.updated, conflicts: importResult.gathered.conflicts })}
+          </p>
         )}
         {importResult && !importResult.ok && (
           <ProblemList title={t('importFailed')} problems={importResult.problems} />

@@ -10,6 +10,11 @@ import { WorklistPanel } from './WorklistPanel';
 import { SchemaEditor } from './schema/SchemaEditor';
 import { ExportPanel } from './ExportPanel';
 import { ProjectSettingsPanel } from './ProjectSettingsPanel';
+import { TeamPanel, useMyRole } from './team/TeamPanel';
+import { AuditPanel } from './team/AuditPanel';
+import { useTeamText } from './team/teamText';
+import { can } from '../team/roles';
+import type { ProjectTab } from './router';
 
 export function useOpenProject(projectId: string): 'loading' | 'missing' | 'open' {
   const doc = useDoc();
@@ -32,10 +37,15 @@ export function ProjectPage({ route }: { route: Extract<Route, { page: 'project'
   const t = useT();
   const loc = useLocalized();
   const at = useAgreementText();
+  const tt = useTeamText();
+  const role = useMyRole();
   if (state === 'missing') return <main className="page"><p role="alert">Project not found / プロジェクトが見つかりません</p></main>;
   if (state === 'loading' || !doc) return <main className="page"><p>…</p></main>;
   const schema = currentSchemaOf(doc);
-  const tabLabel = { worklist: t('worklist'), schema: t('schema'), agreement: at('tab'), export: t('export'), settings: t('projectSettings') };
+  const tabLabel = { worklist: t('worklist'), team: tt('tab'), schema: t('schema'), agreement: at('tab'), export: t('export'), audit: tt('auditTab'), settings: t('projectSettings') };
+  // Annotators work blind: no agreement, review or whole-project export; the coordinator has everything.
+  const allowed = (tab: ProjectTab) => (tab === 'agreement' ? can(role, 'review') : tab === 'export' || tab === 'settings' ? role !== 'annotator' : true);
+  const tab = allowed(route.tab) ? route.tab : 'worklist';
   return (
     <main className="page project-page">
       <h1>{doc.project.name}</h1>
@@ -43,17 +53,19 @@ export function ProjectPage({ route }: { route: Extract<Route, { page: 'project'
         {loc(schema.name)} · {t('version', { version: schema.version })} · {doc.images.size} {t('images')} · {doc.annotations.size} {t('annotations')}
       </p>
       <nav className="tabs" aria-label={doc.project.name}>
-        {PROJECT_TABS.map((tab) => (
-          <a key={tab} href={routeHref({ ...route, tab })} aria-current={route.tab === tab ? 'page' : undefined}>
-            {tabLabel[tab]}
+        {PROJECT_TABS.filter(allowed).map((x) => (
+          <a key={x} href={routeHref({ ...route, tab: x })} aria-current={tab === x ? 'page' : undefined}>
+            {tabLabel[x]}
           </a>
         ))}
       </nav>
-      {route.tab === 'worklist' && <WorklistPanel />}
-      {route.tab === 'schema' && <SchemaEditor />}
-      {route.tab === 'agreement' && <AgreementPanel />}
-      {route.tab === 'export' && <ExportPanel />}
-      {route.tab === 'settings' && <ProjectSettingsPanel />}
+      {tab === 'worklist' && <WorklistPanel />}
+      {tab === 'team' && <TeamPanel />}
+      {tab === 'schema' && <SchemaEditor />}
+      {tab === 'agreement' && <AgreementPanel />}
+      {tab === 'export' && <ExportPanel />}
+      {tab === 'audit' && <AuditPanel />}
+      {tab === 'settings' && <ProjectSettingsPanel />}
     </main>
   );
 }

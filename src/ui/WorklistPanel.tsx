@@ -11,6 +11,8 @@ import { routeHref } from './router';
 import { useT } from './i18n';
 import type { DocState } from '../store/docState';
 import { PatientIdField } from './privacy/PatientIdField';
+import { SendBackButton, useMyRole } from './team/TeamPanel';
+import { can } from '../team/roles';
 
 const DEFAULT_MODALITY: Record<Granularity, Modality> = { polygon: 'pathology-wsi', point: 'pathology-wsi', box: 'endoscopy', image: 'fundus' };
 
@@ -19,8 +21,17 @@ export function imageState(doc: DocState, imageId: string, annotatorId: string |
   return { state: s?.state ?? 'todo', noFinding: s?.noFinding ?? false };
 }
 
+/** The images a person works on: their assignment when the project gives them one, else every image. */
+export function worklistImages(doc: DocState, annotatorId: string | undefined): ImageRecord[] {
+  const all = [...doc.images.values()].sort((a, b) => a.order - b.order);
+  const mine = annotatorId ? doc.project.assignments?.find((a) => a.annotatorId === annotatorId) : undefined;
+  if (!mine) return all;
+  const ids = new Set(mine.imageIds);
+  return all.filter((i) => ids.has(i.id));
+}
+
 export function nextUnfinished(doc: DocState, annotatorId: string | undefined, after?: string): ImageRecord | undefined {
-  const images = [...doc.images.values()].sort((a, b) => a.order - b.order);
+  const images = worklistImages(doc, annotatorId);
   const start = after ? images.findIndex((i) => i.id === after) + 1 : 0;
   const rotated = [...images.slice(start), ...images.slice(0, start)];
   return rotated.find((i) => imageState(doc, i.id, annotatorId).state !== 'done');
@@ -34,12 +45,15 @@ export function WorklistPanel() {
   const [modality, setModality] = useState<Modality>(DEFAULT_MODALITY[schema.granularity]);
   const [url, setUrl] = useState('');
   const [message, setMessage] = useState<string | null>(null);
-  const images = [...doc.images.values()].sort((a, b) => a.order - b.order);
+  const images = worklistImages(doc, me?.id);
   const counts = { todo: 0, 'in-progress': 0, done: 0 };
   for (const im of images) counts[imageState(doc, im.id, me?.id).state]++;
   const annotationCount = new Map<string, number>();
   for (const a of doc.annotations.values()) if (!me || a.annotatorId === me.id) annotationCount.set(a.imageId, (annotationCount.get(a.imageId) ?? 0) + 1);
   const next = nextUnfinished(doc, me?.id);
+  // The coordinator owns the worklist: annotators and reviewers label what they were given.
+  const role = useMyRole();
+  const owner = can(role, 'manage-team');
 
   const onFiles = async (files: File[]) => {
     setMessage(null);
@@ -71,13 +85,14 @@ export function WorklistPanel() {
     >
       <div className="row toolbar">
         <p data-testid="worklist-counts">{t('counts', { todo: counts.todo, progress: counts['in-progress'], done: counts.done })}</p>
+        {doc.project.package && <SendBackButton />}
         {next && (
           <a className="button" href={routeHref({ page: 'annotate', projectId: doc.project.id, imageId: next.id })}>
             {t('nextUnfinished')}
           </a>
         )}
       </div>
-      <div className="row card">
+      {owner && <div className="row card">
         <label>
           {t('modality')}
           <select value={modality} onChange={(e) => setModality(e.target.value as Modality)}>
@@ -100,7 +115,7 @@ export function WorklistPanel() {
             {t('add')}
           </button>
         </form>
-      </div>
+      </div>}
       {message && (
         <p role="alert" className="problems">
           {message}
@@ -140,7 +155,7 @@ export function WorklistPanel() {
                     {st.noFinding ? ` · ${t('noFinding')}` : ''}
                   </td>
                   <td>
-                    <button
+                    {owner && <button
                       type="button"
                       className="link danger"
                       aria-label={`${t('remove')}: ${im.name}`}
@@ -150,7 +165,7 @@ export function WorklistPanel() {
                       }}
                     >
                       {t('remove')}
-                    </button>
+                    </button>}
                   </td>
                 </tr>
               );

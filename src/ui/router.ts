@@ -1,6 +1,6 @@
 import { useSyncExternalStore } from 'react';
 
-export const PROJECT_TABS = ['worklist', 'schema', 'agreement', 'export', 'settings'] as const;
+export const PROJECT_TABS = ['worklist', 'team', 'schema', 'agreement', 'export', 'audit', 'settings'] as const;
 export type ProjectTab = (typeof PROJECT_TABS)[number];
 
 export type Route =

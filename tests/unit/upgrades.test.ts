@@ -16,7 +16,7 @@ interface LayoutFixture {
 }
 
 const LAYOUT_FIXTURES = ['tests/fixtures/storage/layout-v1.json', 'tests/fixtures/storage/layout-v2.json'];
-const FORMAT_FIXTURES = ['tests/fixtures/shared/v0-fundus.json', 'tests/fixtures/shared/v1-endoscopy.json'];
+const FORMAT_FIXTURES = ['tests/fixtures/shared/v0-fundus.json', 'tests/fixtures/shared/v1-endoscopy.json', 'tests/fixtures/shared/v2-team-endoscopy.json'];
 
 /**
  * Builds the database exactly as that layout version's code did, with raw IndexedDB calls frozen
@@ -87,6 +87,8 @@ describe('stored data of every layout version opens intact', () => {
     const projectId = f.stores.records.find((r) => r.kind === 'project')!.projectId;
     const data = (await ws.loadProjectData(projectId))!;
     expect(data.annotations).toHaveLength(f.stores.records.filter((r) => r.kind === 'annotation').length);
+    // Layouts before the audit trail hold no audit rows: the project opens with an empty trail.
+    expect(data.audit).toEqual(f.stores.records.filter((r) => r.kind === 'audit').map((r) => r.value));
     const blobs = await ws.loadProjectBlobs(projectId);
     expect(Buffer.from(await blobs[0].data.arrayBuffer()).toString('base64')).toBe(f.stores.blobs[0].base64);
     const { projectKey } = await import('../../src/ui/privacy/projectKey');
@@ -115,7 +117,7 @@ describe('files of every shared-format version import whole', () => {
     expect(versions).toEqual(Array.from({ length: FORMAT_VERSION + 1 }, (_, i) => i));
   });
 
-  it.each(FORMAT_FIXTURES)('%s: every image, annotation and status is imported, none changed', async (path) => {
+  it.each(FORMAT_FIXTURES)('%s: every image, annotation, status and audit entry is imported, none changed', async (path) => {
     const text = readFileSync(path, 'utf8');
     const doc = JSON.parse(text);
     vi.resetModules();
@@ -136,5 +138,8 @@ describe('files of every shared-format version import whole', () => {
       const stored = data.annotations.find((x) => x.id === a.id)!;
       expect({ classId: stored.classId, geometry: stored.geometry, annotatorId: stored.annotatorId }).toEqual({ classId: a.classId, geometry: a.geometry, annotatorId: a.annotatorId });
     }
+    // Files before version 2 had no audit trail; the file's entries are kept as they were (the import may add its own).
+    const audit = (doc.audit ?? []) as { id: string }[];
+    for (const e of audit) expect(data.audit.find((x) => x.id === e.id)).toEqual({ ...e, projectId: r.projectId });
   });
 });

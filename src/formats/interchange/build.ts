@@ -66,6 +66,7 @@ export function assemble(parts: Parts): ProjectData {
     annotators: parts.annotators.map((r) => ({ ...r, projectId: id })),
     annotations: parts.annotations.map((r) => ({ ...r, projectId: id })),
     statuses: (parts.statuses ?? []).map((r) => ({ ...r, projectId: id })),
+    audit: [],
   };
 }
 

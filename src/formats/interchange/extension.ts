@@ -13,7 +13,8 @@ import type { Report } from './result';
  */
 export const projectExtensionSchema = sharedDocumentSchema
   .pick({ project: true, schema: true, schemaVersions: true, annotators: true, imageStatus: true })
-  .extend({ version: z.literal(FORMAT_VERSION, `must be ${FORMAT_VERSION} (made by a different Granula version)`) });
+  // Files of every earlier version stay readable: version 2 only added optional project fields.
+  .extend({ version: z.number().int().min(1, 'must be 1 or more').max(FORMAT_VERSION, `must be at most ${FORMAT_VERSION} (made by a newer Granula)`) });
 export type ProjectExtension = z.infer<typeof projectExtensionSchema>;
 
 /** An image's record beside what COCO's image entry already says (name, width, height). */

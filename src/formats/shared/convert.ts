@@ -1,6 +1,7 @@
 import type { ProjectData } from '../../model/projectData';
 import { currentSchema } from '../../model/projectData';
 import { statusId } from '../../model/ids';
+import { byTime } from '../../model/audit';
 import type { ImageRecord } from '../../model/types';
 import { FORMAT_NAME, FORMAT_VERSION, type SharedDocument } from './schema';
 
@@ -26,6 +27,9 @@ export function toSharedDocument(data: ProjectData, opts: { exportedAt: string; 
       reviewMode: project.reviewMode,
       optOut: project.optOut,
       exportLog: project.exportLog,
+      ...(project.assignments ? { assignments: project.assignments } : {}),
+      ...(project.conflicts ? { conflicts: project.conflicts } : {}),
+      ...(project.package ? { package: project.package } : {}),
       createdAt: project.createdAt,
       updatedAt: project.updatedAt,
     },
@@ -35,6 +39,7 @@ export function toSharedDocument(data: ProjectData, opts: { exportedAt: string; 
     annotators: data.annotators.map(({ projectId: _p, ...a }) => a),
     annotations: data.annotations.map(({ projectId: _p, ...a }) => a),
     imageStatus: data.statuses.map(({ projectId: _p, id: _id, ...s }) => s),
+    audit: [...data.audit].sort(byTime).map(({ projectId: _p, ...e }) => e),
   };
   if (opts.files) doc.files = opts.files;
   return doc;
@@ -49,5 +54,6 @@ export function fromSharedDocument(doc: SharedDocument, projectId = doc.project.
     annotators: doc.annotators.map((a) => ({ ...a, projectId })),
     annotations: doc.annotations.map((a) => ({ ...a, projectId })),
     statuses: doc.imageStatus.map((s) => ({ ...s, projectId, id: statusId(s.imageId, s.annotatorId) })),
+    audit: doc.audit.map((e) => ({ ...e, projectId })),
   };
 }

@@ -23,6 +23,8 @@ export const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record
       ),
     };
   },
+  // Version 2 added the audit trail (and optional team fields); a version-1 file had no trail to carry.
+  1: (doc) => ({ ...doc, version: 2, audit: Array.isArray(doc.audit) ? doc.audit : [] }),
 };
 
 export type MigrationResult = { ok: true; doc: Record<string, unknown>; from: number } | { ok: false; problems: { path: string; message: string }[] };

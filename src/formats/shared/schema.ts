@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { geometryProblems } from '../../model/geometry';
-import { GRANULARITIES, MODALITIES } from '../../model/types';
+import { AUDIT_ACTIONS, GRANULARITIES, MODALITIES } from '../../model/types';
 
 /** The shared format's identity; outside tools key on these two fields. */
 export const FORMAT_NAME = 'granula-shared';
-export const FORMAT_VERSION = 1;
+/** 2 (from 1): the audit trail, team roles, assignments, work-package and return headers, edit stamps. */
+export const FORMAT_VERSION = 2;
 
 /** Rings longer than this are refused: no real outline needs it, and it keeps a hostile file bounded. */
 export const MAX_RING_COORDINATES = 200_000;
@@ -108,9 +109,19 @@ export const annotationSchema = z.object({
   grade: z.number().optional(),
   uncertain: z.boolean().optional(),
   note: text(10_000).optional(),
-  provenance: z.object({ kind: z.enum(['manual', 'assistant', 'import', 'consensus']), acceptedBy: text(200).optional() }).optional(),
+  provenance: z
+    .object({
+      kind: z.enum(['manual', 'assistant', 'import', 'consensus']),
+      acceptedBy: text(200).optional(),
+      from: z.array(text(200)).max(1000).optional(),
+      decidedAt: isoTime.optional(),
+      disputed: z.array(text(200)).max(1000).optional(),
+    })
+    .optional(),
   createdAt: isoTime,
   updatedAt: isoTime,
+  updatedBy: text(200).optional(),
+  baseUpdatedAt: isoTime.optional(),
 });
 
 const imageStatusSchema = z.object({
@@ -119,6 +130,8 @@ const imageStatusSchema = z.object({
   state: z.enum(['todo', 'in-progress', 'done']),
   noFinding: z.boolean(),
   updatedAt: isoTime,
+  updatedBy: text(200).optional(),
+  baseUpdatedAt: isoTime.optional(),
 });
 
 const exportLogEntry = z.object({
@@ -130,6 +143,17 @@ const exportLogEntry = z.object({
   reason: text(1000).optional(),
 });
 
+const conflictSchema = z.object({
+  id,
+  recordKind: z.enum(['annotation', 'status']),
+  recordId: id,
+  imageId: id,
+  annotatorId: id,
+  theirs: z.union([annotationSchema, imageStatusSchema, z.null()]),
+  file: text(1000),
+  at: isoTime,
+});
+
 export const projectSchema = z.object({
   id,
   name: text(500),
@@ -137,8 +161,23 @@ export const projectSchema = z.object({
   reviewMode: z.boolean(),
   optOut: z.array(text(200)),
   exportLog: z.array(exportLogEntry),
+  assignments: z.array(z.object({ annotatorId: id, imageIds: z.array(id) })).optional(),
+  conflicts: z.array(conflictSchema).optional(),
+  /** This copy of the project was opened from a work package (an annotator's or reviewer's browser). */
+  package: z.object({ annotatorId: id, issuedAt: isoTime, issuedBy: text(200) }).optional(),
   createdAt: isoTime,
   updatedAt: isoTime,
+});
+
+export const auditEntrySchema = z.object({
+  id,
+  at: isoTime,
+  actor: text(200),
+  action: z.enum(AUDIT_ACTIONS),
+  recordKind: text(50).optional(),
+  imageId: id.optional(),
+  targets: z.array(text(300)),
+  detail: text(5000).optional(),
 });
 
 /** Image bytes travel only in backups, never in a plain export. */
@@ -159,6 +198,12 @@ export const sharedDocumentSchema = z.object({
   annotations: z.array(annotationSchema),
   imageStatus: z.array(imageStatusSchema),
   files: z.array(embeddedFile).optional(),
+  /** Append-only: who created, changed, deleted, gathered, adjudicated and exported what, when. */
+  audit: z.array(auditEntrySchema),
+  /** A work package: what the coordinator hands one annotator (their images, no one's labels). */
+  package: z.object({ annotatorId: id, issuedAt: isoTime, issuedBy: text(200) }).optional(),
+  /** A return: one annotator's own work, sent back to the coordinator. */
+  return: z.object({ annotatorId: id, returnedAt: isoTime }).optional(),
 });
 
 export type SharedDocument = z.infer<typeof sharedDocumentSchema>;

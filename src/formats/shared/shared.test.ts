@@ -5,6 +5,8 @@ import type { TemplateId } from '../../model/templates';
 import type { Annotation, Geometry } from '../../model/types';
 import { fromSharedDocument, toSharedDocument } from './convert';
 import { sharedJsonSchema } from './jsonSchema';
+import { MIGRATIONS } from './migrations';
+import { FORMAT_VERSION } from './schema';
 import { validateSharedDocument, validateSharedText } from './validate';
 
 const GEOMETRIES: (Geometry | null)[] = [
@@ -32,7 +34,29 @@ function projectWithEverything(template: TemplateId) {
   return data;
 }
 
-describe('shared format v1', () => {
+/** The same project worked by a team: roles, assignments, edit stamps, a consensus label, a conflict and the audit trail. */
+function teamProject(template: TemplateId) {
+  const data = projectWithEverything(template);
+  const pid = data.project.id;
+  data.annotators.push({ id: 'coord', projectId: pid, displayName: 'Coordinator', role: 'coordinator' }, { id: 'rev', projectId: pid, displayName: 'Reviewer', role: 'reviewer' });
+  data.project.assignments = [{ annotatorId: 'dr-a', imageIds: ['im1', 'im2'] }];
+  Object.assign(data.annotations[0], { updatedBy: 'coord', baseUpdatedAt: 't2', updatedAt: 't3' });
+  data.annotations[1].provenance = { kind: 'consensus', acceptedBy: 'rev', from: ['dr-a', 'dr-b'], decidedAt: 't4', disputed: ['grade'] };
+  Object.assign(data.statuses[0], { updatedBy: 'dr-a' });
+  const { projectId: _p, ...theirs } = { ...data.annotations[0], updatedAt: 't5', updatedBy: 'dr-a' };
+  delete theirs.baseUpdatedAt;
+  data.project.conflicts = [{ id: 'cfl_1', recordKind: 'annotation', recordId: 'a0', imageId: 'im1', annotatorId: 'dr-a', theirs, file: 'return.json', at: 't6' }];
+  data.audit = [
+    { id: 'aud_1', projectId: pid, at: 't1', actor: 'dr-a', action: 'create', recordKind: 'annotation', imageId: 'im1', targets: ['a0', 'a1'] },
+    { id: 'aud_2', projectId: pid, at: 't6', actor: 'coord', action: 'gather', targets: [], detail: 'return.json: dr-a: 0 added, 1 conflicts' },
+    { id: 'aud_3', projectId: pid, at: 't7', actor: 'coord', action: 'export', recordKind: 'project', targets: [pid], detail: 'coco: 2 images, 5 annotations' },
+  ];
+  return data;
+}
+
+const fixture = (name: string) => readFileSync(`tests/fixtures/shared/${name}`, 'utf8');
+
+describe('shared format', () => {
   it.each(['pathology-cells', 'endoscopy-lesions', 'fundus-diagnosis'] as TemplateId[])('round-trips a %s project with every geometry', (template) => {
     const data = projectWithEverything(template);
     const text = JSON.stringify(toSharedDocument(data, { exportedAt: '2026-02-01T00:00:00.000Z' }));
@@ -42,11 +66,28 @@ describe('shared format v1', () => {
     expect(fromSharedDocument(back.doc)).toEqual(data);
   });
 
+  it.each(['pathology-cells', 'fundus-diagnosis'] as TemplateId[])('round-trips a %s team project with every version 2 field', (template) => {
+    const data = teamProject(template);
+    const text = JSON.stringify(toSharedDocument(data, { exportedAt: '2026-02-01T00:00:00.000Z' }));
+    const back = validateSharedText(text);
+    expect(back.ok ? [] : back.problems).toEqual([]);
+    if (!back.ok) return;
+    expect(fromSharedDocument(back.doc)).toEqual(data);
+  });
+
+  it('writes the audit trail oldest first, whatever order the project holds it in', () => {
+    const data = teamProject('pathology-cells');
+    data.audit.reverse();
+    expect(toSharedDocument(data, { exportedAt: 't' }).audit.map((e) => e.id)).toEqual(['aud_1', 'aud_2', 'aud_3']);
+  });
+
   it('migrates a version 0 file instead of rejecting it', () => {
     const r = validateSharedText(readFileSync('tests/fixtures/shared/v0-fundus.json', 'utf8'));
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.migratedFrom).toBe(0);
+    expect(r.doc.version).toBe(FORMAT_VERSION);
+    expect(r.doc.audit).toEqual([]);
     expect(r.doc.imageStatus).toEqual([{ imageId: 'e1', annotatorId: 'dr-a', state: 'done', noFinding: false, updatedAt: '2025-06-01T00:00:00.000Z' }]);
     expect(r.doc.annotations[0].schemaId).toBe('fundus-v');
   });
@@ -65,6 +106,52 @@ describe('shared format v1', () => {
     const generated = JSON.stringify(sharedJsonSchema(), null, 2) + '\n';
     expect(readFileSync('docs/granula-shared.schema.json', 'utf8')).toBe(generated);
     expect(readFileSync('public/granula-shared.schema.json', 'utf8')).toBe(generated);
-    expect((sharedJsonSchema() as { required: string[] }).required).toEqual(expect.arrayContaining(['format', 'version', 'schema', 'images', 'annotations']));
+    expect((sharedJsonSchema() as { required: string[] }).required).toEqual(expect.arrayContaining(['format', 'version', 'schema', 'images', 'annotations', 'audit']));
+  });
+});
+
+describe('shared-format fixtures', () => {
+  it('migrates a version 1 file to version 2 by adding an empty audit trail, nothing else changed', () => {
+    const v1 = JSON.parse(fixture('v1-endoscopy.json'));
+    expect(v1.version).toBe(1);
+    expect(MIGRATIONS[1](v1)).toEqual({ ...v1, version: 2, audit: [] });
+    const r = validateSharedDocument(v1);
+    expect(r.ok ? [] : r.problems).toEqual([]);
+    if (!r.ok) return;
+    expect(r.migratedFrom).toBe(1);
+    expect(r.doc).toEqual({ ...v1, version: FORMAT_VERSION, audit: [] });
+    // Written back, the migrated file is a current document that needs no migration.
+    const again = validateSharedDocument(JSON.parse(JSON.stringify(toSharedDocument(fromSharedDocument(r.doc), { exportedAt: r.doc.exportedAt }))));
+    expect(again.ok && again.migratedFrom).toBe(FORMAT_VERSION);
+  });
+
+  it('round-trips the version 2 team fixture unchanged: validate → fromSharedDocument → toSharedDocument', () => {
+    const text = fixture('v2-team-endoscopy.json');
+    const raw = JSON.parse(text);
+    expect(raw.version).toBe(FORMAT_VERSION);
+    const r = validateSharedText(text);
+    expect(r.ok ? [] : r.problems).toEqual([]);
+    if (!r.ok) return;
+    expect({ migratedFrom: r.migratedFrom, warnings: r.warnings }).toEqual({ migratedFrom: 2, warnings: [] });
+    const data = fromSharedDocument(r.doc);
+    expect(data.audit).toHaveLength(raw.audit.length);
+    const back = toSharedDocument(data, { exportedAt: r.doc.exportedAt });
+    expect(JSON.parse(JSON.stringify(back))).toStrictEqual(raw);
+  });
+
+  it('the version 2 fixture holds a whole team loop', () => {
+    const raw = JSON.parse(fixture('v2-team-endoscopy.json'));
+    const roles = Object.fromEntries(raw.annotators.map((a: { id: string; role?: string }) => [a.id, a.role]));
+    expect(roles).toMatchObject({ coord: 'coordinator', 'reader-b': 'annotator', 'reader-c': 'annotator', 'reviewer-r': 'reviewer' });
+    expect(raw.project.assignments.map((a: { annotatorId: string }) => a.annotatorId)).toEqual(['reader-b', 'reader-c']);
+    const consensus = raw.annotations.find((a: { provenance?: { kind: string } }) => a.provenance?.kind === 'consensus');
+    expect(consensus.provenance).toMatchObject({ acceptedBy: 'reviewer-r', from: ['reader-b', 'reader-c'], decidedAt: expect.any(String), disputed: ['paris'] });
+    expect(raw.annotations.some((a: { updatedBy?: string; baseUpdatedAt?: string }) => a.updatedBy === 'coord' && a.baseUpdatedAt)).toBe(true);
+    expect(raw.project.conflicts).toHaveLength(1);
+    expect(new Set(raw.audit.map((e: { action: string }) => e.action))).toEqual(new Set(['update', 'package', 'create', 'return', 'gather', 'adjudicate', 'export']));
+    const times = raw.audit.map((e: { at: string }) => e.at);
+    expect(times).toEqual([...times].sort());
+    expect(raw.package).toBeUndefined(); // the coordinator's own project: neither a work package nor a return
+    expect(raw.return).toBeUndefined();
   });
 });

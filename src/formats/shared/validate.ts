@@ -107,5 +107,13 @@ function referenceProblems(doc: SharedDocument): Problem[] {
   doc.imageStatus.forEach((s, i) => {
     if (!images.has(s.imageId)) out.push({ path: `imageStatus[${i}].imageId`, message: `unknown image "${s.imageId}"` });
   });
+  doc.project.assignments?.forEach((a, i) => {
+    if (!annotators.has(a.annotatorId)) out.push({ path: `project.assignments[${i}].annotatorId`, message: `unknown annotator "${a.annotatorId}"` });
+    a.imageIds.forEach((im, j) => {
+      if (!images.has(im)) out.push({ path: `project.assignments[${i}].imageIds[${j}]`, message: `unknown image "${im}"` });
+    });
+  });
+  duplicates(doc.audit, (x) => x.id, 'audit', out);
+  if (doc.package && !annotators.has(doc.package.annotatorId)) out.push({ path: 'package.annotatorId', message: `unknown annotator "${doc.package.annotatorId}"` });
   return out;
 }

@@ -33,6 +33,8 @@ interface Proposal {
   classId: string;
   geometry: Geometry;
   raters: string[];
+  /** The annotations it was made from. */
+  members: string[];
 }
 
 /** Each annotator's shapes in their own colour, unmatched ones drawn thick; consensus accepted, edited or rejected here. */
@@ -68,7 +70,7 @@ function Review({ route }: { route: Extract<Route, { page: 'review' }> }) {
           matched.add(m.b);
         }
     const proposals: Proposal[] = consensusShapes(shapes, raters, { raterCount: raters.length }).flatMap((c) =>
-      c.outline.map((g, k) => ({ key: `${c.members.map((m) => m.id).join('+')}#${k}`, classId: c.classId, geometry: g, raters: c.members.map((m) => m.rater) })),
+      c.outline.map((g, k) => ({ key: `${c.members.map((m) => m.id).join('+')}#${k}`, classId: c.classId, geometry: g, raters: c.members.map((m) => m.rater), members: c.members.map((m) => m.id) })),
     );
     return { unmatched: new Set(shapes.filter((s) => !matched.has(s.id)).map((s) => s.id)), proposals };
   }, [shapeKey, raters.join(',')]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -105,7 +107,7 @@ function Review({ route }: { route: Extract<Route, { page: 'review' }> }) {
   };
 
   const accept = (items: Proposal[]) => {
-    acceptConsensusShapes(items.map((p) => ({ imageId: image.id, classId: p.classId, geometry: p.geometry })), me?.id ?? 'reviewer');
+    acceptConsensusShapes(items.map((p) => ({ imageId: image.id, classId: p.classId, geometry: p.geometry, members: p.members })), me?.id ?? 'reviewer');
     setRejected(new Set([...rejected, ...items.map((p) => p.key)]));
   };
 

@@ -9,12 +9,17 @@ import { ClassEditor } from './ClassEditor';
 import { OrphanDialog } from './OrphanDialog';
 import { levelsToText, nextColor, nextHotkey, textToLevels, uniqueId } from './schemaText';
 import { useSchemaEditing } from './useSchemaEditing';
+import { useMyRole } from '../team/TeamPanel';
+import { useTeamText } from '../team/teamText';
+import { can } from '../../team/roles';
 
 export function SchemaEditor() {
   const doc = useDoc()!;
   const t = useT();
   const schema = currentSchemaOf(doc);
   const editing = useSchemaEditing();
+  const canEdit = can(useMyRole(), 'edit-schema');
+  const tt = useTeamText();
   const set = (patch: Partial<LabelSchema>) => editing.propose({ ...schema, ...patch });
   const usage = new Map<string, number>();
   for (const a of doc.annotations.values()) if (a.schemaId === schema.id) usage.set(a.classId, (usage.get(a.classId) ?? 0) + 1);
@@ -41,6 +46,9 @@ export function SchemaEditor() {
 
   return (
     <section aria-label={t('schema')} className="schema-editor">
+      {!canEdit && <p role="note">{tt('readOnlySchema')}</p>}
+      {/* A disabled fieldset disables every control inside it: an annotator sees the schema, never changes it. */}
+      <fieldset disabled={!canEdit} className="plain">
       <p className="muted" data-testid="schema-version">
         {t('version', { version: schema.version })} {versions > 1 ? `(${versions})` : ''} — {t('versionNote')}
       </p>
@@ -149,6 +157,7 @@ export function SchemaEditor() {
         {t('addClass')}
       </button>
       {editing.pending && <OrphanDialog pending={editing.pending} onConfirm={editing.confirm} onCancel={editing.cancel} />}
+      </fieldset>
     </section>
   );
 }
