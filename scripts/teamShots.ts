@@ -71,9 +71,10 @@ export async function teamShots(base: string, out: string): Promise<void> {
     await page.getByTestId('gather-report').locator('tbody tr').nth(1).waitFor();
     await page.getByRole('button', { name: 'Compute agreement so far' }).click();
     await page.getByTestId('agreement-so-far').locator('table').waitFor();
-    await page.getByRole('heading', { name: 'Gather returns' }).scrollIntoViewIfNeeded();
+    const top = (name: string) => page.getByRole('heading', { name }).evaluate((h) => h.scrollIntoView({ block: 'start' }));
+    await top('Work packages');
     await page.screenshot({ path: `${out}/team-gather.png` });
-    await page.getByTestId('dashboard').scrollIntoViewIfNeeded();
+    await top('Progress');
     await page.screenshot({ path: `${out}/team-dashboard.png` });
     await page.getByRole('link', { name: 'Audit trail' }).click();
     await page.getByTestId('audit').waitFor();

@@ -1,7 +1,7 @@
 import type { RecordChange, RecordKind, RecordTypes } from '../model/changes';
 import { recordId } from '../model/changes';
 import type { ProjectData } from '../model/projectData';
-import { byTime } from '../model/audit';
+import { dataFromState } from '../team/state';
 import type { Annotation, Project } from '../model/types';
 import { packedSourceOf, type PackedStore, type PackReader } from '../storage/annotationPack';
 import { AnnotationMap, PackedIdSet } from './packedAnnotations';
@@ -169,16 +169,9 @@ export function annotationsOnImage(doc: DocState, imageId: string): RecordTypes[
   return out;
 }
 
+/** The open project as plain records (a DocState is a TeamState with its per-image index). */
 export function dataFromDoc(doc: DocState): ProjectData {
-  return {
-    project: doc.project,
-    schemas: [...doc.schemas.values()].sort((a, b) => a.version - b.version),
-    images: [...doc.images.values()].sort((a, b) => a.order - b.order),
-    annotators: [...doc.annotators.values()],
-    annotations: [...doc.annotations.values()],
-    statuses: [...doc.statuses.values()],
-    audit: [...doc.audit.values()].sort(byTime),
-  };
+  return dataFromState(doc);
 }
 
 export function getRecord<K extends RecordKind>(doc: DocState, kind: K, id: string): RecordTypes[K] | undefined {

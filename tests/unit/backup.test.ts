@@ -3,6 +3,7 @@
 // (a second copy of the app's modules on another IndexedDB database).
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sampleProjectData } from '../../src/formats/testData';
+import { applyPackage, makeWorkPackage } from '../../src/team/packages';
 
 type App = {
   ws: typeof import('../../src/store/workspace');
@@ -127,5 +128,38 @@ describe('backup of every project and restore', () => {
       IDBObjectStore.prototype.put = realPut;
     }
     expect(await target.backup.currentHash()).toBe(before);
+  });
+
+  it('an annotator’s project opened from a work package, with its trail and an empty conflict list, restores verified', async () => {
+    const home = await freshBrowser();
+    const team = sampleProjectData('endoscopy-lesions');
+    team.annotators.push({ id: 'coord', projectId: team.project.id, displayName: 'Coordinator', role: 'coordinator' });
+    const pkg = makeWorkPackage(team, 'reader-a', { issuedBy: 'coord', at: '2026-02-05T08:00:00.000Z' });
+    const opened = applyPackage(null, pkg, { actor: 'reader-a', at: '2026-02-05T09:00:00.000Z', fileName: 'granula-package.json' });
+    opened.project.conflicts = [];
+    await home.ws.storeWholeProject(opened);
+    // The annotator labels through the app: a stamped box and its audit line, saved by autosave.
+    await home.ws.openProject(opened.project.id);
+    const { setAuditActor } = await import('../../src/store/docStore');
+    setAuditActor('reader-a');
+    try {
+      home.actions.addAnnotations([{ imageId: 'img_1', classId: 'polyp', attributes: { paris: '0-Is' }, geometry: { type: 'box', x: 1, y: 2, w: 3, h: 4 }, annotatorId: 'reader-a' }]);
+    } finally {
+      setAuditActor('');
+    }
+    await home.ws.flushSaves();
+    const before = await home.backup.currentHash();
+    const made = await home.backup.makeBackup('2026-02-06T12:00:00.000Z');
+    expect(made.hash).toBe(before);
+
+    const other = await freshBrowser();
+    const restored = await other.backup.restoreBackup(made.text);
+    expect(restored).toMatchObject({ ok: true, projects: 1, verified: true, hash: before });
+    const [back] = await other.backup.storedProjects();
+    expect(back.data.project.package).toEqual({ annotatorId: 'reader-a', issuedAt: '2026-02-05T08:00:00.000Z', issuedBy: 'coord' });
+    expect(back.data.project.conflicts).toEqual([]);
+    // The package line, and the create lines of the box and of its status.
+    expect(back.data.audit.map((e) => `${e.actor} ${e.action} ${e.recordKind}`).sort()).toEqual(['reader-a create annotation', 'reader-a create status', 'reader-a package image']);
+    expect(back.data.annotations).toEqual([expect.objectContaining({ annotatorId: 'reader-a', updatedBy: 'reader-a' })]);
   });
 });

@@ -111,6 +111,26 @@ describe('COCO round trip', () => {
     expect(result.ok && result.data).toEqual(data);
   });
 
+  it('still reads a file whose Granula block is version 1 (made by the previous Granula), losing nothing', () => {
+    // A version-1 block had no audit trail, roles, assignments or package fields: the sample has none
+    // of those either, so the same project must come back.
+    const data = sampleProjectData('endoscopy-lesions');
+    const coco = JSON.parse(JSON.stringify(writeCoco(data, { exportedAt: NOW }).coco)) as CocoDataset;
+    coco.info.granula!.version = 1;
+    const result = readCoco(coco, 'made-by-granula-1.json', { now: NOW });
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    expect(result.warnings).toEqual([]);
+    expect(result.data).toEqual(data);
+  });
+
+  it('refuses a Granula block from a newer Granula than this one, at info.granula.version', () => {
+    const coco = cocoJson('endoscopy-lesions');
+    coco.info.granula!.version = 99;
+    const r = readCoco(coco, 'from-the-future.json', { now: NOW });
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.problems.map((p) => p.path)).toContain('info.granula.version');
+  });
+
   it('keeps geometry, classes and attributes of a file without Granula fields; one annotator named by the file', () => {
     const result = readCoco(withoutGranula(cocoJson('endoscopy-lesions')), 'dir/reader-a.json', { now: NOW });
     if (!result.ok) throw new Error(JSON.stringify(result.problems));

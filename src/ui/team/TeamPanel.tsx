@@ -1,6 +1,6 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { statusId } from '../../model/ids';
-import { TEAM_ROLES, type TeamRole } from '../../model/types';
+import { TEAM_ROLES, type Annotator, type ImageRecord, type TeamRole } from '../../model/types';
 import { dataFromDoc, type DocState } from '../../store/docState';
 import { exportReturn, exportWorkPackage, gatherFiles, setAssignments, setMember, settle, type GatherFileResult } from '../../store/teamActions';
 import { CONSENSUS_ANNOTATOR } from '../../store/consensusActions';
@@ -120,7 +120,7 @@ function Members({ t }: { t: TeamText }) {
   return (
     <div className="card">
       <h2>{t('members')}</h2>
-      <table data-testid="members">
+      <table className="grid" data-testid="members">
         <thead>
           <tr>
             <th>{t('memberName')}</th>
@@ -224,41 +224,29 @@ function Assignment({ t }: { t: TeamText }) {
         )}
       </fieldset>
       {mode === 'hand' && (
-        <table>
-          <thead>
-            <tr>
-              <th>{t('image')}</th>
-              {annotators.map((a) => (
-                <th key={a.id}>{a.displayName}</th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {images.map((im) => (
-              <tr key={im.id}>
-                <td>{im.name}</td>
-                {annotators.map((a) => {
-                  const key = `${a.id}\u0000${im.id}`;
-                  return (
-                    <td key={a.id}>
-                      <input
-                        type="checkbox"
-                        aria-label={`${im.name}: ${a.displayName}`}
-                        checked={hand.has(key)}
-                        onChange={(e) => {
-                          const next = new Set(hand);
-                          if (e.target.checked) next.add(key);
-                          else next.delete(key);
-                          setHand(next);
-                        }}
-                      />
-                    </td>
-                  );
-                })}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ImageGrid
+          t={t}
+          images={images}
+          people={annotators}
+          cell={(im, a) => {
+            const key = `${a.id}\u0000${im.id}`;
+            return (
+              <td key={a.id}>
+                <input
+                  type="checkbox"
+                  aria-label={`${im.name}: ${a.displayName}`}
+                  checked={hand.has(key)}
+                  onChange={(e) => {
+                    const next = new Set(hand);
+                    if (e.target.checked) next.add(key);
+                    else next.delete(key);
+                    setHand(next);
+                  }}
+                />
+              </td>
+            );
+          }}
+        />
       )}
       <button type="button" onClick={apply}>
         {t('applyAssignment')}
@@ -280,7 +268,8 @@ function Packages({ t }: { t: TeamText }) {
   const doc = useDoc()!;
   const [embed, setEmbed] = useState(true);
   const [message, setMessage] = useState<string | null>(null);
-  const annotators = annotatorsOf(doc);
+  // Reviewers get everyone's labels on their images: the review phase, in their own browser.
+  const annotators = people(doc).filter((a) => asTeamRole(a.role) === 'annotator' || asTeamRole(a.role) === 'reviewer');
   if (!annotators.length) return null;
   return (
     <div className="card">
@@ -301,7 +290,7 @@ function Packages({ t }: { t: TeamText }) {
               setMessage(t('packageDone', { name: a.displayName, images: t.count('images', out.images) }));
             }}
           >
-            {t('exportPackage', { name: a.displayName })}
+            {t(asTeamRole(a.role) === 'reviewer' ? 'exportReviewPackage' : 'exportPackage', { name: a.displayName })}
           </button>
         ))}
       </div>
@@ -337,7 +326,7 @@ function Gather({ t }: { t: TeamText }) {
         {busy ? t('gathering') : t('chooseReturns')}
       </FileButton>
       {results.some((r) => r.ok) && (
-        <table data-testid="gather-report">
+        <table className="grid" data-testid="gather-report">
           <thead>
             <tr>
               <th>{t('reportFile')}</th>
@@ -386,7 +375,7 @@ function Conflicts({ t }: { t: TeamText }) {
         <ul>
           {list.map((c) => (
             <li key={c.id}>
-              {t('conflictWhat', { kind: c.recordKind, id: c.recordId, annotator: c.annotatorId, image: doc.images.get(c.imageId)?.name ?? c.imageId, file: c.file })}
+              {t('conflictWhat', { kind: t.kind(c.recordKind), id: c.recordId, annotator: c.annotatorId, image: doc.images.get(c.imageId)?.name ?? c.imageId, file: c.file })}
               {c.theirs === null && ` (${t('theirsDeleted')})`}{' '}
               <button type="button" onClick={() => settle(c.id, 'ours')}>
                 {t('ours')}
@@ -402,11 +391,36 @@ function Conflicts({ t }: { t: TeamText }) {
   );
 }
 
+/** Images down, people across: the assignment by hand and the progress table share it. */
+function ImageGrid({ t, images, people, cell, footer, testId }: { t: TeamText; images: ImageRecord[]; people: Annotator[]; cell: (im: ImageRecord, a: Annotator) => ReactNode; footer?: ReactNode; testId?: string }) {
+  return (
+    <table className="grid" data-testid={testId}>
+      <thead>
+        <tr>
+          <th>{t('image')}</th>
+          {people.map((a) => (
+            <th key={a.id}>{a.displayName}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {images.map((im) => (
+          <tr key={im.id}>
+            <td>{im.name}</td>
+            {people.map((a) => cell(im, a))}
+          </tr>
+        ))}
+        {footer}
+      </tbody>
+    </table>
+  );
+}
+
 function Dashboard({ t }: { t: TeamText }) {
   const doc = useDoc()!;
-  const annotators = people(doc).filter((a) => asTeamRole(a.role) !== 'coordinator' || doc.statuses.size);
+  // Whoever was given images or has worked on any: annotators, and reviewers or a coordinator who labelled.
   const labelled = new Set([...doc.statuses.values()].map((s) => s.annotatorId));
-  const cols = annotators.filter((a) => asTeamRole(a.role) === 'annotator' || labelled.has(a.id));
+  const cols = people(doc).filter((a) => asTeamRole(a.role) === 'annotator' || labelled.has(a.id));
   const images = [...doc.images.values()].sort((a, b) => a.order - b.order);
   const lastReturn = new Map<string, string>();
   for (const e of doc.audit.values()) if (e.action === 'return' && (lastReturn.get(e.actor) ?? '') < e.at) lastReturn.set(e.actor, e.at);
@@ -414,34 +428,29 @@ function Dashboard({ t }: { t: TeamText }) {
   return (
     <div className="card">
       <h2>{t('dashboard')}</h2>
-      <table data-testid="dashboard">
-        <thead>
-          <tr>
-            <th>{t('image')}</th>
-            {cols.map((a) => (
-              <th key={a.id}>{a.displayName}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {images.map((im) => (
-            <tr key={im.id}>
-              <td>{im.name}</td>
-              {cols.map((a) => {
-                const s = doc.statuses.get(statusId(im.id, a.id));
-                const state = s ? s.state : assigned(a.id, im.id) ? 'todo' : 'unassigned';
-                return <td key={a.id} className={`state-${state}`}>{t(`state.${state}`)}</td>;
-              })}
-            </tr>
-          ))}
+      <ImageGrid
+        t={t}
+        testId="dashboard"
+        images={images}
+        people={cols}
+        cell={(im, a) => {
+          const s = doc.statuses.get(statusId(im.id, a.id));
+          const state = s ? s.state : assigned(a.id, im.id) ? 'todo' : 'unassigned';
+          return (
+            <td key={a.id} className={`state-${state}`}>
+              {t(`state.${state}`)}
+            </td>
+          );
+        }}
+        footer={
           <tr>
             <th>{t('lastReturn')}</th>
             {cols.map((a) => (
               <td key={a.id}>{lastReturn.has(a.id) ? t.time(lastReturn.get(a.id)!) : t('never')}</td>
             ))}
           </tr>
-        </tbody>
-      </table>
+        }
+      />
       <AgreementSoFar t={t} raters={cols.map((a) => a.id)} />
     </div>
   );
@@ -472,7 +481,7 @@ function AgreementSoFar({ t, raters }: { t: TeamText; raters: string[] }) {
       {error && <p role="alert">{error}</p>}
       {result && (
         <>
-          <table>
+          <table className="grid">
             <thead>
               <tr>
                 <th>{t('pair')}</th>

@@ -27,6 +27,7 @@ const en = {
   packages: 'Work packages',
   embedImages: 'Embed image files in the package',
   exportPackage: 'Export package for {name}',
+  exportReviewPackage: 'Export review package (everyone’s labels) for {name}',
   packageDone: 'Package for {name}: {images}.',
   gather: 'Gather returns',
   gatherHint: 'Drop the files your annotators sent back here, or choose them. Each is checked whole; a file that fails changes nothing.',
@@ -85,6 +86,12 @@ const en = {
   'action.adjudicate': 'adjudicated',
   'action.export': 'exported',
   auditEmpty: 'Nothing recorded yet.',
+  'kind.annotation': 'annotation',
+  'kind.status': 'image status',
+  'kind.image': 'image',
+  'kind.schema': 'label schema',
+  'kind.project': 'project',
+  'kind.annotator': 'team member',
   'n.images.one': '{n} image',
   'n.images.other': '{n} images',
   'n.annotations.one': '{n} annotation',
@@ -122,6 +129,7 @@ const ja: Record<Key, string> = {
   packages: '作業パッケージ',
   embedImages: '画像ファイルをパッケージに含める',
   exportPackage: '{name} 用のパッケージを書き出す',
+  exportReviewPackage: '{name} 用のレビューパッケージ（全員のラベル）を書き出す',
   packageDone: '{name} 用パッケージ: {images}。',
   gather: '返却の取り込み',
   gatherHint: 'アノテーターから返却されたファイルをここにドロップするか選択してください。各ファイルは全体を検査し、問題があるファイルは何も変更しません。',
@@ -180,6 +188,12 @@ const ja: Record<Key, string> = {
   'action.adjudicate': '裁定',
   'action.export': '書き出し',
   auditEmpty: 'まだ記録はありません。',
+  'kind.annotation': 'アノテーション',
+  'kind.status': '画像の状態',
+  'kind.image': '画像',
+  'kind.schema': 'ラベルスキーマ',
+  'kind.project': 'プロジェクト',
+  'kind.annotator': 'チームメンバー',
   'n.images.one': '{n} 枚',
   'n.images.other': '{n} 枚',
   'n.annotations.one': '{n} 件のアノテーション',
@@ -192,6 +206,8 @@ const ja: Record<Key, string> = {
 const dictionaries: Record<Lang, Record<Key, string>> = { en, ja };
 
 export type TeamText = ((key: Key, vars?: Record<string, string | number>) => string) & {
+  /** A record kind in words ("annotation", "image status"); unknown kinds as they are. */
+  kind: (k: string | undefined) => string;
   /** A count with its noun, plural by the language's rules and the number formatted for it. */
   count: (noun: 'images' | 'annotations' | 'records', n: number) => string;
   /** A time formatted for the language. */
@@ -207,6 +223,7 @@ export function teamText(lang: Lang): TeamText {
     const form = plural.select(n) === 'one' ? 'one' : 'other';
     return t(`n.${noun}.${form}` as Key, { n: num.format(n) });
   };
+  t.kind = (k) => (!k ? '' : `kind.${k}` in en ? t(`kind.${k}` as Key) : k);
   t.time = (iso) => {
     const d = new Date(iso);
     return Number.isNaN(d.getTime()) ? iso : dt.format(d);
