@@ -52,6 +52,11 @@ export async function importSharedText(text: string, fileName = 'file'): Promise
     if (!exists) {
       return { ok: false, problems: [{ path: 'return', message: `is ${r.annotatorId}’s work on project “${result.doc.project.name}”, which this browser does not hold: gather it in the coordinator’s copy of that project` }] };
     }
+    const local = useWorkspace.getState().projects.find((p) => p.id === result.doc.project.id);
+    if (local?.package) {
+      // An annotator's or reviewer's copy is blind by design: other people's work is gathered by the coordinator only.
+      return { ok: false, problems: [{ path: 'return', message: `is ${r.annotatorId}’s work; this browser holds a work package of “${result.doc.project.name}”, not the coordinator’s project: send the file to the coordinator` }] };
+    }
     if (!(await openProject(result.doc.project.id))) return { ok: false, problems: [{ path: 'project.id', message: 'could not be opened' }] };
     const [g] = await gatherFiles([{ name: fileName, text }]);
     if (!g.ok) return { ok: false, problems: g.problems };
