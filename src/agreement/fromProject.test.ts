@@ -38,7 +38,8 @@ describe('agreement input from a project', () => {
       ]),
     );
     expect(input.raters).toEqual(['dr-b', 'dr-a']);
-    expect(input.classOrder).toEqual(['normal', 'glaucoma', 'dr']);
+    // Diagnoses are categories: the schema's class list is no order.
+    expect(input.classOrder).toBeUndefined();
     // Items are image names, so files from different annotators line up; a repeated name falls back to the id.
     expect(input.ratings).toEqual([
       { item: 'im1.png', rater: 'dr-b', label: 'glaucoma' },
@@ -58,12 +59,12 @@ describe('agreement input from a project', () => {
     const input = agreementInputFromProject(project({ selection: 'multi' }, [['a', 'im1', 'dr', null], ['a', 'im1', 'glaucoma', null]], [['b', 'im1']]));
     expect(input.raters).toEqual(['a', 'b']);
     expect(input.ratings).toEqual([
-      { item: 'im1.png#normal', rater: 'a', label: 'absent' },
-      { item: 'im1.png#glaucoma', rater: 'a', label: 'present' },
-      { item: 'im1.png#dr', rater: 'a', label: 'present' },
-      { item: 'im1.png#normal', rater: 'b', label: 'absent' },
-      { item: 'im1.png#glaucoma', rater: 'b', label: 'absent' },
-      { item: 'im1.png#dr', rater: 'b', label: 'absent' },
+      { item: 'im1.png#normal', rater: 'a', label: 'absent', image: 'im1.png' },
+      { item: 'im1.png#glaucoma', rater: 'a', label: 'present', image: 'im1.png' },
+      { item: 'im1.png#dr', rater: 'a', label: 'present', image: 'im1.png' },
+      { item: 'im1.png#normal', rater: 'b', label: 'absent', image: 'im1.png' },
+      { item: 'im1.png#glaucoma', rater: 'b', label: 'absent', image: 'im1.png' },
+      { item: 'im1.png#dr', rater: 'b', label: 'absent', image: 'im1.png' },
     ]);
   });
 

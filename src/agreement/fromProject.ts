@@ -1,6 +1,6 @@
 import { currentSchema, type ProjectData } from '../model/projectData';
 import type { Annotation, LabelSchema } from '../model/types';
-import type { AgreementInput, LabelRating, ShapeRecord } from './types';
+import type { AgreementInput, AttributeKey, LabelRating, ShapeRecord } from './types';
 
 export interface FromProjectOptions {
   /** `class` (default): an image label's class id. `grade`: its grade as a number string; no grade is a missing rating. */
@@ -49,7 +49,7 @@ function presenceRatings(data: ProjectData, classIds: readonly string[], itemOf:
   const out: LabelRating[] = [];
   for (const [image, rater] of order) {
     const set = chosen.get(`${image}\u0000${rater}`)!;
-    for (const c of classIds) out.push({ item: `${itemOf(image)}#${c}`, rater, label: set.has(c) ? 'present' : 'absent' });
+    for (const c of classIds) out.push({ item: `${itemOf(image)}#${c}`, rater, label: set.has(c) ? 'present' : 'absent', image: itemOf(image) });
   }
   return out;
 }
@@ -72,32 +72,59 @@ export function agreementInputFromProject(data: ProjectData, opts: FromProjectOp
       seen.add(a.annotatorId);
       raters.push(a.annotatorId);
     }
-    if (g) shapes.push({ id: a.id, image: itemOf(a.imageId), classId: a.classId, rater: a.annotatorId, geometry: g });
+    if (g) shapes.push({ id: a.id, image: itemOf(a.imageId), classId: a.classId, rater: a.annotatorId, geometry: g, ...(a.attributes && Object.keys(a.attributes).length ? { attributes: a.attributes } : {}) });
     else labels.push(a);
   }
-  const classOrder = schema?.classes.map((c) => c.id);
+  // A class list is no order (diagnoses are categories); only a schema that declares its classes ordered gives one.
+  const classOrder = schema?.ordered ? schema.classes.map((c) => c.id) : undefined;
+  const allClasses = schema?.classes.map((c) => c.id);
   let ratings: LabelRating[];
   if (opts.label === 'grade') {
     ratings = labels.map((a) => ({ item: itemOf(a.imageId), rater: a.annotatorId, label: a.grade === undefined ? null : String(a.grade) }));
   } else if (schema?.granularity === 'image' && schema.selection === 'multi') {
-    const classIds = [...new Set([...(classOrder ?? []), ...labels.map((a) => a.classId)])];
+    const classIds = [...new Set([...(allClasses ?? []), ...labels.map((a) => a.classId)])];
     ratings = presenceRatings(data, classIds, itemOf, labels);
     for (const r of ratings) if (!seen.has(r.rater)) (seen.add(r.rater), raters.push(r.rater));
   } else {
     ratings = labels.map((a) => ({ item: itemOf(a.imageId), rater: a.annotatorId, label: a.classId }));
   }
-  return { ratings, shapes, raters, ...(classOrder ? { classOrder } : {}) };
+  const attributes: AttributeKey[] = (schema?.classes ?? []).flatMap((c) =>
+    c.attributes.filter((d) => d.type === 'enum' || d.type === 'boolean').map((d) => ({ classId: c.id, attribute: d.id })),
+  );
+  return { ratings, shapes, raters, ...(classOrder ? { classOrder } : {}), ...(attributes.length ? { attributes } : {}) };
 }
 
-/** Several files as one study: raters in order of first appearance across the files, class orders joined. */
+/**
+ * The declared orders joined, or `undefined` when two of them put the same classes in opposite orders
+ * (the files then declare no one order).
+ */
+function joinOrders(orders: readonly (readonly string[])[]): string[] | undefined {
+  if (!orders.length) return undefined;
+  const joined = [...new Set(orders.flat())];
+  const rank = new Map(joined.map((c, i) => [c, i] as const));
+  for (const order of orders) {
+    for (let i = 1; i < order.length; i++) if (rank.get(order[i - 1])! > rank.get(order[i])!) return undefined;
+  }
+  return joined;
+}
+
+/**
+ * Several files as one study: raters in order of first appearance across the files, declared class
+ * orders joined (none if they contradict each other), attributes to compare joined.
+ */
 export function mergeAgreementInputs(inputs: readonly AgreementInput[]): AgreementInput {
   const raters = [...new Set(inputs.flatMap((i) => i.raters))];
-  const orders = inputs.filter((i) => i.classOrder);
-  const classOrder = orders.length ? [...new Set(orders.flatMap((i) => i.classOrder!))] : undefined;
+  const classOrder = joinOrders(inputs.flatMap((i) => (i.classOrder ? [i.classOrder] : [])));
+  const seen = new Set<string>();
+  const attributes = inputs.flatMap((i) => i.attributes ?? []).filter((k) => {
+    const key = `${k.classId}\u0000${k.attribute}`;
+    return !seen.has(key) && !!seen.add(key);
+  });
   return {
     ratings: inputs.flatMap((i) => i.ratings),
     shapes: inputs.flatMap((i) => i.shapes),
     raters,
     ...(classOrder ? { classOrder } : {}),
+    ...(attributes.length ? { attributes } : {}),
   };
 }

@@ -44,7 +44,12 @@ function distanceFunction(metric: AlphaMetric, values: readonly number[] | null,
  * disagreement is zero (every pairable value the same).
  */
 export function krippendorffAlphaFromCounts(counts: readonly (readonly number[])[], k: number, metric: AlphaMetric, values: readonly number[] | null): number | null {
-  const o = coincidenceMatrix(counts, k);
+  return krippendorffAlphaFromCoincidence(coincidenceMatrix(counts, k), metric, values);
+}
+
+/** The same alpha from a coincidence matrix (k × k); the bootstrap adds matrices up over resampled images. */
+export function krippendorffAlphaFromCoincidence(o: readonly (readonly number[])[], metric: AlphaMetric, values: readonly number[] | null): number | null {
+  const k = o.length;
   const marginals = o.map((row) => row.reduce((s, x) => s + x, 0));
   const n = marginals.reduce((s, x) => s + x, 0);
   if (n <= 1) return null;

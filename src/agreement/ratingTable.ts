@@ -3,6 +3,8 @@ import type { LabelRating } from './types';
 /** Ratings arranged as items × raters, each cell a category index or -1 for a missing rating. */
 export interface RatingTable {
   items: string[];
+  /** The image each item belongs to (the item itself unless the rating names another image). */
+  itemImages: string[];
   raters: string[];
   /** Distinct non-null labels; sorted by `values` when the labels have an order. */
   categories: string[];
@@ -16,7 +18,11 @@ export interface RatingTable {
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-/** Numeric when every label is a plain decimal number; otherwise the class order when it holds every label. */
+/**
+ * Labels have an order only when every label is a plain decimal number (ordered by value), or when
+ * an order is declared (`classOrder`: a schema that declares its classes ordered) and holds every
+ * label (ranked by position). Otherwise `null`: the labels are categories without an order.
+ */
 export function categoryValues(labels: readonly string[], classOrder?: readonly string[]): number[] | null {
   if (labels.length > 0 && labels.every((l) => NUMBER.test(l.trim()))) return labels.map((l) => Number(l.trim()));
   if (classOrder) {
@@ -36,6 +42,7 @@ export function ratingTable(ratings: readonly LabelRating[], raters: readonly st
   const seenLabels = new Set<string>();
   const firstLabels: string[] = [];
   const itemOrder: string[] = [];
+  const itemImages: string[] = [];
   const itemHasRating = new Set<string>();
   const present = new Set<string>();
   for (const r of ratings) {
@@ -48,6 +55,7 @@ export function ratingTable(ratings: readonly LabelRating[], raters: readonly st
     if (!itemHasRating.has(r.item)) {
       itemHasRating.add(r.item);
       itemOrder.push(r.item);
+      itemImages.push(r.image ?? r.item);
     }
     if (!seenLabels.has(r.label)) {
       seenLabels.add(r.label);
@@ -80,7 +88,7 @@ export function ratingTable(ratings: readonly LabelRating[], raters: readonly st
     }
     row[col] = categoryIndex.get(r.label)!;
   }
-  return { items: itemOrder, raters: columns, categories, values, cells, duplicates };
+  return { items: itemOrder, itemImages, raters: columns, categories, values, cells, duplicates };
 }
 
 /** How many ratings each item has in each category (items × categories), the input of Fleiss and Krippendorff. */

@@ -8,14 +8,17 @@ const box = (x: number, y: number, w = 10, h = 10): Geometry => ({ type: 'box', 
 const shape = (id: string, rater: string, g: Geometry, image = 'im1', classId = 'polyp'): ShapeRecord => ({ id, image, classId, rater, geometry: g });
 
 describe('agreement report', () => {
-  it('has exactly the keys of the DESIGN.md contract', () => {
+  it('has exactly the keys of the contract in docs/AGREEMENT.md', () => {
     const r = agreementReport({
       ratings: [{ item: 'i1', rater: 'r1', label: '1' }, { item: 'i1', rater: 'r2', label: '1' }, { item: 'i2', rater: 'r1', label: '0' }, { item: 'i2', rater: 'r2', label: '1' }],
       shapes: [shape('s1', 'r1', box(0, 0)), shape('s2', 'r2', box(1, 0))],
       raters: ['r1', 'r2'],
     });
-    expect(Object.keys(r)).toEqual(['labels', 'shapes']);
-    expect(Object.keys(r.labels)).toEqual(['raters', 'items', 'cohen_kappa', 'weighted_kappa', 'fleiss_kappa', 'krippendorff_alpha']);
+    // The first contract's keys keep their names and order; later keys are only added after them.
+    expect(Object.keys(r)).toEqual(['labels', 'shapes', 'attributes', 'bootstrap']);
+    expect(Object.keys(r.labels)).toEqual(['raters', 'items', 'cohen_kappa', 'weighted_kappa', 'fleiss_kappa', 'krippendorff_alpha', 'ordered', 'images_compared', 'images_minimum', 'too_few_images', 'ci95']);
+    expect(Object.keys(r.labels.ci95)).toEqual(['cohen_kappa', 'weighted_kappa', 'fleiss_kappa', 'krippendorff_alpha']);
+    expect(r.bootstrap).toEqual({ resamples: 1000, seed: 1 });
     expect(Object.keys(r.labels.weighted_kappa)).toEqual(['linear', 'quadratic']);
     expect(Object.keys(r.labels.krippendorff_alpha)).toEqual(['nominal', 'ordinal', 'interval']);
     expect(Object.keys(r.shapes)).toEqual(['iou_threshold', 'pairs']);
@@ -27,8 +30,22 @@ describe('agreement report', () => {
   it('gives nulls, not numbers, for what does not apply', () => {
     const r = agreementReport({ ratings: [], shapes: [], raters: [] });
     expect(r).toEqual({
-      labels: { raters: [], items: 0, cohen_kappa: null, weighted_kappa: { linear: null, quadratic: null }, fleiss_kappa: null, krippendorff_alpha: { nominal: null, ordinal: null, interval: null } },
+      labels: {
+        raters: [],
+        items: 0,
+        cohen_kappa: null,
+        weighted_kappa: { linear: null, quadratic: null },
+        fleiss_kappa: null,
+        krippendorff_alpha: { nominal: null, ordinal: null, interval: null },
+        ordered: false,
+        images_compared: 0,
+        images_minimum: 10,
+        too_few_images: true,
+        ci95: { cohen_kappa: null, weighted_kappa: { linear: null, quadratic: null }, fleiss_kappa: null, krippendorff_alpha: { nominal: null, ordinal: null, interval: null } },
+      },
       shapes: { iou_threshold: 0.5, pairs: [] },
+      attributes: [],
+      bootstrap: { resamples: 1000, seed: 1 },
     });
   });
 });

@@ -1,20 +1,30 @@
+import { attributeAgreement } from './attributes';
+import { BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED } from './bootstrap';
 import { labelAgreement, type LabelAgreement } from './labels';
 import { DEFAULT_IOU_THRESHOLD, shapeAgreement } from './shapeAgreement';
-import type { AgreeJson, AgreementInput, ShapePairReport, ShapeSummary } from './types';
+import type { AgreeJson, AgreementInput, AttributeAgreementJson, Interval, ShapePairReport, ShapeSummary } from './types';
 
 /** Everything `granula agree` computes; the readable table shows it all, `--json` the contract's part. */
 export interface AgreementDetails {
   labels: LabelAgreement;
   shapes: { iou_threshold: number; pairs: ShapePairReport[]; overall: ShapeSummary };
+  attributes: AttributeAgreementJson[];
 }
 
 export function agreementDetails(input: AgreementInput, opts: { iou?: number } = {}): AgreementDetails {
   const threshold = opts.iou ?? DEFAULT_IOU_THRESHOLD;
-  const { pairs, overall } = shapeAgreement(input.shapes, input.raters, { kind: 'iou', threshold });
-  return { labels: labelAgreement(input), shapes: { iou_threshold: threshold, pairs, overall } };
+  const mode = { kind: 'iou', threshold } as const;
+  const { pairs, overall } = shapeAgreement(input.shapes, input.raters, mode);
+  return {
+    labels: labelAgreement(input),
+    shapes: { iou_threshold: threshold, pairs, overall },
+    attributes: attributeAgreement(input.shapes, input.raters, input.attributes ?? [], mode),
+  };
 }
 
-/** Exactly the keys of the contract in DESIGN.md, in its order; nothing else leaks in. */
+const copy = (i: Interval): Interval => (i ? [i[0], i[1]] : null);
+
+/** Exactly the keys of the contract in docs/AGREEMENT.md, in its order; nothing else leaks in. */
 export function toAgreeJson(d: AgreementDetails): AgreeJson {
   const l = d.labels;
   return {
@@ -25,6 +35,16 @@ export function toAgreeJson(d: AgreementDetails): AgreeJson {
       weighted_kappa: { linear: l.weighted_kappa.linear, quadratic: l.weighted_kappa.quadratic },
       fleiss_kappa: l.fleiss_kappa,
       krippendorff_alpha: { nominal: l.krippendorff_alpha.nominal, ordinal: l.krippendorff_alpha.ordinal, interval: l.krippendorff_alpha.interval },
+      ordered: l.ordered,
+      images_compared: l.images_compared,
+      images_minimum: l.images_minimum,
+      too_few_images: l.too_few_images,
+      ci95: {
+        cohen_kappa: copy(l.ci95.cohen_kappa),
+        weighted_kappa: { linear: copy(l.ci95.weighted_kappa.linear), quadratic: copy(l.ci95.weighted_kappa.quadratic) },
+        fleiss_kappa: copy(l.ci95.fleiss_kappa),
+        krippendorff_alpha: { nominal: copy(l.ci95.krippendorff_alpha.nominal), ordinal: copy(l.ci95.krippendorff_alpha.ordinal), interval: copy(l.ci95.krippendorff_alpha.interval) },
+      },
     },
     shapes: {
       iou_threshold: d.shapes.iou_threshold,
@@ -41,6 +61,19 @@ export function toAgreeJson(d: AgreementDetails): AgreeJson {
         mean_dice: p.mean_dice,
       })),
     },
+    attributes: d.attributes.map((a) => ({
+      class: a.class,
+      attribute: a.attribute,
+      raters: a.raters,
+      pairs: a.pairs,
+      images_compared: a.images_compared,
+      too_few_images: a.too_few_images,
+      cohen_kappa: a.cohen_kappa,
+      fleiss_kappa: a.fleiss_kappa,
+      krippendorff_alpha: { nominal: a.krippendorff_alpha.nominal },
+      ci95: { cohen_kappa: copy(a.ci95.cohen_kappa), fleiss_kappa: copy(a.ci95.fleiss_kappa), krippendorff_alpha: { nominal: copy(a.ci95.krippendorff_alpha.nominal) } },
+    })),
+    bootstrap: { resamples: BOOTSTRAP_RESAMPLES, seed: BOOTSTRAP_SEED },
   };
 }
 

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { agreementInputFromProject, mergeAgreementInputs } from '../agreement/fromProject';
 import { agreementDetails, toAgreeJson, type AgreementDetails } from '../agreement/report';
-import type { AgreementInput } from '../agreement/types';
+import { BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED } from '../agreement/bootstrap';
+import type { AgreementInput, Interval } from '../agreement/types';
 import { readAnyFormat } from '../formats/detect';
 import type { CliIo } from './io';
 
@@ -95,26 +96,37 @@ function num(x: number | null): string {
   return x === null ? 'n/a' : x.toFixed(3);
 }
 
-function columns(rows: string[][]): string[] {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => '  ' + r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd());
+function interval(ci: Interval): string {
+  return ci ? `[${num(ci[0])}, ${num(ci[1])}]` : '';
 }
+
+/** Text columns: the first and those from `leftFrom` on are aligned left, the others (numbers) right. */
+function columns(rows: string[][], leftFrom = Infinity): string[] {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => '  ' + r.map((cell, c) => (c === 0 || c >= leftFrom ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd());
+}
+
+const TOO_FEW = 'too few images';
 
 function labelLines(d: AgreementDetails['labels']): string[] {
   if (!d.items) return ['Image labels: none'];
-  const out = [`Image labels: ${d.items} images, raters ${d.raters.join(', ')}`];
+  const out = [`Image labels: ${d.items} images, raters ${d.raters.join(', ')}; ${d.images_compared} rated by two or more`];
+  if (d.too_few_images) out.push(`  warning: ${TOO_FEW} (${d.images_compared}; at least ${d.images_minimum} are needed for a confidence interval)`);
   const twoRaters = d.raters.length === 2;
-  const orderless = 'labels have no order';
-  const rows: [string, number | null, string][] = [
-    ["Cohen's kappa", d.cohen_kappa, twoRaters ? 'no image rated by both, or one label only' : 'needs exactly two raters'],
-    ['weighted kappa, linear', d.weighted_kappa.linear, twoRaters ? orderless : 'needs exactly two raters'],
-    ['weighted kappa, quadratic', d.weighted_kappa.quadratic, twoRaters ? orderless : 'needs exactly two raters'],
-    ["Fleiss' kappa", d.fleiss_kappa, 'raters per image differ'],
-    ["Krippendorff's alpha, nominal", d.krippendorff_alpha.nominal, 'no image rated twice, or one label only'],
-    ["Krippendorff's alpha, ordinal", d.krippendorff_alpha.ordinal, orderless],
-    ["Krippendorff's alpha, interval", d.krippendorff_alpha.interval, orderless],
+  const orderless = 'the classes have no order';
+  const needTwo = 'needs exactly two raters';
+  const rows: [string, number | null, Interval, string][] = [
+    ["Cohen's kappa", d.cohen_kappa, d.ci95.cohen_kappa, twoRaters ? 'no image rated by both, or one label only' : needTwo],
+    ['weighted kappa, linear', d.weighted_kappa.linear, d.ci95.weighted_kappa.linear, !twoRaters ? needTwo : !d.ordered ? orderless : 'one label only'],
+    ['weighted kappa, quadratic', d.weighted_kappa.quadratic, d.ci95.weighted_kappa.quadratic, !twoRaters ? needTwo : !d.ordered ? orderless : 'one label only'],
+    ["Fleiss' kappa", d.fleiss_kappa, d.ci95.fleiss_kappa, 'raters per image differ, or one label only'],
+    ["Krippendorff's alpha, nominal", d.krippendorff_alpha.nominal, d.ci95.krippendorff_alpha.nominal, 'no image rated twice, or one label only'],
+    ["Krippendorff's alpha, ordinal", d.krippendorff_alpha.ordinal, d.ci95.krippendorff_alpha.ordinal, !d.ordered ? orderless : 'no image rated twice, or one label only'],
+    ["Krippendorff's alpha, interval", d.krippendorff_alpha.interval, d.ci95.krippendorff_alpha.interval, !d.ordered ? orderless : 'no image rated twice, or one label only'],
   ];
-  out.push(...columns(rows.map(([name, value, why]) => [name, num(value), value === null ? `(${why})` : ''])));
+  // The interval, or why there is none.
+  const ciText = (value: number | null, ci: Interval, why: string) => (value === null ? `(${why})` : d.too_few_images ? `(${TOO_FEW})` : ci ? interval(ci) : '(no interval: undefined on too many resamples)');
+  out.push(...columns([['', 'value', '95% CI'], ...rows.map(([name, value, ci, why]) => [name, num(value), ciText(value, ci, why)])], 2));
   const m = d.confusion;
   if (m && m.n && m.labels.length <= 20) {
     out.push('', `  Confusion (rows ${m.a}, columns ${m.b}, ${m.n} images rated by both)`);
@@ -132,6 +144,22 @@ function labelLines(d: AgreementDetails['labels']): string[] {
   return out;
 }
 
+function attributeLines(list: AgreementDetails['attributes']): string[] {
+  if (!list.length) return [];
+  const rows = list.map((a) => {
+    const two = a.raters.length === 2;
+    const kappa = two ? a.cohen_kappa : a.fleiss_kappa;
+    const ci = two ? a.ci95.cohen_kappa : a.ci95.fleiss_kappa;
+    const note = !a.pairs ? '(no matched shape with the attribute from two raters)' : a.too_few_images ? `(${TOO_FEW})` : '';
+    return [`${a.class} ${a.attribute}`, String(a.pairs), String(a.images_compared), num(kappa), interval(ci), num(a.krippendorff_alpha.nominal), interval(a.ci95.krippendorff_alpha.nominal), note];
+  });
+  return [
+    '',
+    "Attributes of matched shapes (compared as categories; kappa is Cohen's for two raters, Fleiss' for more)",
+    ...columns([['class attribute', 'pairs', 'images', 'kappa', '95% CI', 'alpha, nominal', '95% CI', ''], ...rows], 7),
+  ];
+}
+
 function shapeLines(d: AgreementDetails['shapes']): string[] {
   if (!d.pairs.length) return ['Shapes: none to compare (needs two annotators with boxes or polygons)'];
   const head = ['a (reference)', 'b', 'a_count', 'b_count', 'matched', 'precision', 'recall', 'f1', 'mean_iou', 'mean_dice'];
@@ -142,5 +170,14 @@ function shapeLines(d: AgreementDetails['shapes']): string[] {
 }
 
 function agreementTable(d: AgreementDetails, fileCount: number): string[] {
-  return [`granula agree: ${fileCount} file${fileCount === 1 ? '' : 's'}`, '', ...labelLines(d.labels), '', ...shapeLines(d.shapes)];
+  return [
+    `granula agree: ${fileCount} file${fileCount === 1 ? '' : 's'}`,
+    '',
+    ...labelLines(d.labels),
+    '',
+    ...shapeLines(d.shapes),
+    ...attributeLines(d.attributes),
+    '',
+    `95% confidence intervals: percentile bootstrap over images, ${BOOTSTRAP_RESAMPLES} resamples, seed ${BOOTSTRAP_SEED}.`,
+  ];
 }

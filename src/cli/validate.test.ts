@@ -63,3 +63,44 @@ describe('granula validate', () => {
     expect(r.stdout).toMatch(/^\(file\): is not JSON/);
   });
 });
+
+describe('granula validate: labels a finished dataset cannot have', () => {
+  function endoscopyDoc(attributes: Record<string, string>) {
+    const data = newProjectData({ name: 'Endo', template: 'endoscopy-lesions', now: '2026-01-01T00:00:00.000Z' });
+    const schema = data.schemas[0];
+    data.images.push({ id: 'f1', projectId: data.project.id, name: 'frame.png', modality: 'endoscopy', source: { kind: 'image-url', url: 'frame.png' }, width: 640, height: 480, order: 0, addedAt: 't' });
+    data.annotators.push({ id: 'dr-a', projectId: data.project.id, displayName: 'Dr A' });
+    data.annotations.push({ id: 'b1', projectId: data.project.id, imageId: 'f1', classId: 'polyp', attributes, geometry: { type: 'box', x: 10, y: 10, w: 50, h: 40 }, annotatorId: 'dr-a', schemaId: schema.id, schemaVersion: 1, createdAt: 't', updatedAt: 't' });
+    return toSharedDocument(data, { exportedAt: '2026-01-02T00:00:00.000Z' });
+  }
+  const run = (name: string, doc: unknown) => {
+    const file = join(dir, name);
+    writeFileSync(file, JSON.stringify(doc));
+    return cli(file);
+  };
+
+  it('exits 1 naming a polyp box without its required Paris classification', () => {
+    const r = run('no-paris.json', endoscopyDoc({ nice: '2' }));
+    expect(r.status).toBe(1);
+    expect(r.stdout.trim()).toBe('annotations[0].attributes.paris: required');
+    expect(run('with-paris.json', endoscopyDoc({ paris: '0-Is' })).status).toBe(0);
+  });
+
+  it('exits 1 for a grade 9 on the 0–4 DR scale', () => {
+    const doc = sampleDoc();
+    Object.assign(doc.annotations[0], { classId: 'diabetic-retinopathy', grade: 9 });
+    const r = run('grade-9.json', doc);
+    expect(r.status).toBe(1);
+    expect(r.stdout.trim()).toBe('annotations[0].grade: 9 is not a level of "Diabetic retinopathy grade" (0–4)');
+  });
+
+  it('exits 1 for a DR grade on a glaucoma-suspect label, but not in an older schema whose grade names no classes', () => {
+    const doc = sampleDoc();
+    doc.annotations[0].grade = 2; // the label is "glaucoma suspect"
+    const r = run('glaucoma-graded.json', doc);
+    expect(r.status).toBe(1);
+    expect(r.stdout.trim()).toBe('annotations[0].grade: "Diabetic retinopathy grade" does not apply to class "glaucoma-suspect"');
+    delete doc.schema.grade!.classes;
+    expect(run('glaucoma-graded-old-schema.json', doc).status).toBe(0);
+  });
+});

@@ -3,7 +3,10 @@ import { problemLine } from '../formats/shared/paths';
 import { validateSharedText } from '../formats/shared/validate';
 import type { CliIo } from './io';
 
-/** `granula validate FILE`: exit 0 and one summary line, or exit 1 and one line per problem. */
+/**
+ * `granula validate FILE`: exit 0 and one summary line, or exit 1 and one line per problem. A label
+ * missing a required value fails validation too: the file reads, but it is not finished data.
+ */
 export async function runValidate(args: string[], io: CliIo): Promise<number> {
   const file = args.find((a) => !a.startsWith('-'));
   if (!file || args.length !== 1) {
@@ -20,6 +23,10 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
   const result = validateSharedText(text);
   if (!result.ok) {
     for (const p of result.problems) io.out(problemLine(p));
+    return 1;
+  }
+  if (result.incomplete.length) {
+    for (const p of result.incomplete) io.out(problemLine(p));
     return 1;
   }
   const d = result.doc;

@@ -44,7 +44,7 @@ describe('format detection', () => {
   it('reports what it cannot read, with a path', () => {
     expect(readAnyFormat('just some notes', 'notes.md')).toEqual({
       ok: false,
-      problems: [{ path: '(file)', message: 'is not a format Granula reads (shared JSON, COCO, GeoJSON, CSV with image,annotator,label columns, or YOLO text)' }],
+      problems: [{ path: '(file)', message: 'is not a format Granula reads (shared JSON, COCO, GeoJSON, Label Studio JSON, CVAT XML, CSV with image,annotator,label columns, or YOLO text)' }],
     });
     expect(readAnyFormat('{"name": "x"}', 'x.json')).toEqual({ ok: false, format: 'shared', problems: [{ path: 'format', message: 'expected "granula-shared"' }] });
     expect(readAnyFormat('image,label\na,b\n', 'x.csv')).toEqual({ ok: false, format: 'csv', problems: [{ path: 'row 1', message: 'missing column "annotator" (the header needs image,annotator,label)' }] });

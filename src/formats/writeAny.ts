@@ -11,15 +11,20 @@ import { writeYolo, type YoloLayout } from './yolo/write';
 export interface WriteAnyOptions {
   /** Time stamp written into the file (default: now). Fixed in tests. */
   exportedAt?: string;
-  /** YOLO only: a folder of files (default) or one text with `# image:` blocks. */
+  /** YOLO only: the dataset folder trainers read (default) or one text with `# image:` blocks. */
   yoloLayout?: YoloLayout;
 }
 
 export interface WrittenFiles {
-  /** Names are relative and safe to join to an output folder; YOLO may use one level of sub-folders. */
+  /** Names are relative and safe to join to an output folder; a YOLO dataset uses sub-folders (`labels/`). */
   files: { name: string; text: string }[];
   /** What the format could not carry, one sentence each. */
   warnings: string[];
+  /**
+   * YOLO dataset only: where each image's own file goes, `images/<stem><ext>`, for a caller that
+   * holds the image files (`ext` is "" when the image's name has none: use the file's own type).
+   */
+  images?: { imageId: string; stem: string; ext: string }[];
 }
 
 /** Writes a project in any supported format. JSON is compact: a slide can carry a million outlines. */
@@ -42,6 +47,6 @@ export function writeAny(data: ProjectData, format: FormatName, opts: WriteAnyOp
       return { files: [{ name: `${base}.csv`, text }], warnings };
     }
     case 'yolo':
-      return writeYolo(data, opts.yoloLayout ?? 'files');
+      return writeYolo(data, opts.yoloLayout ?? 'dataset');
   }
 }

@@ -10,6 +10,8 @@ export interface SchemaChangeImpact {
   granularityChanged: boolean;
   /** Annotations that would lose meaning in the new version. */
   affectedAnnotations: number;
+  /** The schema versions those annotations were made under (and keep), in order. */
+  madeUnder: number[];
 }
 
 /** What a proposed schema edit would do to existing annotations; nothing is changed here. */
@@ -59,6 +61,7 @@ export function schemaChangeImpact(before: LabelSchema, after: LabelSchema, anno
     }),
     granularityChanged,
     affectedAnnotations: affected.size,
+    madeUnder: [...new Set(annotations.filter((a) => affected.has(a.id)).map((a) => a.schemaVersion))].sort((x, y) => x - y),
   };
 }
 
@@ -97,6 +100,9 @@ export function schemaProblems(s: LabelSchema): { path: string; message: string 
       attrIds.add(a.id);
       if (a.type === 'enum' && !(a.options && a.options.length)) out.push({ path: `classes[${i}].attributes[${j}].options`, message: 'an enum attribute needs at least one option' });
     });
+  });
+  s.grade?.classes?.forEach((id, j) => {
+    if (!ids.has(id)) out.push({ path: `grade.classes[${j}]`, message: `unknown class "${id}"` });
   });
   return out;
 }

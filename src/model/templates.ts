@@ -88,6 +88,8 @@ export function templateSchema(template: TemplateId, schemaId: string, createdAt
           id: 'dr-grade',
           name: { en: 'Diabetic retinopathy grade', ja: '糖尿病網膜症グレード' },
           required: false,
+          // Only a diabetic retinopathy label is graded: a grade beside "glaucoma suspect" means nothing.
+          classes: ['diabetic-retinopathy'],
           levels: [
             { value: 0, name: { en: '0 No DR', ja: '0 網膜症なし' } },
             { value: 1, name: { en: '1 Mild NPDR', ja: '1 軽症非増殖' } },

@@ -36,6 +36,49 @@ export interface ClassCode {
   value: string;
 }
 
+/**
+ * What another tool said of a record that Granula's own fields do not hold, kept as it came so that
+ * an export back to that tool writes it unchanged (docs/FORMAT-INTERCHANGE.md, "Carried fields").
+ * Granula itself never reads these fields: editing a record leaves them as they were.
+ */
+export interface Carried {
+  coco?: CocoCarried;
+}
+
+export interface CocoCarried {
+  /** The record's `id` in the COCO file it came from (a number, or text as some tools write it). */
+  id?: number | string;
+  /** Annotations only: a crowd region (`iscrowd: 1`), which COCO evaluation ignores rather than counts. */
+  crowd?: true;
+}
+
+/** What QuPath said of an object beyond its shape, class and name (the name is the annotation's note). */
+export interface QuPathCarried {
+  /** `cell`, `tile`, … when it is not what the class's object kind writes (`detection` or `annotation`). */
+  objectType?: string;
+  /** The object's own colour (#rrggbb), drawn instead of its class's. */
+  color?: string;
+  locked?: true;
+  /** Set on an object QuPath had not classified: the class it was given here. While the annotation keeps that class, it is written unclassified. */
+  unclassified?: string;
+  /** QuPath's measurements, by name. */
+  measurements?: Record<string, number>;
+  /** Which shape the measurements were made on (a hash of it): once the shape is edited they no longer hold and are not written back. */
+  measuredShape?: string;
+  /** QuPath 0.5's object metadata. */
+  metadata?: Record<string, string>;
+}
+
+export interface AnnotationCarried extends Carried {
+  /**
+   * The further polygons of a shape drawn in several parts (a QuPath MultiPolygon, a COCO object of
+   * several polygons), each its outline and then its holes. `geometry` is the first part: Granula
+   * draws, edits and compares that one; these travel with it and are written back beside it.
+   */
+  parts?: number[][][];
+  qupath?: QuPathCarried;
+}
+
 /** `cell` classes export as QuPath detections; `region` classes as annotations. */
 export type ObjectKind = 'cell' | 'region';
 
@@ -49,6 +92,8 @@ export interface LabelClass {
   hotkey?: string;
   objectKind?: ObjectKind;
   attributes: AttributeDef[];
+  /** What the tool this class came from called it (a COCO category id), written back on export. */
+  carried?: Carried;
 }
 
 export interface GradeLevel {
@@ -62,6 +107,11 @@ export interface GradeDef {
   name: LocalizedText;
   levels: GradeLevel[];
   required: boolean;
+  /**
+   * The classes whose labels take this grade (e.g. the DR grade only on diabetic retinopathy);
+   * absent: every class, as in schemas made before the list existed.
+   */
+  classes?: string[];
 }
 
 export interface LabelSchema {
@@ -75,6 +125,12 @@ export interface LabelSchema {
   selection: 'single' | 'multi';
   grade?: GradeDef;
   classes: LabelClass[];
+  /**
+   * The classes, in the order listed, form a scale (e.g. none < mild < severe): weighted kappa and
+   * ordinal/interval alpha may rank them. Absent or false: the classes are categories without an
+   * order (diagnoses), and those measures do not apply.
+   */
+  ordered?: boolean;
   createdAt: string;
 }
 
@@ -102,6 +158,8 @@ export interface ImageRecord {
   /** Position in the worklist. */
   order: number;
   addedAt: string;
+  /** What the tool this image came from called it (a COCO image id), written back on export. */
+  carried?: Carried;
 }
 
 /**
@@ -153,6 +211,8 @@ export interface Provenance {
   acceptedBy?: string;
   /** Consensus only: the annotators whose labels it was decided from. */
   from?: string[];
+  /** Consensus only: the ids of those labels. */
+  fromLabels?: string[];
   /** Consensus only: when the reviewer (`acceptedBy`) decided. */
   decidedAt?: string;
   /** Consensus only: attributes the annotators did not agree on (left for the reviewer, not guessed). */
@@ -186,6 +246,8 @@ export interface Annotation {
   uncertain?: boolean;
   note?: string;
   provenance?: Provenance;
+  /** What the tool this annotation came from said that Granula's own fields do not hold (see Carried). */
+  carried?: AnnotationCarried;
   createdAt: string;
   updatedAt: string;
   updatedBy?: string;

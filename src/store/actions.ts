@@ -1,8 +1,9 @@
 import { created, deleted, schemaRecordId, updated, type RecordChange } from '../model/changes';
 import { newId, nowIso, statusId } from '../model/ids';
+import { labelGapsOf, type ShapeGap } from '../model/labelChecks';
 import { nextSchemaVersion } from '../model/schemaEdit';
 import type { Annotation, Annotator, ImageRecord, ImageStatus, LabelSchema, Project } from '../model/types';
-import type { DocState } from './docState';
+import { annotationsOnImage, type DocState } from './docState';
 import { useDocStore, type CommitOptions } from './docStore';
 
 function doc(): DocState {
@@ -143,9 +144,26 @@ function statusChanges(d: DocState, imageId: string, annotatorId: string, patch:
   return [before ? updated('status', before, after) : created('status', after)];
 }
 
-export function setImageStatus(imageId: string, annotatorId: string, patch: Partial<Pick<ImageStatus, 'state' | 'noFinding'>>, label = 'Set image status'): void {
+/** What one annotator's labels on one image still need (required attributes, a required grade), shape by shape. */
+export function imageLabelGaps(d: DocState, imageId: string, annotatorId: string): ShapeGap[] {
+  const mine = annotationsOnImage(d, imageId).filter((a) => a.annotatorId === annotatorId);
+  return mine.length ? labelGapsOf(mine, [...d.schemas.values()]) : [];
+}
+
+export type StatusResult = { ok: true } | { ok: false; gaps: ShapeGap[] };
+
+/**
+ * Sets an annotator's progress on an image. "Done" is refused, and nothing changes, while one of
+ * their labels on it lacks a required value: the gaps are returned for the view to name.
+ */
+export function setImageStatus(imageId: string, annotatorId: string, patch: Partial<Pick<ImageStatus, 'state' | 'noFinding'>>, label = 'Set image status'): StatusResult {
   const d = doc();
+  if (patch.state === 'done') {
+    const gaps = imageLabelGaps(d, imageId, annotatorId);
+    if (gaps.length) return { ok: false, gaps };
+  }
   commit(label, [...annotatorChanges(d, [annotatorId]), ...statusChanges(d, imageId, annotatorId, patch)]);
+  return { ok: true };
 }
 
 export function schemaById(d: DocState, schemaId: string, version: number): LabelSchema | undefined {

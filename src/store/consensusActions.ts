@@ -1,6 +1,6 @@
 import { agreedAttributes, type MajorityLabel } from '../agreement';
 import { nowIso } from '../model/ids';
-import { CONSENSUS_ANNOTATOR, type Annotation, type Geometry, type Provenance } from '../model/types';
+import { CONSENSUS_ANNOTATOR, type Annotation, type AttributeValue, type Geometry, type Provenance } from '../model/types';
 import type { DocState } from './docState';
 import { addAnnotations, updateAnnotations } from './actions';
 import { annotationsOnImage } from './docState';
@@ -72,7 +72,31 @@ function decided(rated: readonly Annotation[], agreeing: readonly Annotation[], 
   const fields: Pick<Annotation, 'attributes' | 'grade'> = { attributes };
   if (grades.size === 1 && agreeing[0]?.grade !== undefined) fields.grade = agreeing[0].grade;
   else if (grades.size > 1) disputed.push('grade');
-  const provenance: Provenance = { kind: 'consensus', acceptedBy: reviewer, from: [...new Set(rated.map((a) => a.annotatorId))].sort(), decidedAt: nowIso() };
+  const provenance: Provenance = {
+    kind: 'consensus',
+    acceptedBy: reviewer,
+    from: [...new Set(rated.map((a) => a.annotatorId))].sort(),
+    fromLabels: rated.map((a) => a.id),
+    decidedAt: nowIso(),
+  };
   if (disputed.length) provenance.disputed = disputed;
   return { fields, provenance };
+}
+
+/**
+ * The reviewer decides an attribute the annotators did not agree on: the value is set and the
+ * attribute is no longer disputed.
+ */
+export function decideDisputed(annotationId: string, attributeId: string, value: AttributeValue | undefined, reviewer: string): void {
+  const doc = useDocStore.getState().doc;
+  const a = doc?.annotations.get(annotationId);
+  if (!a || !a.provenance) return;
+  const attributes = { ...a.attributes };
+  if (value === undefined) delete attributes[attributeId];
+  else attributes[attributeId] = value;
+  const disputed = (a.provenance.disputed ?? []).filter((d) => d !== attributeId);
+  const provenance: Provenance = { ...a.provenance, acceptedBy: reviewer, decidedAt: nowIso() };
+  if (disputed.length) provenance.disputed = disputed;
+  else delete provenance.disputed;
+  updateAnnotations([{ id: annotationId, patch: { attributes, provenance } }], 'Decide a disputed attribute', { action: 'adjudicate', detail: `${attributeId} decided by ${reviewer}` });
 }

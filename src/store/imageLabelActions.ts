@@ -1,5 +1,6 @@
+import { gradeApplies } from '../model/labelChecks';
 import type { LabelSchema } from '../model/types';
-import { addAnnotations, deleteAnnotations, setImageStatus, updateAnnotations } from './actions';
+import { addAnnotations, currentSchemaOf, deleteAnnotations, setImageStatus, updateAnnotations, type StatusResult } from './actions';
 import { useDocStore } from './docStore';
 import { myImageLabels } from './selectors';
 
@@ -15,7 +16,10 @@ export function chooseImageClass(schema: LabelSchema, imageId: string, annotator
     const same = existing.find((a) => a.classId === classId);
     if (same) deleteAnnotations([same.id], 'Remove label');
     else {
-      const extras = existing[0] ? { grade: existing[0].grade, uncertain: existing[0].uncertain, note: existing[0].note } : {};
+      // The grade is shared by the labels that take it; a class the grade does not apply to gets none.
+      const graded = existing.find((a) => a.grade !== undefined);
+      const grade = graded && gradeApplies(schema.grade, classId) ? graded.grade : undefined;
+      const extras = existing[0] ? { grade, uncertain: existing[0].uncertain, note: existing[0].note } : {};
       addAnnotations([{ imageId, annotatorId, classId, attributes: {}, geometry: null, provenance: { kind: 'manual' }, ...stripUndefined(extras) }], 'Add label');
     }
     return;
@@ -23,19 +27,34 @@ export function chooseImageClass(schema: LabelSchema, imageId: string, annotator
   const [first, ...rest] = existing;
   if (rest.length) deleteAnnotations(rest.map((a) => a.id), 'Tidy labels');
   if (!first) addAnnotations([{ imageId, annotatorId, classId, attributes: {}, geometry: null, provenance: { kind: 'manual' } }], 'Add label');
-  else if (first.classId !== classId) updateAnnotations([{ id: first.id, patch: { classId } }], 'Change label');
+  else if (first.classId !== classId) {
+    // Changed to a class the grade does not apply to, the label drops its grade rather than carry a meaningless one.
+    const dropGrade = first.grade !== undefined && !!schema.grade && !gradeApplies(schema.grade, classId);
+    updateAnnotations([{ id: first.id, patch: dropGrade ? { classId, grade: undefined } : { classId } }], 'Change label');
+  }
 }
 
-/** Grade, uncertainty and note belong to the image's label(s), kept the same on each. */
+/**
+ * Grade, uncertainty and note belong to the image's label(s), kept the same on each; a grade only on
+ * the labels of classes it applies to. False when no label takes the change.
+ */
 export function setImageLabelExtras(imageId: string, annotatorId: string, patch: { grade?: number | undefined; uncertain?: boolean; note?: string }): boolean {
   const existing = mine(imageId, annotatorId);
   if (!existing.length) return false;
-  updateAnnotations(existing.map((a) => ({ id: a.id, patch })), 'Edit label');
+  // Setting a grade (not clearing it) reaches only the labels whose class takes it.
+  const gradeDef = patch.grade !== undefined ? currentSchemaOf(useDocStore.getState().doc!).grade : undefined;
+  const takes = (classId: string) => !gradeDef || gradeApplies(gradeDef, classId);
+  if (gradeDef && !existing.some((a) => takes(a.classId))) return false;
+  const { grade: _grade, ...withoutGrade } = patch;
+  const patches = existing.map((a) => ({ id: a.id, patch: takes(a.classId) ? patch : withoutGrade })).filter((p) => Object.keys(p.patch).length);
+  if (!patches.length) return false;
+  updateAnnotations(patches, 'Edit label');
   return true;
 }
 
-export function confirmImage(imageId: string, annotatorId: string): void {
-  setImageStatus(imageId, annotatorId, { state: 'done', noFinding: false }, 'Confirm image');
+/** Refused (nothing changes) while a label on the image lacks a required value. */
+export function confirmImage(imageId: string, annotatorId: string): StatusResult {
+  return setImageStatus(imageId, annotatorId, { state: 'done', noFinding: false }, 'Confirm image');
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

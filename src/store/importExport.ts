@@ -30,6 +30,12 @@ export type ImportResult =
       packageFor?: { id: string; displayName: string };
       /** A return gathered into the coordinator's project. */
       gathered?: GatherReport;
+      /**
+       * Labels lacking a required value (`annotations[3].attributes.paris: required`). Imported all the
+       * same, and reported: work in progress is whole data, and its gaps are filled in the app (an image
+       * cannot be marked done until they are).
+       */
+      incomplete?: Problem[];
     }
   | { ok: false; problems: Problem[] };
 
@@ -75,7 +81,8 @@ export async function importSharedText(text: string, fileName = 'file'): Promise
   } catch (e) {
     return { ok: false, problems: [{ path: '(storage)', message: `could not be stored: ${(e as Error).message}; nothing was changed` }] };
   }
-  return { ok: true, projectId: data.project.id, name: data.project.name, annotations: data.annotations.length, images: data.images.length };
+  const incomplete = result.incomplete.length ? { incomplete: result.incomplete } : {};
+  return { ok: true, projectId: data.project.id, name: data.project.name, annotations: data.annotations.length, images: data.images.length, ...incomplete };
 }
 
 /**

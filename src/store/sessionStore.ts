@@ -12,8 +12,14 @@ interface SessionState {
   classId: string | null;
   selectedIds: string[];
   continuous: boolean;
-  /** A short message on screen, e.g. why a shape was refused. */
-  message: { text: string; kind: 'info' | 'error'; at: number } | null;
+  /** A short message on screen, e.g. why a shape was refused, and the place it was said in. */
+  message: { text: string; kind: 'info' | 'error'; at: number; place: string | null } | null;
+  /**
+   * Where the user is (project, image and language, as one key): a message belongs to the place it
+   * was said in and is dropped on leaving it, so it never shows beside another image, project or
+   * language.
+   */
+  place: string | null;
   helpOpen: boolean;
   lastClassByProject: Record<string, string>;
   setTool(tool: ToolId): void;
@@ -23,6 +29,7 @@ interface SessionState {
   setContinuous(on: boolean): void;
   say(text: string, kind?: 'info' | 'error'): void;
   clearMessage(): void;
+  enterPlace(place: string | null): void;
   setHelpOpen(open: boolean): void;
 }
 
@@ -34,6 +41,7 @@ export const useSession = create<SessionState>()(
       selectedIds: [],
       continuous: true,
       message: null,
+      place: null,
       helpOpen: false,
       lastClassByProject: {},
       setTool: (tool) => set({ tool }),
@@ -44,8 +52,12 @@ export const useSession = create<SessionState>()(
         set({ selectedIds: ids.includes(id) ? ids.filter((x) => x !== id) : [...ids, id] });
       },
       setContinuous: (continuous) => set({ continuous }),
-      say: (text, kind = 'info') => set({ message: { text, kind, at: Date.now() } }),
+      say: (text, kind = 'info') => set({ message: { text, kind, at: Date.now(), place: get().place } }),
       clearMessage: () => set({ message: null }),
+      enterPlace: (place) => {
+        const { message } = get();
+        set({ place, message: message && message.place === place ? message : null });
+      },
       setHelpOpen: (helpOpen) => set({ helpOpen }),
     }),
     {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProject } from '../storage/repository';
 import { CONSENSUS_ANNOTATOR, type Annotation, type AuditEntry, type Geometry } from '../model/types';
 import { addAnnotations, addImages, updateAnnotations } from './actions';
-import { acceptConsensusShapes } from './consensusActions';
+import { acceptConsensusShapes, decideDisputed } from './consensusActions';
 import { setAuditActor, useDocStore } from './docStore';
 import { createProject, flushSaves, initWorkspace, openProject, workspaceDb } from './workspace';
 
@@ -90,5 +90,13 @@ describe('consensus of two annotators’ boxes', () => {
     // The annotators' own boxes are untouched.
     expect(doc().annotations.get(a.id)!.attributes).toEqual({ paris: '0-Is', nice: '2', size_mm: 8 });
     expect(doc().annotations.get(b.id)!.attributes).toEqual({ paris: '0-Is', nice: '1', size_mm: 8 });
+    expect(c.provenance!.fromLabels).toEqual([b.id, a.id]);
+
+    // The reviewer settles NICE: the value is set, nothing is disputed any more, and the trail says so.
+    decideDisputed(c.id, 'nice', '2', 'rev');
+    const decided = doc().annotations.get(c.id)!;
+    expect(decided.attributes).toEqual({ paris: '0-Is', nice: '2', size_mm: 8 });
+    expect(decided.provenance!.disputed).toBeUndefined();
+    expect(naming(trail(), c.id).map((e) => e.action)).toEqual(['adjudicate', 'adjudicate']);
   });
 });

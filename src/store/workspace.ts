@@ -13,6 +13,7 @@ import { mergeRecord, sameValue } from '../storage/recordMerge';
 import * as repo from '../storage/repository';
 import { openTabChannel, type RecordKey, type TabChannel, type TabMessage } from '../storage/tabSync';
 import { dataFromDoc, getRecord } from './docState';
+import { commitDrafts } from './drafts';
 import { onDocChanges, useDocStore } from './docStore';
 
 type Db = IDBPDatabase<GranulaDb>;
@@ -25,6 +26,8 @@ interface WorkspaceState {
   projects: Project[];
   /** A notice for the user, e.g. another tab changed this project. */
   notice: string | null;
+  /** The project the notice is about: it is shown only there. */
+  noticeProject: string | null;
   setNotice(n: string | null): void;
 }
 
@@ -34,7 +37,8 @@ export const useWorkspace = create<WorkspaceState>()((set) => ({
   save: { state: 'saved', pending: 0 },
   projects: [],
   notice: null,
-  setNotice: (notice) => set({ notice }),
+  noticeProject: null,
+  setNotice: (notice) => set({ notice, ...(notice ? {} : { noticeProject: null }) }),
 }));
 
 let db: Db | null = null;
@@ -72,7 +76,7 @@ function showStored(projectId: string, incoming: { kind: RecordKind; id: string;
   }
   if (!changes.length) return;
   useDocStore.getState().applyRemote(projectId, changes);
-  useWorkspace.setState({ notice: 'remote-changes' });
+  useWorkspace.setState({ notice: 'remote-changes', noticeProject: projectId });
 }
 
 async function pullRecords(projectId: string, keys: RecordKey[]): Promise<void> {
@@ -90,14 +94,14 @@ async function onTabMessage(m: TabMessage): Promise<void> {
     autosaver.discardProject(m.projectId);
     if (useDocStore.getState().doc?.project.id === m.projectId) {
       useDocStore.getState().close();
-      useWorkspace.setState({ notice: 'remote-changes' });
+      useWorkspace.setState({ notice: 'remote-changes', noticeProject: m.projectId });
     }
   } else if (useDocStore.getState().doc?.project.id === m.projectId) {
     // Replaced as a whole (a restore or import over it): show what is stored now, with our edits on top.
     await autosaver.flush();
     const data = db ? await repo.loadProject(db, m.projectId) : null;
     if (data) useDocStore.getState().open(data);
-    useWorkspace.setState({ notice: 'remote-changes' });
+    useWorkspace.setState({ notice: 'remote-changes', noticeProject: m.projectId });
   }
   await refreshProjects();
 }
@@ -121,6 +125,7 @@ export async function initWorkspace(opts: { dbName?: string; channelName?: strin
     db = await openGranulaDb(opts.dbName);
     db.addEventListener('versionchange', () => {
       // A newer Granula in another tab upgrades the layout; this old tab must not write the old one.
+      commitDrafts();
       void autosaver.flush().then(() => location.reload());
     });
     autosaver.setTarget({
@@ -143,10 +148,16 @@ export async function initWorkspace(opts: { dbName?: string; channelName?: strin
   // Without IndexedDB every tab holds its own copy: there is nothing shared to keep in step.
   if (db) channel = openTabChannel(tabId, (m) => void onTabMessage(m), opts.channelName);
   if (typeof window !== 'undefined') {
-    // `pagehide` may be the last moment this page runs: write without reading first (see mergeWrite).
-    window.addEventListener('pagehide', () => void autosaver.flush({ urgent: true }));
+    // `pagehide` may be the last moment this page runs: text still being typed in a field is
+    // committed first (an edit like any other), then written without reading first (see mergeWrite).
+    window.addEventListener('pagehide', () => {
+      commitDrafts();
+      void autosaver.flush({ urgent: true });
+    });
     document.addEventListener('visibilitychange', () => {
-      if (document.visibilityState === 'hidden') void autosaver.flush();
+      if (document.visibilityState !== 'hidden') return;
+      commitDrafts();
+      void autosaver.flush();
     });
   }
   if (opts.beforeReady) {

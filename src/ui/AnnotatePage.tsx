@@ -10,7 +10,7 @@ import { ClassPalette } from './annotate/ClassPalette';
 import { HelpOverlay } from './annotate/HelpOverlay';
 import { ImageLabelPanel } from './annotate/ImageLabelPanel';
 import { isTypingTarget } from './annotate/keys';
-import { markNoLesion, StatusControls, toggleDone } from './annotate/StatusControls';
+import { markNoLesion, StatusControls, toggleDone, useDoneRefused } from './annotate/StatusControls';
 import { TOOL_KEYS, ToolBar, toolsFor } from './annotate/ToolBar';
 import { ToolOverlay } from './annotate/ToolOverlay';
 import { AssistPanel } from './annotate/AssistPanel';
@@ -23,8 +23,8 @@ import { useOpenProject } from './ProjectPage';
 import { navigate, routeHref, type Route } from './router';
 import { useSettings } from './settingsStore';
 import { useDoc } from './useDoc';
-import { imageState, nextUnfinished } from './WorklistPanel';
-import { useLocalized, useT } from './i18n';
+import { imageState, nextUnfinished, worklistImages } from './WorklistPanel';
+import { useLocalized, useT, useTn } from './i18n';
 
 const DEFAULT_TOOL: Partial<Record<LabelSchema['granularity'], ToolId>> = { box: 'box', polygon: 'polygon', point: 'point' };
 
@@ -59,7 +59,15 @@ interface WorkspaceProps {
 function AnnotateWorkspace({ projectId, imageId, schema, annotatorId, annotatorName }: WorkspaceProps) {
   const doc = useDoc()!;
   const t = useT();
+  const tn = useTn();
   const loc = useLocalized();
+  const lang = useSettings((s) => s.lang);
+  // Messages belong to this image, in this language: leaving either drops them.
+  const place = `${projectId}/${imageId}/${lang}`;
+  useEffect(() => {
+    useSession.getState().enterPlace(place);
+    return () => useSession.getState().enterPlace(null);
+  }, [place]);
   const image = doc.images.get(imageId)!;
   const session = useSession();
   const viewer = useRef<ViewerHandle | null>(null);
@@ -116,13 +124,22 @@ function AnnotateWorkspace({ projectId, imageId, schema, annotatorId, annotatorN
     const next = images[position + delta];
     if (next) navigate({ page: 'annotate', projectId, imageId: next.id });
   };
+  // Nothing left to move on to: the last image, and nothing unfinished elsewhere (or only this one).
+  const nextOne = nextUnfinished(doc, annotatorId, imageId);
+  const end = (nextOne && nextOne.id !== imageId) || images[position + 1] ? null : nextOne ? 'only-this' : 'all-done';
+  const [askedAtEnd, setAskedAtEnd] = useState(false);
+  const worklistRoute = { page: 'project', projectId, tab: 'worklist' } as const;
   const goNextUnfinished = () => {
     const next = nextUnfinished(doc, annotatorId, imageId);
     if (next && next.id !== imageId) navigate({ page: 'annotate', projectId, imageId: next.id });
     else if (images[position + 1]) go(1);
+    // At the end: say so and offer the worklist; asked again, go there.
+    else if (askedAtEnd) navigate(worklistRoute);
+    else setAskedAtEnd(true);
   };
 
   const mine = countAnnotations(doc, imageId, annotatorId);
+  const doneRefused = useDoneRefused();
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -144,7 +161,7 @@ function AnnotateWorkspace({ projectId, imageId, schema, annotatorId, annotatorN
         s.setClass(projectId, c.id);
         if (useAssist.getState().reclassify(c.id)) return e.preventDefault();
         if (s.selectedIds.length) updateAnnotations(s.selectedIds.map((id) => ({ id, patch: { classId: c.id } })), 'Change class');
-      } else if (k === 'd' || k === 'D') toggleDone(imageId, annotatorId, imageState(doc, imageId, annotatorId).state === 'done');
+      } else if (k === 'd' || k === 'D') toggleDone(imageId, annotatorId, imageState(doc, imageId, annotatorId).state === 'done', doneRefused);
       else if (k === 'x' || k === 'X') markNoLesion(imageId, annotatorId, mine, t('removeShapesFirst'));
       else if (k === 'c' || k === 'C') s.setContinuous(!s.continuous);
       else {
@@ -213,7 +230,14 @@ function AnnotateWorkspace({ projectId, imageId, schema, annotatorId, annotatorN
           ?
         </button>
       </header>
-      {session.message && (
+      {askedAtEnd && end && (
+        <div className="all-done" role="status" data-testid="all-done">
+          <span>{end === 'all-done' ? tn('allDone', worklistImages(doc, annotatorId).length) : t('onlyThisLeft')}</span>
+          <a href={routeHref(worklistRoute)}>{t('backToWorklist')}</a>
+          {!drawing && <kbd>Enter</kbd>}
+        </div>
+      )}
+      {session.message?.place === place && (
         <div className={`toast toast-${session.message.kind}`} role={session.message.kind === 'error' ? 'alert' : 'status'} data-testid="message">
           {session.message.text}
           <button type="button" className="link" onClick={() => session.clearMessage()} aria-label={t('dismiss')}>

@@ -17,6 +17,7 @@ export function App() {
   const route = useRoute();
   const ready = useWorkspace((s) => s.ready);
   const notice = useWorkspace((s) => s.notice);
+  const noticeProject = useWorkspace((s) => s.noticeProject);
   const setNotice = useWorkspace((s) => s.setNotice);
   const canUndo = useDocStore((s) => s.canUndo);
   const canRedo = useDocStore((s) => s.canRedo);
@@ -29,6 +30,12 @@ export function App() {
     document.documentElement.lang = lang;
   }, [lang]);
   useEffect(() => setAuditActor(identity?.id ?? ''), [identity]);
+  // A notice about a project is said there: leaving the project drops it.
+  const routeProject = 'projectId' in route ? route.projectId : null;
+  useEffect(() => {
+    const w = useWorkspace.getState();
+    if (w.notice && w.noticeProject !== routeProject) w.setNotice(null);
+  }, [routeProject]);
 
   return (
     <div className="app">
@@ -53,7 +60,7 @@ export function App() {
         </button>
       </header>
       <StorageBanner />
-      {notice === 'remote-changes' && (
+      {notice === 'remote-changes' && noticeProject === routeProject && (
         <div className="banner" role="status">
           {t('remoteChanges')}{' '}
           <button type="button" onClick={() => setNotice(null)}>

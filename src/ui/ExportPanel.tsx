@@ -1,64 +1,102 @@
 import { useState } from 'react';
 import type { FormatName } from '../formats/detect';
-import { writeAny } from '../formats/writeAny';
-import { exportableProject, exportSharedText } from '../store/importExport';
+import { labelGapsOf, type ShapeGap } from '../model/labelChecks';
+import type { ImageRecord } from '../model/types';
+import { exportableProject, exportSharedText, type ExportedProject } from '../store/importExport';
 import { updateProject } from '../store/actions';
 import { useDoc } from './useDoc';
-import { downloadText, safeFileName } from './download';
-import { useT } from './i18n';
+import { downloadBlob, safeFileName } from './download';
+import { foreignDownloads, textDownload, type Download } from './exportFiles';
+import { useLocalized, useT } from './i18n';
+import { gapWhat, shapeText, useLabelCheckText } from './labelCheckText';
 
 const FORMATS: FormatName[] = ['shared', 'coco', 'geojson', 'csv', 'yolo'];
-const MIME: Record<string, string> = { json: 'application/json', geojson: 'application/geo+json', csv: 'text/csv', txt: 'text/plain' };
 
-function mimeOf(name: string): string {
-  return MIME[name.split('.').pop() ?? ''] ?? 'application/octet-stream';
+/** Rows of the pre-export check shown before "and N more". */
+const MAX_LISTED = 50;
+
+/** Worklist order, then annotator; each annotator's shapes stay in the order they were made. */
+function inImageOrder(gaps: ShapeGap[], images: readonly ImageRecord[]): ShapeGap[] {
+  const order = new Map(images.map((im) => [im.id, im.order]));
+  return [...gaps].sort((a, b) => (order.get(a.annotation.imageId) ?? 0) - (order.get(b.annotation.imageId) ?? 0) || (a.annotation.annotatorId < b.annotation.annotatorId ? -1 : a.annotation.annotatorId > b.annotation.annotatorId ? 1 : 0));
+}
+
+interface Prepared {
+  downloads: Download[];
+  warnings: string[];
+  exported: ExportedProject;
 }
 
 export function ExportPanel() {
   const doc = useDoc()!;
   const t = useT();
+  const lt = useLabelCheckText();
+  const loc = useLocalized();
   const [format, setFormat] = useState<FormatName>('shared');
   const [includeImages, setIncludeImages] = useState(false);
   const [busy, setBusy] = useState(false);
   const [report, setReport] = useState<{ images: number; annotations: number; excluded: number; warnings: string[] } | null>(null);
+  /** Labels lacking a required value, shown before anything is written; the user goes on or cancels. */
+  const [check, setCheck] = useState<{ gaps: ShapeGap[]; prepared: Prepared } | null>(null);
+  const [cancelled, setCancelled] = useState(false);
+
+  const prepare = async (): Promise<Prepared | null> => {
+    if (format === 'shared') {
+      const out = await exportSharedText(doc.project.id, { includeImages });
+      if (!out) return null;
+      return { exported: out, warnings: [], downloads: [textDownload(`${safeFileName(doc.project.name)}.granula.json`, out.text)] };
+    }
+    const exported = await exportableProject(doc.project.id);
+    if (!exported) return null;
+    // A YOLO dataset, or GeoJSON's file per image, comes as one .zip holding the folder.
+    const { downloads, warnings } = await foreignDownloads(exported.data, format, { includeImages });
+    return { exported, downloads, warnings };
+  };
+
+  const write = ({ downloads, warnings, exported }: Prepared, incomplete: number) => {
+    for (const d of downloads) downloadBlob(d.name, d.parts, d.mime);
+    const entry = {
+      at: new Date().toISOString(),
+      format: includeImages && (format === 'shared' || format === 'yolo') ? `${format}+images` : format,
+      images: exported.data.images.length,
+      annotations: exported.data.annotations.length,
+      excludedImages: exported.excludedImages,
+      ...(exported.excludedImages ? { reason: 'patients opted out' } : {}),
+    };
+    updateProject({ exportLog: [...doc.project.exportLog, entry] }, 'Log export', {
+      action: 'export',
+      detail:
+        `${entry.format}: ${entry.images} images, ${entry.annotations} annotations` +
+        `${entry.excludedImages ? `, ${entry.excludedImages} images left out (opt-out)` : ''}` +
+        `${incomplete ? `, ${incomplete} labels lacking a required value` : ''}`,
+    });
+    setReport({ images: entry.images, annotations: entry.annotations, excluded: exported.excludedImages, warnings });
+  };
 
   const onExport = async () => {
     setBusy(true);
     setReport(null);
+    setCheck(null);
+    setCancelled(false);
     try {
-      let files: { name: string; text: string }[];
-      let warnings: string[] = [];
-      let exported;
-      if (format === 'shared') {
-        const out = await exportSharedText(doc.project.id, { includeImages });
-        if (!out) return;
-        exported = out;
-        files = [{ name: `${safeFileName(doc.project.name)}.granula.json`, text: out.text }];
-      } else {
-        exported = await exportableProject(doc.project.id);
-        if (!exported) return;
-        const written = writeAny(exported.data, format, { yoloLayout: 'single' });
-        files = written.files;
-        warnings = written.warnings;
-      }
-      for (const f of files) downloadText(f.name.replaceAll('/', '_'), f.text, mimeOf(f.name));
-      const entry = {
-        at: new Date().toISOString(),
-        format: format === 'shared' && includeImages ? 'shared+images' : format,
-        images: exported.data.images.length,
-        annotations: exported.data.annotations.length,
-        excludedImages: exported.excludedImages,
-        ...(exported.excludedImages ? { reason: 'patients opted out' } : {}),
-      };
-      updateProject({ exportLog: [...doc.project.exportLog, entry] }, 'Log export', {
-        action: 'export',
-        detail: `${entry.format}: ${entry.images} images, ${entry.annotations} annotations${entry.excludedImages ? `, ${entry.excludedImages} images left out (opt-out)` : ''}`,
-      });
-      setReport({ images: entry.images, annotations: entry.annotations, excluded: exported.excludedImages, warnings });
+      const prepared = await prepare();
+      if (!prepared) return;
+      const gaps = labelGapsOf(prepared.exported.data.annotations, prepared.exported.data.schemas);
+      if (gaps.length) setCheck({ gaps: inImageOrder(gaps, prepared.exported.data.images), prepared });
+      else write(prepared, 0);
     } finally {
       setBusy(false);
     }
   };
+
+  const goOn = () => {
+    if (!check) return;
+    setCheck(null);
+    write(check.prepared, new Set(check.gaps.map((g) => g.annotation.id)).size);
+  };
+
+  const imageNames = new Map((check?.prepared.exported.data.images ?? []).map((im) => [im.id, im.name]));
+  const annotatorNames = new Map((check?.prepared.exported.data.annotators ?? []).map((a) => [a.id, a.displayName]));
 
   return (
     <section aria-label={t('export')}>
@@ -66,7 +104,13 @@ export function ExportPanel() {
         <div className="row">
           <label>
             {t('exportFormat')}
-            <select value={format} onChange={(e) => setFormat(e.target.value as FormatName)}>
+            <select
+              value={format}
+              onChange={(e) => {
+                setFormat(e.target.value as FormatName);
+                setCheck(null);
+              }}
+            >
               {FORMATS.map((f) => (
                 <option key={f} value={f}>
                   {t(`format.${f}`)}
@@ -74,17 +118,65 @@ export function ExportPanel() {
               ))}
             </select>
           </label>
-          {format === 'shared' && (
+          {(format === 'shared' || format === 'yolo') && (
             <label className="checkbox">
-              <input type="checkbox" checked={includeImages} onChange={(e) => setIncludeImages(e.target.checked)} />
-              {t('includeImages')}
+              <input
+                type="checkbox"
+                checked={includeImages}
+                onChange={(e) => {
+                  setIncludeImages(e.target.checked);
+                  setCheck(null);
+                }}
+              />
+              {t(format === 'yolo' ? 'includeImagesDataset' : 'includeImages')}
             </label>
           )}
-          <button type="button" className="primary" onClick={() => void onExport()} disabled={busy}>
+          <button type="button" className="primary" onClick={() => void onExport()} disabled={busy || !!check}>
             {t('exportButton')}
           </button>
         </div>
         <p className="muted">{t('exportPrivacyNote', { count: doc.project.optOut.length })}</p>
+        {check && (
+          <div role="alertdialog" aria-labelledby="export-check-title" className="problems" data-testid="export-check">
+            <p id="export-check-title">{lt('exportCheckTitle', { count: new Set(check.gaps.map((g) => g.annotation.id)).size })}</p>
+            <table>
+              <thead>
+                <tr>
+                  <th>{lt('exportCheckImage')}</th>
+                  <th>{lt('exportCheckAnnotator')}</th>
+                  <th>{lt('exportCheckShape')}</th>
+                  <th>{lt('exportCheckMissing')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {check.gaps.slice(0, MAX_LISTED).map((g, i) => (
+                  <tr key={i} data-testid="export-check-row">
+                    <td>{imageNames.get(g.annotation.imageId) ?? g.annotation.imageId}</td>
+                    <td>{annotatorNames.get(g.annotation.annotatorId) ?? g.annotation.annotatorId}</td>
+                    <td>{shapeText(lt, g.shape)}</td>
+                    <td>{gapWhat(g.gap, loc)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {check.gaps.length > MAX_LISTED && <p>{lt('exportCheckMore', { count: check.gaps.length - MAX_LISTED })}</p>}
+            <div className="row">
+              <button type="button" className="primary" onClick={goOn}>
+                {lt('exportAnyway')}
+              </button>
+              <button
+                type="button"
+                onClick={() => {
+                  setCheck(null);
+                  setCancelled(true);
+                }}
+              >
+                {lt('exportCancel')}
+              </button>
+            </div>
+          </div>
+        )}
+        {cancelled && <p role="status">{lt('exportCancelled')}</p>}
         {report && (
           <div role="status" data-testid="export-report">
             <p>{t('exportDone', { images: report.images, annotations: report.annotations })}</p>

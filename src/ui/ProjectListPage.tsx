@@ -6,11 +6,13 @@ import { createProject, removeProject, useWorkspace } from '../store/workspace';
 import { importSharedText, sizeProblem, type ImportResult } from '../store/importExport';
 import { navigate } from './router';
 import { useT } from './i18n';
+import { useLabelCheckText } from './labelCheckText';
 import { useSettings } from './settingsStore';
 
 export function ProjectListPage() {
   const projects = useWorkspace((s) => s.projects);
   const t = useT();
+  const lt = useLabelCheckText();
   const identity = useSettings((s) => s.identity);
   const [name, setName] = useState('');
   const [template, setTemplate] = useState<TemplateId>('pathology-cells');
@@ -65,6 +67,9 @@ export function ProjectListPage() {
         </FileButton>
         {importResult?.ok && !importResult.packageFor && !importResult.gathered && (
           <p role="status">{t('imported', { name: importResult.name, images: importResult.images, annotations: importResult.annotations })}</p>
+        )}
+        {importResult?.ok && importResult.incomplete && (
+          <ProblemList title={lt('importIncomplete')} problems={importResult.incomplete} />
         )}
         {importResult?.ok && importResult.packageFor && (
           <p role="status" data-testid="package-opened">

@@ -5,7 +5,7 @@ import { useDoc } from './useDoc';
 import { PROJECT_TABS, routeHref, type Route } from './router';
 import { AgreementPanel } from './agreement/AgreementPanel';
 import { useAgreementText } from './agreement/agreementText';
-import { useLocalized, useT } from './i18n';
+import { useLocalized, useT, useTn } from './i18n';
 import { WorklistPanel } from './WorklistPanel';
 import { SchemaEditor } from './schema/SchemaEditor';
 import { ExportPanel } from './ExportPanel';
@@ -35,6 +35,7 @@ export function ProjectPage({ route }: { route: Extract<Route, { page: 'project'
   const state = useOpenProject(route.projectId);
   const doc = useDoc();
   const t = useT();
+  const tn = useTn();
   const loc = useLocalized();
   const at = useAgreementText();
   const tt = useTeamText();
@@ -42,6 +43,7 @@ export function ProjectPage({ route }: { route: Extract<Route, { page: 'project'
   if (state === 'missing') return <main className="page"><p role="alert">Project not found / プロジェクトが見つかりません</p></main>;
   if (state === 'loading' || !doc) return <main className="page"><p>…</p></main>;
   const schema = currentSchemaOf(doc);
+  const versions = [...doc.schemas.values()].filter((s) => s.id === schema.id).length;
   const tabLabel = { worklist: t('worklist'), team: tt('tab'), schema: t('schema'), agreement: at('tab'), export: t('export'), audit: tt('auditTab'), settings: t('projectSettings') };
   // Annotators work blind: no agreement, review or whole-project export; the coordinator has everything.
   const allowed = (tab: ProjectTab) => (tab === 'agreement' ? can(role, 'review') : tab === 'export' || tab === 'settings' ? role !== 'annotator' : true);
@@ -50,7 +52,8 @@ export function ProjectPage({ route }: { route: Extract<Route, { page: 'project'
     <main className="page project-page">
       <h1>{doc.project.name}</h1>
       <p className="muted">
-        {loc(schema.name)} · {t('version', { version: schema.version })} · {doc.images.size} {t('images')} · {doc.annotations.size} {t('annotations')}
+        {loc(schema.name)} · {versions > 1 ? t('versionWithCount', { version: schema.version, versions: tn('schemaVersions', versions) }) : t('version', { version: schema.version })} ·{' '}
+        {tn('imageCount', doc.images.size)} · {tn('annotationCount', doc.annotations.size)}
       </p>
       <nav className="tabs" aria-label={doc.project.name}>
         {PROJECT_TABS.filter(allowed).map((x) => (

@@ -1,6 +1,11 @@
 /** Hands a file to the browser's download; nothing leaves the machine. */
 export function downloadText(fileName: string, text: string, mime: string): void {
-  const blob = new Blob([text], { type: mime });
+  downloadBlob(fileName, [text], mime);
+}
+
+/** The same for any content: text, bytes, or the chunks of an archive. */
+export function downloadBlob(fileName: string, parts: BlobPart[], mime: string): void {
+  const blob = new Blob(parts, { type: mime });
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;

@@ -44,6 +44,7 @@ const en = {
   saved: 'All changes saved',
   saving: 'Saving…',
   saveError: 'Not saved',
+  unsavedTyping: 'Typing… not saved yet',
   storageFull: 'Storage is full: your latest edits are kept in this tab only. Export the project now, then free space.',
   storageUnavailable: 'This browser window cannot store data (IndexedDB unavailable, e.g. a private window). Your work is kept in this tab only: export it before closing.',
   storageOther: 'Saving failed: {message}. Your edits are kept in this tab; retry or export.',
@@ -89,6 +90,16 @@ const en = {
   'selection.single': 'Single choice',
   'selection.multi': 'Multiple choice',
   version: 'Version {version}',
+  versionWithCount: 'Version {version} ({versions})',
+  'schemaVersions.one': '{count} version',
+  'schemaVersions.other': '{count} versions',
+  'imageCount.one': '{count} image',
+  'imageCount.other': '{count} images',
+  'annotationCount.one': '{count} annotation',
+  'annotationCount.other': '{count} annotations',
+  classIdHint: 'Used in exports. It follows the English name until annotations use the class.',
+  classIdEditable: 'Used in exports. You can change it until annotations use the class.',
+  classIdFixed: 'Used in exports. Fixed: annotations use this class.',
   versionNote: 'Annotations keep the schema version they were made under. Editing a version that has annotations creates a new version.',
   classes: 'Classes',
   addClass: 'Add class',
@@ -121,14 +132,22 @@ const en = {
   removeGrade: 'Remove grade',
   gradeLevels: 'Levels (one per line: value = English / 日本語)',
   orphanWarningTitle: 'This change affects existing annotations',
-  orphanWarning: '{count} annotations use what this change removes. They are not deleted: they keep schema version {version}, and the new version will not offer it.',
-  orphanClass: 'Class "{id}": {count} annotations',
-  orphanAttribute: 'Attribute "{attr}" of "{id}": {count} annotations',
-  orphanOption: 'Option "{option}" of "{attr}": {count} annotations',
-  granularityChange: 'Changing the granularity affects all {count} annotations of this schema.',
+  'orphanWarning.one': '{count} annotation uses what this change removes. It is not deleted and keeps the schema version it was made under ({versions}); the schema from now on will not offer it.',
+  'orphanWarning.other': '{count} annotations use what this change removes. They are not deleted and keep the schema version they were made under ({versions}); the schema from now on will not offer it.',
+  'versionList.one': 'version {list}',
+  'versionList.other': 'versions {list}',
+  'orphanClass.one': 'Class "{id}": {count} annotation',
+  'orphanClass.other': 'Class "{id}": {count} annotations',
+  'orphanAttribute.one': 'Attribute "{attr}" of "{id}": {count} annotation',
+  'orphanAttribute.other': 'Attribute "{attr}" of "{id}": {count} annotations',
+  'orphanOption.one': 'Option "{option}" of "{attr}": {count} annotation',
+  'orphanOption.other': 'Option "{option}" of "{attr}": {count} annotations',
+  'granularityChange.one': 'Changing the granularity affects the {count} annotation of this schema.',
+  'granularityChange.other': 'Changing the granularity affects all {count} annotations of this schema.',
   applyAnyway: 'Make the new version',
   schemaProblems: 'Fix these before the change can be kept:',
   includeImages: 'Include local image files (backup)',
+  includeImagesDataset: 'Include local image files (images/ for training)',
   exportLog: 'Export log',
   reviewMode: 'Review mode (annotators see everyone\'s labels; off = blind annotation)',
   description: 'Description',
@@ -177,9 +196,9 @@ const en = {
   exportFormat: 'Format',
   'format.shared': 'Granula shared format (.json)',
   'format.coco': 'COCO instances (.json)',
-  'format.geojson': 'QuPath GeoJSON (one file per image)',
-  'format.csv': 'CSV of image labels',
-  'format.yolo': 'YOLO boxes (.txt)',
+  'format.geojson': 'QuPath GeoJSON (.zip, one file per image)',
+  'format.csv': 'CSV: labels, boxes, outlines, "no lesion"',
+  'format.yolo': 'YOLO dataset (.zip: data.yaml, labels/)',
   exportButton: 'Export',
   exportPrivacyNote: 'Exports never include patients on the opt-out list ({count} listed). Patient keys are pseudonyms.',
   exportDone: 'Exported {images} images and {annotations} annotations.',
@@ -187,6 +206,11 @@ const en = {
   diagnosis: 'Diagnosis',
   uncertain: 'Uncertain',
   note: 'Note',
+  noteHint: 'Enter adds a line · Ctrl+Enter saves the note',
+  'allDone.one': 'The only image is done.',
+  'allDone.other': 'All {count} images are done.',
+  onlyThisLeft: 'No other image is unfinished: this is the last one.',
+  backToWorklist: 'Back to the worklist',
   confirmNext: 'Confirm and next',
   chooseLabelFirst: 'Choose a label first.',
   chooseGradeFirst: 'This schema needs a grade: choose one.',
@@ -237,6 +261,7 @@ const ja: Record<MessageKey, string> = {
   saved: 'すべて保存済み',
   saving: '保存中…',
   saveError: '未保存',
+  unsavedTyping: '入力中（未保存）',
   storageFull: 'ストレージが一杯です。最新の編集はこのタブにのみ保持されています。今すぐエクスポートし、空き容量を確保してください。',
   storageUnavailable: 'このウィンドウではデータを保存できません（IndexedDB が利用不可。プライベートウィンドウなど）。作業はこのタブにのみ保持されます。閉じる前にエクスポートしてください。',
   storageOther: '保存に失敗しました：{message}。編集はこのタブに保持されています。再試行またはエクスポートしてください。',
@@ -282,6 +307,16 @@ const ja: Record<MessageKey, string> = {
   'selection.single': '単一選択',
   'selection.multi': '複数選択',
   version: 'バージョン {version}',
+  versionWithCount: 'バージョン {version}（{versions}）',
+  'schemaVersions.one': '全 {count} 版',
+  'schemaVersions.other': '全 {count} 版',
+  'imageCount.one': '画像 {count} 枚',
+  'imageCount.other': '画像 {count} 枚',
+  'annotationCount.one': 'アノテーション {count} 件',
+  'annotationCount.other': 'アノテーション {count} 件',
+  classIdHint: 'エクスポートで使われる識別子です。アノテーションに使われるまでは英語名に合わせて変わります。',
+  classIdEditable: 'エクスポートで使われる識別子です。アノテーションに使われるまでは変更できます。',
+  classIdFixed: 'エクスポートで使われる識別子です。アノテーションに使われているため変更できません。',
   versionNote: 'アノテーションは作成時のスキーマバージョンを保持します。アノテーションのあるバージョンを編集すると新しいバージョンが作られます。',
   classes: 'クラス',
   addClass: 'クラスを追加',
@@ -314,14 +349,22 @@ const ja: Record<MessageKey, string> = {
   removeGrade: 'グレードを削除',
   gradeLevels: '段階（1行に1つ：値 = English / 日本語）',
   orphanWarningTitle: 'この変更は既存のアノテーションに影響します',
-  orphanWarning: '{count} 件のアノテーションが、この変更で削除される項目を使っています。アノテーションは削除されず、スキーマバージョン {version} のまま残ります。新しいバージョンではその項目は選べません。',
-  orphanClass: 'クラス「{id}」：{count} 件',
-  orphanAttribute: '「{id}」の属性「{attr}」：{count} 件',
-  orphanOption: '属性「{attr}」の選択肢「{option}」：{count} 件',
-  granularityChange: '粒度の変更は、このスキーマのアノテーション {count} 件すべてに影響します。',
+  'orphanWarning.one': '{count} 件のアノテーションが、この変更で削除される項目を使っています。アノテーションは削除されず、作成時のスキーマ（{versions}）のまま残ります。今後のスキーマではその項目は選べません。',
+  'orphanWarning.other': '{count} 件のアノテーションが、この変更で削除される項目を使っています。アノテーションは削除されず、作成時のスキーマ（{versions}）のまま残ります。今後のスキーマではその項目は選べません。',
+  'versionList.one': 'バージョン {list}',
+  'versionList.other': 'バージョン {list}',
+  'orphanClass.one': 'クラス「{id}」：{count} 件',
+  'orphanClass.other': 'クラス「{id}」：{count} 件',
+  'orphanAttribute.one': '「{id}」の属性「{attr}」：{count} 件',
+  'orphanAttribute.other': '「{id}」の属性「{attr}」：{count} 件',
+  'orphanOption.one': '属性「{attr}」の選択肢「{option}」：{count} 件',
+  'orphanOption.other': '属性「{attr}」の選択肢「{option}」：{count} 件',
+  'granularityChange.one': '粒度の変更は、このスキーマのアノテーション {count} 件すべてに影響します。',
+  'granularityChange.other': '粒度の変更は、このスキーマのアノテーション {count} 件すべてに影響します。',
   applyAnyway: '新しいバージョンを作成',
   schemaProblems: '変更を保存する前に次を修正してください：',
   includeImages: 'ローカル画像ファイルを含める（バックアップ）',
+  includeImagesDataset: 'ローカル画像ファイルを含める（学習用の images/）',
   exportLog: 'エクスポート履歴',
   reviewMode: 'レビューモード（全員のラベルを表示。オフ＝ブラインド・アノテーション）',
   description: '説明',
@@ -370,9 +413,9 @@ const ja: Record<MessageKey, string> = {
   exportFormat: '形式',
   'format.shared': 'Granula 共通フォーマット（.json）',
   'format.coco': 'COCO instances（.json）',
-  'format.geojson': 'QuPath GeoJSON（画像ごとに1ファイル）',
-  'format.csv': '画像ラベルの CSV',
-  'format.yolo': 'YOLO ボックス（.txt）',
+  'format.geojson': 'QuPath GeoJSON（.zip、画像ごとに1ファイル）',
+  'format.csv': 'CSV：ラベル・ボックス・輪郭・「病変なし」',
+  'format.yolo': 'YOLO データセット（.zip：data.yaml、labels/）',
   exportButton: 'エクスポート',
   exportPrivacyNote: 'オプトアウト一覧の患者（{count} 件）はエクスポートに含まれません。患者キーは仮名です。',
   exportDone: '画像 {images} 件、アノテーション {annotations} 件をエクスポートしました。',
@@ -380,6 +423,11 @@ const ja: Record<MessageKey, string> = {
   diagnosis: '診断',
   uncertain: '不確実',
   note: 'メモ',
+  noteHint: 'Enter で改行・Ctrl+Enter でメモを保存',
+  'allDone.one': '画像（{count} 枚）はすべて完了しました。',
+  'allDone.other': '画像 {count} 枚がすべて完了しました。',
+  onlyThisLeft: 'ほかに未完了の画像はありません。これが最後の 1 枚です。',
+  backToWorklist: 'ワークリストに戻る',
   confirmNext: '確定して次へ',
   chooseLabelFirst: '先にラベルを選んでください。',
   chooseGradeFirst: 'このスキーマではグレードが必要です。選んでください。',
@@ -406,6 +454,28 @@ export function translate(lang: Lang, key: MessageKey, vars?: Record<string, str
 }
 
 export type T = (key: MessageKey, vars?: Record<string, string | number>) => string;
+
+/** A message said with a count: `key.one` / `key.other` by the language's plural rules. */
+export type CountKey = MessageKey extends infer K ? (K extends `${infer Base}.other` ? Base : never) : never;
+
+/** `{count}` is filled with the number formatted for the language, then the other `vars`. */
+export function translateCount(lang: Lang, key: CountKey, count: number, vars?: Record<string, string | number>): string {
+  const form = new Intl.PluralRules(lang).select(count) === 'one' ? 'one' : 'other';
+  return translate(lang, `${key}.${form}` as MessageKey, { ...vars, count: new Intl.NumberFormat(lang).format(count) });
+}
+
+export type Tn = (key: CountKey, count: number, vars?: Record<string, string | number>) => string;
+
+export function useTn(): Tn {
+  const lang = useSettings((s) => s.lang);
+  return (key, count, vars) => translateCount(lang, key, count, vars);
+}
+
+/** "1, 2 and 3" / "1、2、3": a list joined as the language joins one. */
+export function useListFormat(): (items: readonly (string | number)[]) => string {
+  const lang = useSettings((s) => s.lang);
+  return (items) => new Intl.ListFormat(lang, { style: 'long', type: 'conjunction' }).format(items.map(String));
+}
 
 export function useT(): T {
   const lang = useSettings((s) => s.lang);

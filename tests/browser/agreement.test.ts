@@ -77,6 +77,11 @@ describe('agreement between two annotators, review and consensus', () => {
     const ranked = await page.getByTestId('ranked-images').locator('tbody tr td:first-child').allTextContents();
     expect(ranked[0]).toBe('fundus-4.png');
     await expect(page.getByTestId('confusion').locator('td.off').allTextContents()).resolves.toEqual(['1']);
+    // Five photos were rated by both; five are too few for a confidence interval, and the page says so.
+    await expect(page.getByTestId('images-compared').textContent()).resolves.toBe('5');
+    await expect(page.getByTestId('too-few-images').textContent()).resolves.toContain('Too few images: 5 rated by two or more annotators.');
+    // Diagnoses have no order: no weighted kappa, and the reason beside it.
+    await expect(page.getByRole('row', { name: /Weighted κ, linear/ }).textContent()).resolves.toContain('the classes have no order');
   });
 
   it('makes consensus labels by majority and leaves the tie to a reviewer, who settles it', async () => {

@@ -65,6 +65,10 @@ describe('endoscopist journey: lesion boxes with attributes', () => {
     await page.mouse.up();
     const panel = page.getByTestId('attributes-panel');
     await panel.waitFor();
+    // "Done" before the required Paris classification is refused, naming what and where.
+    await page.keyboard.press('d');
+    await expect(page.getByTestId('message').textContent()).resolves.toContain('Paris classification is required (box 1)');
+    await expect(page.getByTestId('annotate-status').textContent()).resolves.toBe('In progress');
     await panel.getByLabel('Paris classification *').selectOption('0-Is');
     await panel.getByLabel('NICE type').selectOption('2');
     await waitSaved(page);

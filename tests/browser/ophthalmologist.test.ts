@@ -8,9 +8,10 @@ let session: Session;
 let page: Page;
 const perLabel: number[] = [];
 
-// Key presses per photo: class hotkey, then (for diabetic retinopathy) the grade, then Enter.
+// Key presses per photo: class hotkey, then (for diabetic retinopathy) the grade, then Enter. The DR
+// grade is not offered for other classes: the "0" after "Normal" chooses nothing.
 const PLAN: { keys: string[]; classId: string; grade?: number }[] = [
-  { keys: ['1', '0'], classId: 'normal', grade: 0 },
+  { keys: ['1', '0'], classId: 'normal' },
   { keys: ['3', '2'], classId: 'diabetic-retinopathy', grade: 2 },
   { keys: ['2'], classId: 'glaucoma-suspect' },
   { keys: ['3', '4'], classId: 'diabetic-retinopathy', grade: 4 },

@@ -13,7 +13,7 @@ const dir = mkdtempSync(join(tmpdir(), 'granula-team-'));
 const sessions: Session[] = [];
 let coord: Page;
 
-// Class hotkeys of the fundus template: 1 normal (then grade 0), 2 glaucoma suspect, 3 DR (then grade).
+// Class hotkeys of the fundus template: 1 normal (the "0" after it chooses nothing: only DR takes a grade), 2 glaucoma suspect, 3 DR (then grade).
 const NORMAL = ['1', '0'];
 const DR2 = ['3', '2'];
 const GLAUCOMA = ['2'];

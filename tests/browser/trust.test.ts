@@ -363,7 +363,7 @@ describe('privacy: pseudonyms, opt-outs, export log, backup and key in another b
 
     await page.getByRole('link', { name: 'Export', exact: true }).click();
     const files: { name: string; text: string }[] = [];
-    for (const format of ['Granula shared format (.json)', 'COCO instances (.json)', 'QuPath GeoJSON (one file per image)', 'CSV of image labels', 'YOLO boxes (.txt)']) {
+    for (const format of ['Granula shared format (.json)', 'COCO instances (.json)', 'QuPath GeoJSON (.zip, one file per image)', 'CSV: labels, boxes, outlines, "no lesion"', 'YOLO dataset (.zip: data.yaml, labels/)']) {
       await page.getByLabel('Format').selectOption({ label: format });
       const got = await downloadsOf(page, () => page.getByRole('button', { name: 'Export', exact: true }).click());
       await page.getByTestId('export-excluded').filter({ hasText: '2 images left out' }).waitFor();

@@ -28,7 +28,7 @@ export async function downloadText(download: Download): Promise<string> {
   return readFileSync(path!, 'utf8');
 }
 
-/** Runs `act` and returns every file it downloads (GeoJSON gives one per image), once they stop coming. */
+/** Runs `act` and returns every file it downloads, once they stop coming. */
 export async function downloadsOf(page: Page, act: () => Promise<void>, quietMs = 600): Promise<{ name: string; text: string }[]> {
   const seen: Download[] = [];
   const onDownload = (d: Download) => void seen.push(d);

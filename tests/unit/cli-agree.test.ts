@@ -4,6 +4,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parisNiceStudy } from '../../src/agreement/testProjects';
+import { toSharedDocument } from '../../src/formats/shared/convert';
 
 const FIXTURES = 'tests/fixtures/agree';
 const SHARED = join(FIXTURES, 'two-endoscopists.json');
@@ -27,8 +29,15 @@ describe('granula agree on a shared-format file with two endoscopists', { timeou
     expect(out.labels.cohen_kappa).toBeCloseTo(1 / 3, 10);
     expect(out.labels.fleiss_kappa).toBeCloseTo(1 / 3, 10);
     expect(out.labels.krippendorff_alpha.nominal).toBeCloseTo(7 / 18, 10);
-    // Class ids are not numbers, so the schema's class order ranks them.
-    expect(out.labels.weighted_kappa.linear).toBeCloseTo(1 / 3, 10);
+    // Class ids are not numbers and the schema does not declare its classes ordered: they are categories.
+    expect(out.labels.ordered).toBe(false);
+    expect(out.labels.weighted_kappa).toEqual({ linear: null, quadratic: null });
+    expect(out.labels.krippendorff_alpha.ordinal).toBeNull();
+    // Six images rated by both: too few for an interval (the minimum is 10).
+    expect(out.labels).toMatchObject({ images_compared: 6, images_minimum: 10, too_few_images: true });
+    expect(out.labels.ci95).toEqual({ cohen_kappa: null, weighted_kappa: { linear: null, quadratic: null }, fleiss_kappa: null, krippendorff_alpha: { nominal: null, ordinal: null, interval: null } });
+    expect(out.attributes).toEqual([]);
+    expect(out.bootstrap).toEqual({ resamples: 1000, seed: 1 });
     // Shapes: frame1 boxes IoU 9/11, frame3 squares IoU 0.6, frame2 apart, frame4 only Tanaka.
     expect(out.shapes).toEqual({
       iou_threshold: 0.5,
@@ -47,7 +56,9 @@ describe('granula agree on a shared-format file with two endoscopists', { timeou
     const r = agree(SHARED);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('Image labels: 6 images, raters dr-sato, dr-tanaka');
-    expect(r.stdout).toMatch(/Cohen's kappa\s+0\.333/);
+    expect(r.stdout).toMatch(/Cohen's kappa\s+0\.333\s+\(too few images\)/);
+    expect(r.stdout).toContain('warning: too few images (6; at least 10 are needed for a confidence interval)');
+    expect(r.stdout).toMatch(/weighted kappa, linear\s+n\/a\s+\(the classes have no order\)/);
     expect(r.stdout).toMatch(/dr-sato\s+dr-tanaka\s+3\s+4\s+2\s+0\.500\s+0\.667\s+0\.571\s+0\.709\s+0\.825/);
   });
 
@@ -62,6 +73,70 @@ describe('granula agree on a shared-format file with two endoscopists', { timeou
     expect(merged).toEqual(JSON.parse(agree('--json', SHARED).stdout));
     // The first file's annotator is the reference.
     expect(JSON.parse(agree('--json', files[1], files[0]).stdout).shapes.pairs[0]).toMatchObject({ a: 'dr-tanaka', b: 'dr-sato', precision: 2 / 3, recall: 0.5 });
+  });
+});
+
+describe('granula agree: order, intervals and attributes', { timeout: 30_000 }, () => {
+  it('ranks the classes when the schema declares them ordered', () => {
+    const doc = JSON.parse(readFileSync(SHARED, 'utf8'));
+    doc.schema.ordered = true;
+    const file = join(dir, 'ordered.json');
+    writeFileSync(file, JSON.stringify(doc));
+    const out = JSON.parse(agree('--json', file).stdout);
+    // Two classes a step apart: every weighting gives the unweighted κ, 1/3 (hand-checked above).
+    expect(out.labels.ordered).toBe(true);
+    expect(out.labels.weighted_kappa.linear).toBeCloseTo(1 / 3, 10);
+    expect(out.labels.weighted_kappa.quadratic).toBeCloseTo(1 / 3, 10);
+  });
+
+  it('gives no ordinal alpha for diagnoses read from CSV', () => {
+    const file = join(dir, 'diagnoses.csv');
+    const rows = ['image,annotator,label'];
+    // The hand-checked pair of src/agreement/cohen.test.ts with names for 1, 2, 3: κ = 7/17.
+    ['Normal', 'Glaucoma', 'AMD', 'Normal', 'Glaucoma'].forEach((l, i) => rows.push(`im${i}.png,dr-a,${l}`));
+    ['Normal', 'AMD', 'AMD', 'Glaucoma', 'Glaucoma'].forEach((l, i) => rows.push(`im${i}.png,dr-b,${l}`));
+    writeFileSync(file, rows.join('\n'));
+    const out = JSON.parse(agree('--json', file).stdout);
+    expect(out.labels.cohen_kappa).toBeCloseTo(7 / 17, 10);
+    expect(out.labels.ordered).toBe(false);
+    expect(out.labels.krippendorff_alpha.ordinal).toBeNull();
+    expect(out.labels.krippendorff_alpha.interval).toBeNull();
+    expect(out.labels.weighted_kappa).toEqual({ linear: null, quadratic: null });
+  });
+
+  it('gives an interval from ten images up, the same on every run', () => {
+    const file = join(dir, 'twelve.csv');
+    const rows = ['image,annotator,label'];
+    // Rows dr-a, columns dr-b: [[5, 1], [1, 5]]: p_o = 10/12, p_e = 1/2, κ = 2/3 (hand-checked).
+    const a = ['y', 'y', 'y', 'y', 'y', 'y', 'n', 'n', 'n', 'n', 'n', 'n'];
+    const b = ['y', 'y', 'y', 'y', 'y', 'n', 'y', 'n', 'n', 'n', 'n', 'n'];
+    a.forEach((l, i) => rows.push(`im${i}.png,dr-a,${l}`, `im${i}.png,dr-b,${b[i]}`));
+    writeFileSync(file, rows.join('\n'));
+    const first = JSON.parse(agree('--json', file).stdout);
+    expect(first.labels.cohen_kappa).toBeCloseTo(2 / 3, 10);
+    expect(first.labels).toMatchObject({ images_compared: 12, too_few_images: false });
+    const [lo, hi] = first.labels.ci95.cohen_kappa;
+    expect(lo).toBeLessThan(2 / 3);
+    expect(hi).toBeGreaterThan(2 / 3);
+    expect(hi).toBeLessThanOrEqual(1);
+    expect(JSON.parse(agree('--json', file).stdout).labels.ci95).toEqual(first.labels.ci95);
+    expect(agree(file).stdout).toMatch(/Cohen's kappa\s+0\.667\s+\[-?\d\.\d{3}, \d\.\d{3}\]/);
+  });
+
+  it("gives Paris and NICE agreement on matched boxes in an attributes block", () => {
+    const file = join(dir, 'paris-nice.json');
+    writeFileSync(file, JSON.stringify(toSharedDocument(parisNiceStudy(), { exportedAt: '2026-01-01T00:00:00.000Z' })));
+    const r = agree('--json', file);
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    // Hand derivations in src/agreement/attributes.test.ts: Paris κ = 35/47 over 12 pairs, NICE κ = 3/4 over 8.
+    expect(out.attributes).toHaveLength(2);
+    expect(out.attributes[0]).toMatchObject({ class: 'polyp', attribute: 'paris', raters: ['dr-a', 'dr-b'], pairs: 12, too_few_images: false });
+    expect(out.attributes[0].cohen_kappa).toBeCloseTo(35 / 47, 10);
+    expect(out.attributes[0].ci95.cohen_kappa).toHaveLength(2);
+    expect(out.attributes[1]).toMatchObject({ class: 'polyp', attribute: 'nice', pairs: 8, too_few_images: true, ci95: { cohen_kappa: null } });
+    expect(out.attributes[1].cohen_kappa).toBeCloseTo(0.75, 10);
+    expect(agree(file).stdout).toMatch(/polyp\s+paris\s+12\s+12\s+0\.745/);
   });
 });
 

@@ -49,7 +49,8 @@ function edit(s: TeamState, actor: string, at: string, changes: RecordChange[]):
 }
 
 function newBox(s: TeamState, id: string, annotatorId: string, classId: string, at: string): Annotation {
-  return { id, projectId: s.project.id, imageId: 'img_1', classId, attributes: {}, geometry: { type: 'box', x: 330, y: 250, w: 170, h: 140 }, annotatorId, schemaId: 'sch_endoscopy-lesions', schemaVersion: 1, createdAt: at, updatedAt: at };
+  // Polyp and cancer boxes need their Paris classification: without it the merged file would not validate.
+  return { id, projectId: s.project.id, imageId: 'img_1', classId, attributes: { paris: '0-Is' }, geometry: { type: 'box', x: 330, y: 250, w: 170, h: 140 }, annotatorId, schemaId: 'sch_endoscopy-lesions', schemaVersion: 1, createdAt: at, updatedAt: at };
 }
 
 /** Reader A reworded one label and drew a polyp; reader B drew a cancer. */

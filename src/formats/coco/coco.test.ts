@@ -151,19 +151,21 @@ describe('COCO round trip', () => {
     expect(labels.ok && labels.data.annotations[0].geometry).toEqual({ type: 'box', x: 0, y: 0, w: 2048, h: 1536 });
   });
 
-  it('reads a file from another tool: several polygons split, a bbox-only box, an RLE mask kept as its bbox', () => {
+  it('reads a file from another tool: several polygons kept as one object, a bbox-only box, an RLE mask traced', () => {
     const text = readFileSync('tests/fixtures/formats/coco-foreign.json', 'utf8');
     const result = readCocoText(text, 'coco-foreign.json', { now: NOW });
     if (!result.ok) throw new Error(JSON.stringify(result.problems));
     const { data, warnings } = result;
     expect(data.schemas[0].granularity).toBe('polygon');
     expect(data.images.map((im) => [im.name, im.width, im.height])).toEqual([['frame-0007.jpg', 640, 480], ['frame-0008.jpg', 640, 480]]);
-    expect(data.annotations.map((a) => [a.classId, a.geometry?.type])).toEqual([['polyp', 'polygon'], ['bleeding', 'polygon'], ['bleeding', 'polygon'], ['polyp', 'box'], ['bleeding', 'box']]);
+    expect(data.annotations.map((a) => [a.classId, a.geometry?.type])).toEqual([['polyp', 'polygon'], ['bleeding', 'polygon'], ['polyp', 'box'], ['bleeding', 'polygon']]);
     expect(data.annotations[0].attributes).toEqual({ occluded: false, paris: '0-Is' });
-    expect(warnings).toEqual([
-      { path: 'annotations[3].segmentation', message: 'an RLE mask is not read; its bbox was kept as a box' },
-      { path: 'annotations[1].segmentation', message: '2 polygons became 2 annotations (a Granula polygon has one outline)' },
-    ]);
+    // Two polygons are one object in COCO: the first is the shape, the second travels with it.
+    expect(data.annotations[1].carried).toEqual({ coco: { id: 2 }, parts: [[[40, 40, 60, 40, 60, 60]]] });
+    // counts [0, 10, 307190] on a 480-row image: rows 0–9 of column 0, the 1 × 10 strip of its bbox.
+    expect(data.annotations[3].geometry).toEqual({ type: 'polygon', points: [0, 0, 1, 0, 1, 10, 0, 10] });
+    expect(data.annotations[3].carried).toEqual({ coco: { id: 4, crowd: true } });
+    expect(warnings).toEqual([{ path: 'annotations[3].segmentation', message: 'an RLE mask was traced to 1 polygon along its pixel edges (it is written back as polygons)' }]);
   });
 
   it('adds a category that is not in the embedded schema as a new class, with a warning', () => {

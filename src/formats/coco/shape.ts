@@ -2,13 +2,15 @@ import type { Geometry } from '../../model/types';
 import { checkFlatRing, isFiniteNumber, isRecord } from '../interchange/checks';
 import type { Shape } from '../interchange/extension';
 import type { Report } from '../interchange/result';
+import { rlePolygons } from './rle';
 
 /** What one COCO annotation's geometry fields say, before the schema's granularity is known. */
 export type CocoShape =
   | { kind: 'image' }
   | { kind: 'box'; box: Geometry & { type: 'box' }; /** Set when a polygon was exactly its bbox: a box, unless the file also has real outlines. */ ring?: number[] }
   | { kind: 'point'; x: number; y: number }
-  | { kind: 'polygons'; rings: number[][] };
+  /** Each polygon is its outline, then its holes (only a traced RLE mask has holes). */
+  | { kind: 'polygons'; polygons: number[][][]; rle?: true };
 
 function readBbox(raw: unknown, path: string, report: Report): [number, number, number, number] | undefined {
   if (raw === undefined) return undefined;
@@ -68,10 +70,15 @@ export function readCocoShape(a: Record<string, unknown>, at: string, shape: Sha
   }
   const seg = a.segmentation;
   if (isRecord(seg)) {
-    // Run-length masks (crowd regions) are not outlines Granula can edit; their bbox is kept instead.
-    const box = boxFrom(bbox, `${at}.bbox`, report);
-    if (box) report.warn(`${at}.segmentation`, 'an RLE mask is not read; its bbox was kept as a box');
-    return box && { kind: 'box', box };
+    // A run-length mask (a crowd region, or a model's output) is traced along its pixel edges.
+    const traced = rlePolygons(seg, `${at}.segmentation`, report);
+    if (!traced) return undefined;
+    const holes = traced.polygons.reduce((n, p) => n + p.length - 1, 0);
+    report.warn(
+      `${at}.segmentation`,
+      `an RLE mask was traced to ${traced.polygons.length} polygon${traced.polygons.length > 1 ? 's' : ''}${holes ? ` with ${holes} hole${holes > 1 ? 's' : ''}` : ''} along its pixel edges (it is written back as polygons)`,
+    );
+    return { kind: 'polygons', polygons: traced.polygons, rle: true };
   }
   if (seg === undefined || seg === null || (Array.isArray(seg) && seg.length === 0)) {
     const box = boxFrom(bbox, `${at}.bbox`, report);
@@ -88,5 +95,5 @@ export function readCocoShape(a: Record<string, unknown>, at: string, shape: Sha
   if (rings.length === 1 && shape === undefined && isBboxRectangle(rings[0], bbox)) {
     return { kind: 'box', box: { type: 'box', x: bbox![0], y: bbox![1], w: bbox![2], h: bbox![3] }, ring: rings[0] };
   }
-  return { kind: 'polygons', rings };
+  return { kind: 'polygons', polygons: rings.map((r) => [r]) };
 }

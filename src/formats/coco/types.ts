@@ -10,8 +10,11 @@ export interface CocoDataset {
   categories: CocoCategory[];
 }
 
+/** Numbers from 1, or the ids (numbers or text) the records came with. */
+export type CocoId = number | string;
+
 export interface CocoImage {
-  id: number;
+  id: CocoId;
   file_name: string;
   width: number;
   height: number;
@@ -19,21 +22,22 @@ export interface CocoImage {
 }
 
 export interface CocoCategory {
-  id: number;
+  id: CocoId;
   name: string;
   supercategory: string;
   granula?: { classId: string };
 }
 
 export interface CocoAnnotation {
-  id: number;
-  image_id: number;
-  category_id: number;
-  /** Flat polygons; always exactly one here (Granula shapes have one outer ring). */
+  id: CocoId;
+  image_id: CocoId;
+  category_id: CocoId;
+  /** Flat polygons: the shape's outline, then the outlines of any further parts it came with. */
   segmentation: number[][];
   bbox: [number, number, number, number];
   area: number;
-  iscrowd: 0;
+  /** 1 only for a crowd region that came as one. */
+  iscrowd: 0 | 1;
   /** The class's attribute values by attribute id (as CVAT writes them), and Granula's own fields. */
   attributes: Record<string, AttributeValue | AnnotationExtension>;
 }

@@ -1,17 +1,35 @@
 import { geometryArea, geometryBbox } from '../../model/geometry';
 import { currentSchema, type ProjectData } from '../../model/projectData';
 import { nowIso } from '../../model/ids';
-import type { Annotation, AttributeValue, ImageRecord } from '../../model/types';
+import type { Annotation, AttributeValue, Geometry, ImageRecord } from '../../model/types';
 import { allClasses, className } from '../interchange/classes';
 import { annotationExtension, projectExtension } from '../interchange/extension';
+import { assignCocoIds } from './ids';
 import type { CocoAnnotation, CocoCategory, CocoDataset, CocoImage } from './types';
 
 export interface CocoWriteOptions {
   exportedAt?: string;
 }
 
-/** Segmentation, bbox and area of one annotation; every shape becomes one flat polygon. */
+/** Segmentation, bbox and area of one annotation: its shape's polygon, and any further parts beside it. */
 function cocoShape(a: Annotation, image: ImageRecord): Pick<CocoAnnotation, 'segmentation' | 'bbox' | 'area'> {
+  const main = mainShape(a, image);
+  const parts = a.geometry?.type === 'polygon' ? (a.carried?.parts ?? []) : [];
+  if (!parts.length) return main;
+  // An object in several polygons, as COCO draws one: the outlines together; their holes go in
+  // Granula's block (COCO has none), and `area` is the true area of all the parts.
+  const polygons = parts.map((rings): Geometry => ({ type: 'polygon', points: rings[0], holes: rings.slice(1) }));
+  const boxes = [main.bbox, ...polygons.map(geometryBbox)];
+  const x0 = Math.min(...boxes.map((b) => b[0])), y0 = Math.min(...boxes.map((b) => b[1]));
+  const x1 = Math.max(...boxes.map((b) => b[0] + b[2])), y1 = Math.max(...boxes.map((b) => b[1] + b[3]));
+  return {
+    segmentation: [...main.segmentation, ...parts.map((rings) => rings[0].slice())],
+    bbox: [x0, y0, x1 - x0, y1 - y0],
+    area: polygons.reduce((sum, g) => sum + geometryArea(g), main.area),
+  };
+}
+
+function mainShape(a: Annotation, image: ImageRecord): Pick<CocoAnnotation, 'segmentation' | 'bbox' | 'area'> {
   const g = a.geometry;
   if (!g) {
     // An image-level label covers the whole image (see docs/FORMAT-INTERCHANGE.md).
@@ -42,24 +60,35 @@ export function writeCoco(data: ProjectData, opts: CocoWriteOptions = {}): { coc
   const schema = currentSchema(data);
   const warnings: string[] = [];
   const ordered = [...data.images].sort((a, b) => a.order - b.order);
-  const imageIds = new Map(ordered.map((im, i) => [im.id, i + 1]));
+  // Ids the records came with are written back as they were; the others are numbered after them.
+  const imageNumbers = assignCocoIds(ordered, (im) => im.carried?.coco?.id);
+  const imageIds = new Map(ordered.map((im, i) => [im.id, imageNumbers.ids[i]]));
   const images: CocoImage[] = ordered.map((im, i) => {
     const { projectId: _p, name, width, height, ...granula } = im;
-    return { id: i + 1, file_name: name, width, height, granula };
+    return { id: imageNumbers.ids[i], file_name: name, width, height, granula };
   });
   const classes = allClasses(data);
-  const categoryIds = new Map(classes.map((c, i) => [c.id, i + 1]));
-  const categories: CocoCategory[] = classes.map((c, i) => ({ id: i + 1, name: className(c), supercategory: c.objectKind ?? schema.name.en, granula: { classId: c.id } }));
+  const categoryNumbers = assignCocoIds(classes, (c) => c.carried?.coco?.id);
+  const categoryIds = new Map(classes.map((c, i) => [c.id, categoryNumbers.ids[i]]));
+  const categories: CocoCategory[] = classes.map((c, i) => ({ id: categoryNumbers.ids[i], name: className(c), supercategory: c.objectKind ?? schema.name.en, granula: { classId: c.id } }));
   const byId = new Map(data.images.map((im) => [im.id, im]));
-  const annotations: CocoAnnotation[] = [];
-  for (const a of data.annotations) {
+  const written = data.annotations.filter((a) => {
     const image = byId.get(a.imageId);
-    const category = categoryIds.get(a.classId);
-    if (!image || category === undefined) {
-      warnings.push(`annotation ${a.id} not written: its ${image ? `class "${a.classId}"` : `image "${a.imageId}"`} is not in the project`);
-      continue;
-    }
-    annotations.push({ id: annotations.length + 1, image_id: imageIds.get(a.imageId)!, category_id: category, ...cocoShape(a, image), iscrowd: 0, attributes: cocoAttributes(a) });
+    if (image && categoryIds.has(a.classId)) return true;
+    warnings.push(`annotation ${a.id} not written: its ${image ? `class "${a.classId}"` : `image "${a.imageId}"`} is not in the project`);
+    return false;
+  });
+  const annotationNumbers = assignCocoIds(written, (a) => a.carried?.coco?.id);
+  const annotations: CocoAnnotation[] = written.map((a, i) => ({
+    id: annotationNumbers.ids[i],
+    image_id: imageIds.get(a.imageId)!,
+    category_id: categoryIds.get(a.classId)!,
+    ...cocoShape(a, byId.get(a.imageId)!),
+    iscrowd: a.carried?.coco?.crowd ? 1 : 0,
+    attributes: cocoAttributes(a),
+  }));
+  for (const [what, taken] of [['image', imageNumbers.taken.map((im) => im.id)], ['class', categoryNumbers.taken.map((c) => c.id)], ['annotation', annotationNumbers.taken.map((a) => a.id)]] as const) {
+    if (taken.length) warnings.push(`${taken.length} ${what}${taken.length > 1 ? 's' : ''} (${taken.slice(0, 3).join(', ')}${taken.length > 3 ? ', …' : ''}) came with a COCO id another ${what} already has: numbered anew`);
   }
   const coco: CocoDataset = {
     info: {

@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { brokenPromise, mutatedText, PROPERTY_RUNS } from '../../../tests/fixtures/formats/mutate';
@@ -20,32 +23,87 @@ function problems(text: string, opts = {}): string[] {
   return r.ok ? [] : r.problems.map((p) => `${p.path}: ${p.message}`);
 }
 
+/** The endoscopy sample as a reader leaves it: three frames with boxes, and a fourth marked "no lesion". */
+function endoscopyWithNegative(): ProjectData {
+  const data = sampleProjectData('endoscopy-lesions', { images: 4, annotators: ['reader-a'] });
+  data.annotations = data.annotations.filter((a) => a.imageId !== 'img_4');
+  data.statuses = data.statuses.map((s) => (s.imageId === 'img_4' ? { ...s, noFinding: true } : s));
+  return data;
+}
+
+const hasPython = spawnSync('python3', ['--version']).status === 0;
+
 describe('CSV writer', () => {
-  it('writes image,annotator,label,grade,uncertain,note with a BOM and CRLF, quoting where needed', () => {
+  it('writes image,annotator,label,grade,uncertain,note,status in UTF-8 without a BOM, CRLF, quoting where needed', () => {
     const { text, warnings } = writeCsv(sampleProjectData('fundus-diagnosis'));
     expect(warnings).toEqual([]);
     expect(text.split('\r\n')).toEqual([
-      '\uFEFFimage,annotator,label,grade,uncertain,note',
-      'fundus-001.jpg,reader-a,Normal,,,',
-      'fundus-001.jpg,reader-b,Normal,,,',
-      'fundus-002.jpg,reader-a,Diabetic retinopathy,2,,',
-      'fundus-002.jpg,reader-b,Diabetic retinopathy,3,true,',
-      'fundus-003.jpg,reader-a,Glaucoma suspect,,,',
-      'fundus-003.jpg,reader-b,Normal,,,',
-      'fundus-004.jpg,reader-a,Diabetic retinopathy,1,,"cataract, hazy view"',
-      'fundus-004.jpg,reader-b,Diabetic retinopathy,2,,"cataract, hazy view"',
+      'image,annotator,label,grade,uncertain,note,status',
+      'fundus-001.jpg,reader-a,Normal,,,,',
+      'fundus-001.jpg,reader-b,Normal,,,,',
+      'fundus-002.jpg,reader-a,Diabetic retinopathy,2,,,',
+      'fundus-002.jpg,reader-b,Diabetic retinopathy,3,true,,',
+      'fundus-003.jpg,reader-a,Glaucoma suspect,,,,',
+      'fundus-003.jpg,reader-b,Normal,,,,',
+      'fundus-004.jpg,reader-a,Diabetic retinopathy,1,,"cataract, hazy view",',
+      'fundus-004.jpg,reader-b,Diabetic retinopathy,2,,"cataract, hazy view",',
       '',
     ]);
   });
 
   it('adds a column per attribute, prefixing one that shares a fixed column name', () => {
     const data = sampleProjectData('fundus-diagnosis', { images: 1, annotators: ['a'] });
-    data.annotations[0].attributes = { laterality: 'left', note: 'from the referral letter' };
-    expect(writeCsv(data).text.split('\r\n').slice(0, 2)).toEqual(['\uFEFFimage,annotator,label,grade,uncertain,note,laterality,attribute:note', 'fundus-001.jpg,a,Normal,,,,left,from the referral letter']);
+    data.annotations[0].attributes = { laterality: 'left', note: 'from the referral letter', status: 'referred' };
+    expect(writeCsv(data).text.split('\r\n').slice(0, 2)).toEqual([
+      'image,annotator,label,grade,uncertain,note,status,laterality,attribute:note,attribute:status',
+      'fundus-001.jpg,a,Normal,,,,,left,from the referral letter,referred',
+    ]);
   });
 
-  it('says how many shapes it could not write', () => {
-    expect(writeCsv(sampleProjectData('endoscopy-lesions')).warnings).toEqual(['10 annotations with shapes not written (CSV holds image-level labels only)']);
+  it('endoscopy: a row per box with its pixels, and a "no lesion" row for the frame found clear', () => {
+    const { text, warnings } = writeCsv(endoscopyWithNegative());
+    expect(warnings).toEqual([]);
+    // By hand from the sample: boxes at (320, 240) 180.5 × 150, (700, 500) 90 × 120 and (10, 20) 30 × 40.
+    expect(text.split('\r\n')).toEqual([
+      'image,annotator,label,grade,uncertain,note,status,shape,x,y,width,height,points,paris,nice,size_mm,comment',
+      'frame-001.jpg,reader-a,Polyp,,,,,box,320,240,180.5,150,,0-Is,2,8,',
+      'frame-001.jpg,reader-a,Suspected cancer,,true,NBI unclear,,box,700,500,90,120,,0-IIc,,12.5,',
+      'frame-001.jpg,reader-a,Other lesion,,,,,box,10,20,30,40,,,,,"bleeding, ""old"""',
+      'frame-002.jpg,reader-a,Polyp,,,,,box,320,240,180.5,150,,0-Is,2,8,',
+      'frame-002.jpg,reader-a,Suspected cancer,,true,NBI unclear,,box,700,500,90,120,,0-IIc,,12.5,',
+      'frame-003.jpg,reader-a,Polyp,,,,,box,320,240,180.5,150,,0-Is,2,8,',
+      'frame-003.jpg,reader-a,Suspected cancer,,true,NBI unclear,,box,700,500,90,120,,0-IIc,,12.5,',
+      'frame-004.jpg,reader-a,,,,,no lesion,,,,,,,,,,',
+      '',
+    ]);
+  });
+
+  it('polygons: their bounding box, then the outline and each hole after ";"', () => {
+    const data = sampleProjectData('pathology-cells', { images: 1, annotators: ['r'] });
+    const rows = writeCsv(data).text.split('\r\n');
+    expect(rows[0]).toBe('image,annotator,label,grade,uncertain,note,status,shape,x,y,width,height,points');
+    expect(rows[4]).toBe('slide-001.svs,r,Tumour region,,,hole is a vessel lumen,,polygon,800,900,600,700,800 900 1400 900 1400 1600 800 1600; 1000 1000 1100 1000 1100 1100 1000 1100');
+  });
+
+  it.skipIf(!hasPython)("Python's csv module reads the header as written (no \\ufeff before image)", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'granula-csv-'));
+    try {
+      writeFileSync(join(dir, 'labels.csv'), writeCsv(endoscopyWithNegative()).text);
+      const script = "import csv, json, sys\nwith open(sys.argv[1], encoding='utf-8', newline='') as f:\n    print(json.dumps([[r['image'], r['label'], r['status'], r['shape'], r['x'], r['width']] for r in csv.DictReader(f)]))";
+      const rows = JSON.parse(execFileSync('python3', ['-c', script, join(dir, 'labels.csv')], { encoding: 'utf8' }));
+      expect(rows).toEqual([
+        ['frame-001.jpg', 'Polyp', '', 'box', '320', '180.5'],
+        ['frame-001.jpg', 'Suspected cancer', '', 'box', '700', '90'],
+        ['frame-001.jpg', 'Other lesion', '', 'box', '10', '30'],
+        ['frame-002.jpg', 'Polyp', '', 'box', '320', '180.5'],
+        ['frame-002.jpg', 'Suspected cancer', '', 'box', '700', '90'],
+        ['frame-003.jpg', 'Polyp', '', 'box', '320', '180.5'],
+        ['frame-003.jpg', 'Suspected cancer', '', 'box', '700', '90'],
+        ['frame-004.jpg', '', 'no lesion', '', '', ''],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -100,7 +158,59 @@ describe('CSV round trip', () => {
   });
 });
 
+describe('CSV round trip of shapes and "no lesion"', () => {
+  it('boxes, attributes and the "no lesion" frame come back as drawn, with the schema', () => {
+    const data = endoscopyWithNegative();
+    const result = readCsvText(writeCsv(data).text, 'labels.csv', { now: NOW, schema: data.schemas[0], images: data.images });
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    const shapes = (d: ProjectData) => d.annotations.map((a) => ({ ...labels(d)[d.annotations.indexOf(a)], geometry: a.geometry }));
+    expect(shapes(result.data)).toEqual(shapes(data));
+    expect(result.data.statuses.map((s) => [result.data.images.find((im) => im.id === s.imageId)!.name, s.annotatorId, s.state, s.noFinding])).toEqual([['frame-004.jpg', 'reader-a', 'done', true]]);
+    expect(result.warnings).toEqual([]);
+  });
+
+  it('polygons keep every point and hole; without sizes, images are as large as their shapes reach', () => {
+    const data = sampleProjectData('pathology-cells');
+    const result = readCsvText(writeCsv(data).text, 'cells.csv', { now: NOW });
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    expect(result.data.annotations.map((a) => a.geometry)).toEqual(data.annotations.map((a) => a.geometry));
+    expect(result.data.schemas[0].granularity).toBe('polygon');
+    // The tumour region reaches x = 1400 + 1.5 (reader-b) and y = 1600.
+    expect(result.data.images.map((im) => [im.name, im.width, im.height])).toEqual([['slide-001.svs', 1402, 1600], ['slide-002.svs', 1402, 1600]]);
+    expect(result.warnings).toEqual([{ path: '(file)', message: 'CSV does not give image sizes: 2 images are recorded as large as their shapes reach (1 × 1 without shapes) until the image files are added' }]);
+  });
+
+  it('several boxes of one class on one frame are not repeats', () => {
+    const text = 'image,annotator,label,shape,x,y,width,height\r\nf.jpg,r,polyp,box,1,2,3,4\r\nf.jpg,r,polyp,box,10,20,30,40\r\n';
+    const result = readCsvText(text, 'x.csv', { now: NOW });
+    expect(result.ok && result.data.annotations.map((a) => a.geometry)).toEqual([{ type: 'box', x: 1, y: 2, w: 3, h: 4 }, { type: 'box', x: 10, y: 20, w: 30, h: 40 }]);
+  });
+});
+
 describe('CSV reader refuses bad files, naming row and column', () => {
+  it('bad shapes and statuses', () => {
+    const text = [
+      'image,annotator,label,status,shape,x,y,width,height,points',
+      'a,r,p,,box,1,2,0,4,',
+      'a,r,p,,box,1,,3,4,',
+      'a,r,p,,circle,1,2,3,4,',
+      'a,r,p,,polygon,,,,,1 2 3',
+      'a,r,p,,polygon,,,,,0 0 10 0 10 10; 1 1 2',
+      'b,r,,maybe,,,,,,',
+      'c,r,p,no lesion,,,,,,',
+      '',
+    ].join('\r\n');
+    expect(problems(text)).toEqual([
+      'row 2, column "width": a box needs a width above zero',
+      'row 3, column "y": a box needs a number here, not ""',
+      'row 4, column "shape": must be box, polygon, point or empty, not "circle"',
+      'row 5, column "points": ring 1: needs x y pairs, found 3 numbers',
+      'row 6, column "points": ring 2: needs x y pairs, found 3 numbers',
+      'row 7, column "status": must be "no lesion" or empty, not "maybe"',
+      'row 8, column "label": must be empty on a "no lesion" row (the image has no finding)',
+    ]);
+  });
+
   it('a header without the needed columns', () => {
     expect(problems('image,rater,diagnosis\na,b,c\n')).toEqual(['row 1: missing columns "annotator", "label" (the header needs image,annotator,label)']);
     expect(problems('')).toEqual(['row 1: expected a header with the columns image,annotator,label']);
@@ -138,6 +248,8 @@ describe('CSV reader never throws', () => {
   it.each([
     ['written by Granula', () => writeCsv(sampleProjectData('fundus-diagnosis')).text],
     ['from Excel', () => readFileSync('tests/fixtures/formats/labels-excel.csv', 'utf8')],
+    ['with boxes and "no lesion"', () => writeCsv(endoscopyWithNegative()).text],
+    ['with polygons and holes', () => writeCsv(sampleProjectData('pathology-cells', { images: 1 })).text],
   ])('mutated files %s give valid data or located problems', (_, base) => {
     fc.assert(
       fc.property(mutatedText(base()), (text) => {

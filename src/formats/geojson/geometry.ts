@@ -1,8 +1,11 @@
-import { checkFlatRing, isFiniteNumber, isRecord } from '../interchange/checks';
+import { checkFlatRing, isFiniteNumber, isRecord, subPath } from '../interchange/checks';
 import type { Report } from '../interchange/result';
 
 /** One drawable piece of a GeoJSON geometry: a polygon (outline, then holes) or a point. */
 export type Part = { kind: 'polygon'; rings: number[][]; path: string } | { kind: 'point'; x: number; y: number; path: string };
+
+/** GeoJSON's geometry types: QuPath reads a bare geometry (or a list of them) as annotations. */
+export const GEOMETRY_TYPES = new Set(['Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon', 'GeometryCollection']);
 
 /** Limits that keep a hostile file bounded; real QuPath exports stay far below them. */
 const MAX_PARTS = 100_000;
@@ -65,8 +68,8 @@ function readList(raw: unknown, path: string, report: Report): unknown[] | undef
  * has: they are reported as warnings and left out rather than refusing a QuPath export for them.
  */
 export function readGeometry(g: unknown, path: string, report: Report, depth = 0): Part[] | undefined {
-  if (!isRecord(g)) return void report.problem(path, 'must be a GeoJSON geometry object');
-  const at = `${path}.coordinates`;
+  if (!isRecord(g)) return void report.problem(path || '(root)', 'must be a GeoJSON geometry object');
+  const at = subPath(path, 'coordinates');
   switch (g.type) {
     case 'Polygon': {
       const part = readPolygon(g.coordinates, at, report);
@@ -93,16 +96,16 @@ export function readGeometry(g: unknown, path: string, report: Report, depth = 0
     }
     case 'LineString':
     case 'MultiLineString':
-      report.warn(path, 'a line is not kept (Granula has no line shape)');
+      report.warn(path || '(root)', 'a line is not kept (Granula has no line shape)');
       return [];
     case 'GeometryCollection': {
-      if (depth >= MAX_NESTING) return void report.problem(path, 'geometry collections are nested too deeply');
-      const list = readList(g.geometries, `${path}.geometries`, report);
+      if (depth >= MAX_NESTING) return void report.problem(path || '(root)', 'geometry collections are nested too deeply');
+      const list = readList(g.geometries, subPath(path, 'geometries'), report);
       if (!list) return undefined;
-      const parts = list.map((m, k) => readGeometry(m, `${path}.geometries[${k}]`, report, depth + 1));
+      const parts = list.map((m, k) => readGeometry(m, `${subPath(path, 'geometries')}[${k}]`, report, depth + 1));
       return parts.every((p) => p) ? (parts as Part[][]).flat() : undefined;
     }
     default:
-      return void report.problem(`${path}.type`, typeof g.type === 'string' ? `unknown geometry type "${g.type.slice(0, 100)}"` : 'must be a GeoJSON geometry type');
+      return void report.problem(subPath(path, 'type'), typeof g.type === 'string' ? `unknown geometry type "${g.type.slice(0, 100)}"` : 'must be a GeoJSON geometry type');
   }
 }

@@ -1,16 +1,17 @@
-import { newId, nowIso } from '../../model/ids';
-import type { Annotation, Geometry, ImageRecord, LabelSchema } from '../../model/types';
+import { nowIso } from '../../model/ids';
+import type { Annotation, AnnotationCarried, Geometry, ImageRecord, LabelSchema, QuPathCarried } from '../../model/types';
 import { importedAnnotation, importedStatuses, schemaForAnnotation, versionTable } from '../interchange/annotations';
 import { assemble, finish, importedImage, importedSchema, type ReadOptions, type Unowned } from '../interchange/build';
+import { shapeKey } from '../interchange/carried';
 import { isRecord, subPath } from '../interchange/checks';
 import { ClassTable } from '../interchange/classes';
 import { annotationExtensionSchema, parseWith, readProjectExtension, type AnnotationExtension } from '../interchange/extension';
-import { derivedId, fileStem } from '../interchange/ids';
+import { ContentIds, derivedId, fileStem, isUuid } from '../interchange/ids';
 import { guarded, Report, type ReadResult } from '../interchange/result';
 import { imageSchema } from '../shared/schema';
 import { parseJsonText } from '../shared/validate';
-import { readGeometry, type Part } from './geometry';
-import { hasMeasurements, readQuPathObject } from './qupath';
+import { GEOMETRY_TYPES, readGeometry, type Part } from './geometry';
+import { readQuPathObject, type QuPathObject } from './qupath';
 
 export interface GeoJsonReadOptions extends ReadOptions {
   /** GeoJSON has no image list: the image its shapes belong to. Unset parts come from Granula's fields or the file. */
@@ -19,15 +20,30 @@ export interface GeoJsonReadOptions extends ReadOptions {
   annotator?: string;
 }
 
-interface Pending {
+/** One object of the file: a Feature, or a bare geometry (which QuPath reads as an unclassified annotation). */
+interface Entry {
+  value: unknown;
+  /** Where the feature is (`features[3]`, `[3]`, or `` for the whole file). */
   at: string;
-  classId: string;
-  parts: Part[];
-  ext?: AnnotationExtension;
-  note?: string;
+  /** Where its geometry is: the feature's `geometry`, or the entry itself for a bare geometry. */
+  geometryAt: string;
+  bare: boolean;
 }
 
-/** Reads QuPath GeoJSON (0.2 to 0.5 exports), a FeatureCollection, a bare list of features or one Feature. */
+interface Pending {
+  at: string;
+  geometryAt: string;
+  classId: string;
+  qp: QuPathObject;
+  parts: Part[];
+  ext?: AnnotationExtension;
+  /** The feature's UUID (QuPath 0.4+ gives every object one), lower case. */
+  uuid?: string;
+  /** Without a UUID or Granula's id: what the feature says, to derive a stable id from. */
+  content?: string;
+}
+
+/** Reads QuPath GeoJSON (0.2 to 0.5 exports): a FeatureCollection, a list of features or geometries, one Feature or one geometry. */
 export function readGeoJsonText(text: string, fileName: string, opts: GeoJsonReadOptions = {}): ReadResult {
   return guarded('geojson', () => {
     const json = parseJsonText(text);
@@ -39,21 +55,28 @@ export function readGeoJson(value: unknown, fileName: string, opts: GeoJsonReadO
   return guarded('geojson', () => readUnguarded(value, fileName, opts));
 }
 
-/** The features and the path prefix each is reported under. */
-function featureList(root: unknown, report: Report): { features: unknown[]; at: (i: number) => string; extension?: unknown } | undefined {
-  if (Array.isArray(root)) return { features: root, at: (i) => `[${i}]` };
+function isBareGeometry(v: unknown): boolean {
+  return isRecord(v) && typeof v.type === 'string' && GEOMETRY_TYPES.has(v.type);
+}
+
+/** The objects of the file and the paths each is reported under, as QuPath's own reader finds them. */
+function entriesOf(root: unknown, report: Report): { entries: Entry[]; extension?: unknown } | undefined {
+  if (Array.isArray(root)) {
+    return { entries: root.map((value, i) => ({ value, at: `[${i}]`, geometryAt: isBareGeometry(value) ? `[${i}]` : `[${i}].geometry`, bare: isBareGeometry(value) })) };
+  }
   if (isRecord(root) && root.type === 'FeatureCollection') {
     if (!Array.isArray(root.features)) return void report.problem('features', 'must be a list');
-    return { features: root.features, at: (i) => `features[${i}]`, extension: root.granula };
+    return { entries: root.features.map((value, i) => ({ value, at: `features[${i}]`, geometryAt: `features[${i}].geometry`, bare: false })), extension: root.granula };
   }
-  if (isRecord(root) && root.type === 'Feature') return { features: [root], at: () => '' };
-  return void report.problem(isRecord(root) ? 'type' : '(root)', 'expected a GeoJSON "FeatureCollection", a "Feature" or a list of features');
+  if (isRecord(root) && root.type === 'Feature') return { entries: [{ value: root, at: '', geometryAt: 'geometry', bare: false }] };
+  if (isBareGeometry(root)) return { entries: [{ value: root, at: '', geometryAt: '', bare: true }] };
+  return void report.problem(isRecord(root) ? 'type' : '(root)', 'expected a GeoJSON "FeatureCollection", a "Feature", a geometry or a list of features');
 }
 
 function readUnguarded(root: unknown, fileName: string, opts: GeoJsonReadOptions): ReadResult {
   const now = opts.now ?? nowIso();
   const report = new Report();
-  const list = featureList(root, report);
+  const list = entriesOf(root, report);
   if (!list) return report.fail('geojson');
   const ext = list.extension === undefined ? undefined : readProjectExtension(list.extension, 'granula', report);
   const extImage = isRecord(list.extension) && list.extension.image !== undefined ? parseWith(imageSchema, list.extension.image, 'granula.image', report) : undefined;
@@ -62,14 +85,11 @@ function readUnguarded(root: unknown, fileName: string, opts: GeoJsonReadOptions
 
   const classes = new ClassTable(ext ? [ext.schema, ...ext.schemaVersions].flatMap((s) => s.classes) : []);
   const pending: Pending[] = [];
-  let measured = -1;
-  list.features.forEach((f, i) => {
-    if (report.full) return;
-    const p = readFeature(f, list.at(i), classes, report);
+  for (const entry of list.entries) {
+    if (report.full) break;
+    const p = readEntry(entry, classes, report);
     if (p) pending.push(p);
-    if (measured < 0 && isRecord(f) && isRecord(f.properties) && hasMeasurements(f.properties)) measured = i;
-  });
-  if (measured >= 0) report.warn(subPath(list.at(measured), 'properties.measurements'), 'measurements are not imported (QuPath computes them from the shapes)');
+  }
   if (report.failed) return report.fail('geojson');
 
   const points = pending.length > 0 && pending.every((p) => p.parts.every((part) => part.kind === 'point'));
@@ -77,29 +97,69 @@ function readUnguarded(root: unknown, fileName: string, opts: GeoJsonReadOptions
     ? [...ext.schemaVersions, { ...ext.schema, classes: [...ext.schema.classes, ...classes.added] }]
     : [importedSchema({ granularity: points ? 'point' : 'polygon', classes: classes.added, title: stem, now })];
   const table = versionTable(schemas);
+  const kinds = new Map(schemas.flatMap((s) => s.classes).map((c) => [c.id, c.objectKind]));
   const image = imageFor(extImage, pending, stem, opts, now, report);
   const annotators = new Map((ext?.annotators ?? []).map((a) => [a.id, a]));
   const annotations: Unowned<Annotation>[] = [];
   const ids = new Set<string>();
+  const derived = new ContentIds('ann');
   for (const p of pending) {
     const schema = schemaForAnnotation(table, p.ext, p.classId, { version: subPath(p.at, 'properties.granula.schemaVersion'), classId: subPath(p.at, 'properties.classification') }, report);
-    const geometries = geometriesOf(p, report);
-    if (!schema || !geometries) continue;
+    const shapes = shapesOf(p, report);
+    if (!schema || !shapes) continue;
     const annotatorId = p.ext?.annotatorId ?? opts.annotator ?? stem;
     if (!annotators.has(annotatorId)) annotators.set(annotatorId, { id: annotatorId, displayName: annotatorId });
-    geometries.forEach((geometry, k) => {
-      const id = p.ext ? (k === 0 ? p.ext.id : `${p.ext.id}~${k + 1}`) : newId('ann');
-      if (ids.has(id)) return report.problem(subPath(p.at, 'properties.granula.id'), `duplicate id "${id}"`);
+    // Granula's id, else QuPath's UUID, else one derived from what the feature says and who drew it.
+    const base = p.ext?.id ?? p.uuid ?? derived.next(`${annotatorId}\u0000${p.content}`);
+    const idPath = subPath(p.at, p.ext ? 'properties.granula.id' : 'id');
+    const defaultType = kinds.get(p.classId) === 'cell' ? 'detection' : 'annotation';
+    shapes.forEach((shape, k) => {
+      const id = k === 0 ? base : `${base}~${k + 1}`;
+      if (ids.has(id)) return report.problem(idPath, `duplicate id "${id}"`);
       ids.add(id);
-      annotations.push(importedAnnotation({ id, imageId: image.id, classId: p.classId, geometry, annotatorId, schema, attributes: p.ext?.attributes ?? {}, ext: p.ext, now, note: p.note }));
+      const carried = carriedOf(p, shape, k, defaultType);
+      annotations.push(importedAnnotation({ id, imageId: image.id, classId: p.classId, geometry: shape.geometry, annotatorId, schema, attributes: p.ext?.attributes ?? {}, ext: p.ext, now, note: p.qp.name, carried }));
     });
   }
   const statuses = importedStatuses(ext, new Set([image.id]), 'granula', report);
   return finish('geojson', report, () => assemble({ project: ext?.project, name: stem, now, schemas, images: [image], annotators: [...annotators.values()], annotations, statuses }), now);
 }
 
-function readFeature(f: unknown, at: string, classes: ClassTable, report: Report): Pending | undefined {
+/**
+ * What the feature says beyond Granula's fields, kept so a QuPath export writes it back: the object
+ * type where the class would write another, its colour, lock, measurements and metadata, that it
+ * was unclassified, and further polygons. Granula's own carried fields (a COCO id) come along.
+ */
+function carriedOf(p: Pending, shape: Shape, k: number, defaultType: string): AnnotationCarried {
+  const { qupath: _q, parts: _p, ...fromGranula } = p.ext?.carried ?? {};
+  const carried: AnnotationCarried = { ...fromGranula };
+  if (shape.parts?.length) carried.parts = shape.parts;
+  const qp = p.qp;
+  const qupath: QuPathCarried = {};
+  if (qp.objectType !== defaultType) qupath.objectType = qp.objectType;
+  if (qp.objectColor) qupath.color = qp.objectColor;
+  if (qp.locked) qupath.locked = true;
+  if (qp.className === null) qupath.unclassified = p.classId;
+  // A multi-point object split into points: its measurements belong to the first.
+  if (qp.measurements && k === 0) {
+    qupath.measurements = qp.measurements;
+    qupath.measuredShape = shapeKey(shape.geometry, shape.parts);
+  }
+  if (qp.metadata) qupath.metadata = qp.metadata;
+  if (Object.keys(qupath).length) carried.qupath = qupath;
+  return carried;
+}
+
+function readEntry(entry: Entry, classes: ClassTable, report: Report): Pending | undefined {
+  const { value: f, at, geometryAt } = entry;
   if (!isRecord(f)) return void report.problem(at || '(root)', 'must be a GeoJSON Feature object');
+  if (entry.bare) {
+    const parts = readGeometry(f, geometryAt, report);
+    if (!parts || report.failed) return undefined;
+    // QuPath makes a bare geometry an unclassified annotation.
+    const qp: QuPathObject = { kind: 'region', objectType: 'annotation', className: null };
+    return { at, geometryAt, classId: classes.idFor('Unclassified', { color: '#7f7f7f', objectKind: 'region' }), qp, parts, content: JSON.stringify(f) };
+  }
   if (f.type !== 'Feature') report.problem(subPath(at, 'type'), 'must be "Feature"');
   const props = f.properties ?? {};
   if (!isRecord(props)) return void report.problem(subPath(at, 'properties'), 'must be an object');
@@ -108,30 +168,47 @@ function readFeature(f: unknown, at: string, classes: ClassTable, report: Report
   if (ext?.classId !== undefined && !classes.has(ext.classId)) report.problem(subPath(at, 'properties.granula.classId'), `unknown class "${ext.classId}"`);
   let parts: Part[] | undefined = [];
   if (ext?.shape !== 'image') {
-    if (f.geometry === null || f.geometry === undefined) report.problem(subPath(at, 'geometry'), 'is missing: Granula needs a shape');
-    else parts = readGeometry(f.geometry, subPath(at, 'geometry'), report);
+    if (f.geometry === null || f.geometry === undefined) report.problem(geometryAt, 'is missing: Granula needs a shape');
+    else parts = readGeometry(f.geometry, geometryAt, report);
   }
   if (qp?.className && qp.className.length > 500) report.problem(subPath(at, 'properties.classification.name'), 'is longer than 500 characters');
   if (!qp || !parts || (props.granula !== undefined && !ext) || report.failed) return undefined;
   // QuPath draws unclassified objects grey; they become one class of their own.
   const classId = ext?.classId ?? (qp.className === null ? classes.idFor('Unclassified', { color: '#7f7f7f', objectKind: qp.kind }) : classes.idFor(qp.className, { color: qp.color, objectKind: qp.kind }));
-  return { at, classId, parts, ext, ...(qp.name ? { note: qp.name } : {}) };
+  const uuid = typeof f.id === 'string' && isUuid(f.id) ? f.id.toLowerCase() : undefined;
+  return { at, geometryAt, classId, qp, parts, ...(ext ? { ext } : {}), ...(uuid ? { uuid } : {}), ...(!ext && !uuid ? { content: JSON.stringify(f) } : {}) };
 }
 
-/** A Granula shape from each part; Granula's fields say when a polygon was drawn as a box or the whole image. */
-function geometriesOf(p: Pending, report: Report): (Geometry | null)[] | undefined {
+interface Shape {
+  geometry: Geometry | null;
+  parts?: number[][][];
+}
+
+/**
+ * A Granula shape from the parts: the polygons of one object stay one annotation (the first is its
+ * geometry, the others its carried parts); points become one annotation each. Granula's fields say
+ * when a polygon was drawn as a box or the whole image.
+ */
+function shapesOf(p: Pending, report: Report): Shape[] | undefined {
   const shape = p.ext?.shape;
-  if (shape === 'image') return [null];
-  const at = subPath(p.at, 'geometry');
-  if (shape && p.parts.length !== 1) return void report.problem(at, `a ${shape} is written as one ${shape === 'point' ? 'Point' : 'Polygon'}`);
-  if (p.parts.length > 1 && p.parts.some((part) => part.kind === 'polygon')) report.warn(at, `${p.parts.length} parts became ${p.parts.length} annotations (a Granula polygon has one outline)`);
-  const out: Geometry[] = [];
-  for (const part of p.parts) {
-    if (shape && (shape === 'point') !== (part.kind === 'point')) return void report.problem(at, `must be a ${shape === 'point' ? 'Point' : 'Polygon'} for a ${shape}`);
-    if (part.kind === 'point') out.push({ type: 'point', x: part.x, y: part.y });
-    else if (shape === 'box') out.push(boxOf(part.rings[0]));
-    else out.push(part.rings.length > 1 ? { type: 'polygon', points: part.rings[0], holes: part.rings.slice(1) } : { type: 'polygon', points: part.rings[0] });
+  if (shape === 'image') return [{ geometry: null }];
+  const at = p.geometryAt || '(root)';
+  const polygons = p.parts.filter((part) => part.kind === 'polygon');
+  const points = p.parts.filter((part) => part.kind === 'point');
+  if (shape === 'box' || shape === 'point') {
+    if (p.parts.length !== 1) return void report.problem(at, `a ${shape} is written as one ${shape === 'point' ? 'Point' : 'Polygon'}`);
+    if ((shape === 'point') !== (p.parts[0].kind === 'point')) return void report.problem(at, `must be a ${shape === 'point' ? 'Point' : 'Polygon'} for a ${shape}`);
   }
+  if (shape === 'polygon' && points.length) return void report.problem(at, 'must be a Polygon or MultiPolygon for a polygon');
+  const out: Shape[] = [];
+  if (polygons.length) {
+    const [first, ...more] = polygons;
+    const rings = first.rings;
+    const geometry: Geometry = shape === 'box' ? boxOf(rings[0]) : rings.length > 1 ? { type: 'polygon', points: rings[0], holes: rings.slice(1) } : { type: 'polygon', points: rings[0] };
+    out.push(more.length ? { geometry, parts: more.map((m) => m.rings) } : { geometry });
+  }
+  for (const point of points) out.push({ geometry: { type: 'point', x: point.x, y: point.y } });
+  if (polygons.length && points.length) report.warn(at, `its ${points.length} point${points.length > 1 ? 's' : ''} became annotations of their own, beside its polygon${polygons.length > 1 ? 's' : ''}`);
   return out;
 }
 

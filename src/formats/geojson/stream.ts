@@ -1,12 +1,11 @@
 import { nowIso } from '../../model/ids';
 import { currentSchema, type ProjectData } from '../../model/projectData';
 import type { Annotation, ImageRecord, LabelClass } from '../../model/types';
-import { allClasses, className } from '../interchange/classes';
-import { hexToRgb } from '../interchange/colors';
+import { allClasses } from '../interchange/classes';
 import { annotationExtension, projectExtension } from '../interchange/extension';
 import { fileStem, isUuid, safeFileName, uniqueNames } from '../interchange/ids';
 import { Utf8Sink } from '../shared/stream';
-import type { GeoJsonWriteOptions } from './write';
+import { carriedBeyondFeature, featureProperties, geoClassification, geoGeometry, objectTypeOf, plainProperties, staleWarning, writesParts, writesUnclassified, type GeoJsonWriteOptions } from './write';
 
 const CHUNK = 1 << 16;
 
@@ -139,13 +138,16 @@ export function geoJsonFileChunks(data: ProjectData, opts: GeoJsonWriteOptions =
   // The project block carries no annotations: leave them out of the copy it is made from.
   const project = projectExtension({ ...data, annotations: [] }, exportedAt);
   const classes = new Map(allClasses(data).map((c) => [c.id, c]));
-  // What a feature says of its class is the same for all of them: written once per class.
+  // What a feature says of its type and class is the same for all such features: written once each.
   const classText = new Map<string, string>();
-  const propsOf = (c: LabelClass) => {
-    let t = classText.get(c.id);
+  const propsOf = (a: Annotation, c: LabelClass) => {
+    const objectType = objectTypeOf(a, c);
+    const classified = !writesUnclassified(a);
+    const key = `${c.id}\u0000${objectType}\u0000${classified}`;
+    let t = classText.get(key);
     if (t === undefined) {
-      t = `"properties":{"objectType":${JSON.stringify(c.objectKind === 'cell' ? 'detection' : 'annotation')},"classification":${JSON.stringify({ name: className(c), color: hexToRgb(c.color) })},"isLocked":false,"granula":`;
-      classText.set(c.id, t);
+      t = `"properties":{"objectType":${JSON.stringify(objectType)},${classified ? `"classification":${JSON.stringify(geoClassification(c))},` : ''}"granula":`;
+      classText.set(key, t);
     }
     return t;
   };
@@ -167,6 +169,7 @@ export function geoJsonFileChunks(data: ProjectData, opts: GeoJsonWriteOptions =
       const out = new Utf8Sink();
       out.text(`{"type":"FeatureCollection","granula":${JSON.stringify(granula)},"features":[`);
       let n = 0;
+      const stale = { count: 0 };
       for (const a of byImage.get(image.id)!) {
         const c = classes.get(a.classId);
         if (!c) {
@@ -177,14 +180,22 @@ export function geoJsonFileChunks(data: ProjectData, opts: GeoJsonWriteOptions =
         out.text('{"type":"Feature","id":');
         writeUuidFor(out, a.id);
         out.text(',"geometry":');
-        writeGeometry(out, a, image);
+        // A shape in several parts is rare: written as the whole writer writes it.
+        if (writesParts(a)) out.text(JSON.stringify(geoGeometry(a, image)));
+        else writeGeometry(out, a, image);
         out.byte(COMMA);
-        out.text(propsOf(c));
-        out.text(JSON.stringify(annotationExtension(a, { classId: true, holes: false, attributes: a.attributes })));
-        out.text('}}');
+        if (plainProperties(a)) {
+          out.text(propsOf(a, c));
+          out.text(JSON.stringify(annotationExtension(a, { classId: true, holes: false, attributes: a.attributes, carried: carriedBeyondFeature(a) })));
+          out.text('}}');
+        } else {
+          // QuPath's own fields vary per object: the properties as the whole writer makes them.
+          out.text(`"properties":${JSON.stringify(featureProperties(a, c, stale))}}`);
+        }
         if (out.n >= chunkBytes) yield out.take();
       }
       out.text(']}\n');
+      if (stale.count) warnings.push(staleWarning(`${names[i]}.geojson`, stale.count));
       yield out.take();
     },
   }));

@@ -1,5 +1,6 @@
 import { statusId } from '../../model/ids';
-import type { Annotation, AttributeValue, Geometry, ImageStatus, LabelSchema } from '../../model/types';
+import type { Annotation, AnnotationCarried, AttributeValue, Geometry, ImageStatus, LabelSchema } from '../../model/types';
+import { compactCarried } from './carried';
 import type { Unowned } from './build';
 import type { AnnotationExtension, ProjectExtension } from './extension';
 import type { Report } from './result';
@@ -38,6 +39,8 @@ export function importedAnnotation(p: {
   now: string;
   /** A note the foreign format carries (QuPath's object name), used when Granula's own is absent. */
   note?: string;
+  /** What the file said beyond Granula's fields (ids, QuPath's measurements, further parts). */
+  carried?: AnnotationCarried;
 }): Unowned<Annotation> {
   const e = p.ext;
   const a: Unowned<Annotation> = {
@@ -59,6 +62,8 @@ export function importedAnnotation(p: {
   // Without Granula's fields, where the shape came from is this import.
   const provenance = e ? e.provenance : { kind: 'import' as const };
   if (provenance) a.provenance = provenance;
+  const carried = p.carried && compactCarried(p.carried);
+  if (carried) a.carried = carried;
   return a;
 }
 

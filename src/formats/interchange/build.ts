@@ -3,7 +3,7 @@ import type { Annotation, Annotator, ImageRecord, ImageStatus, LabelSchema, Moda
 import { toSharedDocument } from '../shared/convert';
 import { validateSharedDocument } from '../shared/validate';
 import { derivedId } from './ids';
-import { capProblems, type FormatName, type ReadResult, type Report } from './result';
+import { capProblems, type ReadFormat, type ReadResult, type Report } from './result';
 
 /** Options every interchange reader takes. */
 export interface ReadOptions {
@@ -84,7 +84,7 @@ function convertedProblems(data: ProjectData, now: string): { path: string; mess
 }
 
 /** All or nothing: the whole project when nothing is wrong, otherwise only the problems. */
-export function finish(format: FormatName, report: Report, build: () => ProjectData, now: string): ReadResult {
+export function finish(format: ReadFormat, report: Report, build: () => ProjectData, now: string): ReadResult {
   if (report.failed) return report.fail(format);
   const data = build();
   const gate = convertedProblems(data, now);

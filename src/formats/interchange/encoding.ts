@@ -1,8 +1,13 @@
+import { binaryFileProblem, binaryKindOfText } from './signature';
+
 /**
- * Why a text read as UTF-8 (the browser's File.text()) is not usable, or null. Saving as UTF-16 or
- * in a legacy code page (Latin-1, Shift_JIS) is a common slip of spreadsheet tools.
+ * Why a text read as UTF-8 (the browser's File.text()) is not usable, or null. An image or archive
+ * picked by mistake is named for what it is; saving as UTF-16 or in a legacy code page (Latin-1,
+ * Shift_JIS) is a common slip of spreadsheet tools.
  */
 export function encodingProblem(text: string): string | null {
+  const binary = binaryFileProblem(binaryKindOfText(text));
+  if (binary) return binary;
   const sample = text.slice(0, 4096);
   let nul = 0;
   for (let i = 0; i < sample.length; i++) if (sample.charCodeAt(i) === 0) nul++;

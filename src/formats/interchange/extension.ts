@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ProjectData } from '../../model/projectData';
-import type { Annotation, AttributeValue } from '../../model/types';
+import type { Annotation, AnnotationCarried, AttributeValue } from '../../model/types';
 import { toSharedDocument } from '../shared/convert';
 import { formatPath } from '../shared/paths';
 import { annotationSchema, FORMAT_VERSION, imageSchema, sharedDocumentSchema } from '../shared/schema';
@@ -28,7 +28,7 @@ export type Shape = (typeof SHAPES)[number];
 const attributeValue = z.union([z.string().max(10_000), z.number(), z.boolean()]);
 
 export const annotationExtensionSchema = annotationSchema
-  .pick({ id: true, annotatorId: true, classId: true, schemaVersion: true, grade: true, uncertain: true, note: true, provenance: true, createdAt: true, updatedAt: true })
+  .pick({ id: true, annotatorId: true, classId: true, schemaVersion: true, grade: true, uncertain: true, note: true, provenance: true, carried: true, createdAt: true, updatedAt: true })
   .partial({ annotatorId: true, classId: true, schemaVersion: true, createdAt: true, updatedAt: true })
   .extend({
     shape: z.enum(SHAPES),
@@ -47,8 +47,14 @@ export function shapeOf(a: Annotation): Shape {
   return a.geometry ? a.geometry.type : 'image';
 }
 
-/** `holes: false` where the format draws holes itself (GeoJSON); COCO needs them here. */
-export function annotationExtension(a: Annotation, extra: { classId?: boolean; holes?: boolean; attributes?: Record<string, AttributeValue> } = {}): AnnotationExtension {
+/**
+ * `holes: false` where the format draws holes itself (GeoJSON); COCO needs them here. `carried`:
+ * what of the annotation's carried fields the format does not say itself (default: all of them).
+ */
+export function annotationExtension(
+  a: Annotation,
+  extra: { classId?: boolean; holes?: boolean; attributes?: Record<string, AttributeValue>; carried?: AnnotationCarried | undefined } = {},
+): AnnotationExtension {
   const ext: AnnotationExtension = { id: a.id, annotatorId: a.annotatorId, shape: shapeOf(a), schemaVersion: a.schemaVersion, createdAt: a.createdAt, updatedAt: a.updatedAt };
   if (extra.classId) ext.classId = a.classId;
   if (extra.holes !== false && a.geometry?.type === 'polygon' && a.geometry.holes?.length) ext.holes = a.geometry.holes;
@@ -56,6 +62,8 @@ export function annotationExtension(a: Annotation, extra: { classId?: boolean; h
   if (a.uncertain !== undefined) ext.uncertain = a.uncertain;
   if (a.note !== undefined) ext.note = a.note;
   if (a.provenance) ext.provenance = a.provenance;
+  const carried = 'carried' in extra ? extra.carried : a.carried;
+  if (carried) ext.carried = carried;
   if (extra.attributes && Object.keys(extra.attributes).length) ext.attributes = extra.attributes;
   return ext;
 }

@@ -72,3 +72,22 @@ export function safeFileName(name: string): string {
 export function oneLine(text: string): string {
   return text.replace(/[\r\n]+/g, ' ');
 }
+
+/**
+ * Ids for records a foreign file gives none: a hash of what the record says (and of who drew it),
+ * so reading the same file twice gives the same ids and re-importing it does not duplicate its
+ * labels. Records that say exactly the same thing get `_2`, `_3`… in the order they come, so an
+ * edit elsewhere in the file leaves every other id as it was.
+ */
+export class ContentIds {
+  private readonly seen = new Map<string, number>();
+
+  constructor(private readonly prefix: string) {}
+
+  next(content: string): string {
+    const base = derivedId(this.prefix, content);
+    const n = (this.seen.get(base) ?? 0) + 1;
+    this.seen.set(base, n);
+    return n === 1 ? base : `${base}_${n}`;
+  }
+}

@@ -2,12 +2,15 @@ import type { ProjectData } from '../../model/projectData';
 import type { Problem } from '../shared/paths';
 import { MAX_REPORTED_PROBLEMS } from '../shared/validate';
 
+/** The formats Granula writes (and reads). */
 export type FormatName = 'shared' | 'coco' | 'geojson' | 'csv' | 'yolo';
 export const FORMAT_NAMES: readonly FormatName[] = ['shared', 'coco', 'geojson', 'csv', 'yolo'];
+/** Every format Granula reads: the ones it writes, and tools' own exports it only reads. */
+export type ReadFormat = FormatName | 'labelstudio' | 'cvat';
 
 export type ReadResult =
-  | { ok: true; format: FormatName; data: ProjectData; warnings: Problem[] }
-  | { ok: false; format?: FormatName; problems: Problem[] };
+  | { ok: true; format: ReadFormat; data: ProjectData; warnings: Problem[] }
+  | { ok: false; format?: ReadFormat; problems: Problem[] };
 
 /** Collects a reader's problems (refuse the file) and warnings (kept, but the user should know). */
 export class Report {
@@ -31,7 +34,7 @@ export class Report {
     return this.problems.length > 10 * MAX_REPORTED_PROBLEMS;
   }
 
-  fail(format: FormatName): ReadResult {
+  fail(format: ReadFormat): ReadResult {
     return { ok: false, format, problems: capProblems(this.problems) };
   }
 }
@@ -45,7 +48,7 @@ export function capProblems(problems: Problem[]): Problem[] {
  * Runs a reader so that any input yields a result, never an exception: a bug or an input we did not
  * foresee becomes a problem the user sees, and no partial data escapes.
  */
-export function guarded(format: FormatName, read: () => ReadResult): ReadResult {
+export function guarded(format: ReadFormat, read: () => ReadResult): ReadResult {
   try {
     return read();
   } catch (e) {

@@ -26,6 +26,12 @@ const attributeDef = z.object({
   max: z.number().optional(),
 });
 
+const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'colour must be #rrggbb');
+
+/** What another tool said of a record beyond Granula's own fields (model/types.ts `Carried`). */
+const cocoCarried = z.object({ id: z.union([z.number().int(), z.string().min(1).max(200)]).optional(), crowd: z.literal(true).optional() });
+const carried = z.object({ coco: cocoCarried.optional() });
+
 const labelClass = z.object({
   id,
   name: localizedText,
@@ -34,6 +40,7 @@ const labelClass = z.object({
   hotkey: z.string().max(1, 'hotkey must be a single key').optional(),
   objectKind: z.enum(['cell', 'region']).optional(),
   attributes: z.array(attributeDef).max(200),
+  carried: carried.optional(),
 });
 
 export const labelSchemaSchema = z.object({
@@ -49,9 +56,12 @@ export const labelSchemaSchema = z.object({
       name: localizedText,
       required: z.boolean(),
       levels: z.array(z.object({ value: z.number(), name: localizedText })).min(2).max(100),
+      /** The classes the grade applies to; absent: every class. */
+      classes: z.array(id).max(1000).optional(),
     })
     .optional(),
   classes: z.array(labelClass).max(1000),
+  ordered: z.boolean().optional(),
   createdAt: isoTime,
 });
 
@@ -69,6 +79,37 @@ const geometry = z
       ctx.addIssue({ code: 'custom', message: p.message, path: p.path.split(/[.[\]]/).filter(Boolean).map((s) => (/^\d+$/.test(s) ? Number(s) : s)) });
     }
   });
+
+/** One further part of a multi-part shape: its outline, then its holes; checked as a polygon is. */
+const part = z
+  .array(coordinates)
+  .min(1, 'needs an outline')
+  .max(1001, 'has more than 1000 holes')
+  .superRefine((rings, ctx) => {
+    for (const p of geometryProblems({ type: 'polygon', points: rings[0], holes: rings.slice(1) } as never, { warnings: false })) {
+      if (p.severity !== 'error') continue;
+      // `points[3]` is the outline, `holes[1][3]` the second ring: as indexes into this part's rings.
+      const m = /^(points|holes\[(\d+)\])(.*)$/.exec(p.path);
+      const ring = m ? (m[2] === undefined ? 0 : Number(m[2]) + 1) : 0;
+      const rest = m ? m[3].split(/[.[\]]/).filter(Boolean).map((s) => (/^\d+$/.test(s) ? Number(s) : s)) : [];
+      ctx.addIssue({ code: 'custom', message: p.message, path: [ring, ...rest] });
+    }
+  });
+
+const annotationCarried = carried.extend({
+  parts: z.array(part).max(100_000).optional(),
+  qupath: z
+    .object({
+      objectType: text(50).optional(),
+      color: hexColor.optional(),
+      locked: z.literal(true).optional(),
+      unclassified: id.optional(),
+      measurements: z.record(text(500), z.number()).optional(),
+      measuredShape: text(64).optional(),
+      metadata: z.record(text(500), text(10_000)).optional(),
+    })
+    .optional(),
+});
 
 const imageSource = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('file'), blobId: id, mime: text(100), fileName: text(1000) }),
@@ -91,6 +132,7 @@ export const imageSchema = z.object({
   specimenKey: text(200).optional(),
   order: z.number(),
   addedAt: isoTime,
+  carried: carried.optional(),
 });
 
 const annotatorSchema = z.object({ id, displayName: text(200), role: text(200).optional() });
@@ -114,10 +156,12 @@ export const annotationSchema = z.object({
       kind: z.enum(['manual', 'assistant', 'import', 'consensus']),
       acceptedBy: text(200).optional(),
       from: z.array(text(200)).max(1000).optional(),
+      fromLabels: z.array(text(200)).max(1000).optional(),
       decidedAt: isoTime.optional(),
       disputed: z.array(text(200)).max(1000).optional(),
     })
     .optional(),
+  carried: annotationCarried.optional(),
   createdAt: isoTime,
   updatedAt: isoTime,
   updatedBy: text(200).optional(),

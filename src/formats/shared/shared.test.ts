@@ -27,7 +27,8 @@ function projectWithEverything(template: TemplateId) {
   const cls = schema.classes[0];
   GEOMETRIES.forEach((geometry, i) => {
     const a: Annotation = { id: `a${i}`, projectId: pid, imageId: 'im1', classId: cls.id, attributes: cls.attributes.length ? { [cls.attributes[0].id]: cls.attributes[0].options?.[0].id ?? 'x' } : {}, geometry, annotatorId: 'dr-a', schemaId: schema.id, schemaVersion: 1, createdAt: 't', updatedAt: 't2' };
-    if (geometry === null) Object.assign(a, { grade: 2, uncertain: true, note: 'blurred <b>image</b>' });
+    // The label with a grade is of a class the grade applies to (the fundus DR grade: diabetic retinopathy only).
+    if (geometry === null) Object.assign(a, { grade: 2, uncertain: true, note: 'blurred <b>image</b>' }, schema.grade?.classes ? { classId: schema.grade.classes[0] } : {});
     data.annotations.push(a);
   });
   data.statuses.push({ id: 'im1~dr-a', projectId: pid, imageId: 'im1', annotatorId: 'dr-a', state: 'done', noFinding: false, updatedAt: 't' });

@@ -1,11 +1,23 @@
 import { encodingProblem } from '../interchange/encoding';
 import { migrateToCurrent } from './migrations';
 import { geometryProblems } from '../../model/geometry';
+import { gapPath, gradeProblem, labelGaps } from '../../model/labelChecks';
 import { formatPath, type Problem } from './paths';
 import { sharedDocumentSchema, type SharedDocument } from './schema';
 
 export type ValidationResult =
-  | { ok: true; doc: SharedDocument; migratedFrom: number; warnings: Problem[] }
+  | {
+      ok: true;
+      doc: SharedDocument;
+      migratedFrom: number;
+      warnings: Problem[];
+      /**
+       * Labels that lack a required value (`annotations[3].attributes.paris: required`): the document
+       * is not valid as finished data (`granula validate` fails), yet it is whole and can be read, so
+       * work in progress, returns and backups still import and the gaps can be filled in the app.
+       */
+      incomplete: Problem[];
+    }
   | { ok: false; problems: Problem[] };
 
 /** How many problems a report lists before it says "and N more". */
@@ -32,9 +44,10 @@ export function validateSharedDocument(input: unknown): ValidationResult {
     return { ok: false, problems: capProblems(problems) };
   }
   const doc = parsed.data;
-  const problems = referenceProblems(doc);
+  const incomplete: Problem[] = [];
+  const problems = referenceProblems(doc, incomplete);
   if (problems.length) return { ok: false, problems: capProblems(problems) };
-  return { ok: true, doc, migratedFrom: migrated.from, warnings: capProblems(geometryWarnings(doc)) };
+  return { ok: true, doc, migratedFrom: migrated.from, warnings: capProblems(geometryWarnings(doc)), incomplete: capProblems(incomplete) };
 }
 
 export function validateSharedText(text: string): ValidationResult {
@@ -68,8 +81,11 @@ function duplicates<T>(items: readonly T[], key: (t: T) => string, at: string, o
   return seen;
 }
 
-function referenceProblems(doc: SharedDocument): Problem[] {
+/** Broken references and impossible values; labels missing a required value go to `incomplete`. */
+function referenceProblems(doc: SharedDocument, incomplete: Problem[]): Problem[] {
   const out: Problem[] = [];
+  gradeClassProblems(doc.schema, 'schema', out);
+  doc.schemaVersions.forEach((s, i) => gradeClassProblems(s, `schemaVersions[${i}]`, out));
   doc.schemaVersions.forEach((s, i) => {
     if (s.id !== doc.schema.id) out.push({ path: `schemaVersions[${i}].id`, message: `must be the document schema's id "${doc.schema.id}"` });
   });
@@ -102,7 +118,13 @@ function referenceProblems(doc: SharedDocument): Problem[] {
       out.push({ path: `${at}.schemaVersion`, message: `unknown schema version ${a.schemaVersion}` });
       return;
     }
-    if (!schema.classes.some((c) => c.id === a.classId)) out.push({ path: `${at}.classId`, message: `unknown class "${a.classId}" in schema version ${a.schemaVersion}` });
+    if (!schema.classes.some((c) => c.id === a.classId)) {
+      out.push({ path: `${at}.classId`, message: `unknown class "${a.classId}" in schema version ${a.schemaVersion}` });
+      return;
+    }
+    const badGrade = gradeProblem(a, schema);
+    if (badGrade) out.push({ path: `${at}.grade`, message: badGrade });
+    for (const gap of labelGaps(a, schema)) incomplete.push({ path: `${at}.${gapPath(gap)}`, message: 'required' });
   });
   doc.imageStatus.forEach((s, i) => {
     if (!images.has(s.imageId)) out.push({ path: `imageStatus[${i}].imageId`, message: `unknown image "${s.imageId}"` });
@@ -116,4 +138,12 @@ function referenceProblems(doc: SharedDocument): Problem[] {
   duplicates(doc.audit, (x) => x.id, 'audit', out);
   if (doc.package && !annotators.has(doc.package.annotatorId)) out.push({ path: 'package.annotatorId', message: `unknown annotator "${doc.package.annotatorId}"` });
   return out;
+}
+
+/** A grade that names the classes it applies to must name classes of its own schema version. */
+function gradeClassProblems(schema: SharedDocument['schema'], at: string, out: Problem[]): void {
+  const classes = new Set(schema.classes.map((c) => c.id));
+  schema.grade?.classes?.forEach((id, j) => {
+    if (!classes.has(id)) out.push({ path: `${at}.grade.classes[${j}]`, message: `unknown class "${id}"` });
+  });
 }

@@ -13,16 +13,16 @@ function fieldName(i: number, segmentation: boolean): string {
 
 /**
  * Parses `class cx cy w h` (detection) or `class x1 y1 x2 y2 …` (segmentation, at least three points).
- * `where` names the line, e.g. `line 12` or `frame-001.txt line 3`.
+ * `where` names the line, e.g. `line 12` or `frame-001.txt line 3`; `namedBy` says what names the classes.
  */
-export function parseLabelLine(line: string, where: string, classCount: number | undefined, report: Report): YoloLabel | undefined {
+export function parseLabelLine(line: string, where: string, classCount: number | undefined, report: Report, namedBy = 'the file'): YoloLabel | undefined {
   const fields = line.trim().split(/\s+/);
   const segmentation = fields.length >= 7 && fields.length % 2 === 1;
   if (fields.length !== 5 && !segmentation) return void report.problem(where, `expected "class cx cy w h" (5 fields), found ${fields.length}`);
   const at = (i: number) => `${where}, field "${fieldName(i, segmentation)}"`;
   const classIndex = Number(fields[0]);
   if (!/^\d+$/.test(fields[0]) || !Number.isSafeInteger(classIndex)) return void report.problem(at(0), 'must be a whole number from 0');
-  if (classCount !== undefined && classIndex >= classCount) return void report.problem(at(0), `no class ${classIndex}: the file names ${classCount === 1 ? 'only class 0' : `classes 0–${classCount - 1}`}`);
+  if (classCount !== undefined && classIndex >= classCount) return void report.problem(at(0), `no class ${classIndex}: ${namedBy} names ${classCount === 0 ? 'no classes' : classCount === 1 ? 'only class 0' : `classes 0–${classCount - 1}`}`);
   const values: number[] = [];
   for (let i = 1; i < fields.length; i++) {
     const v = Number(fields[i]);

@@ -1,6 +1,6 @@
 import { encodingProblem } from '../interchange/encoding';
-import { newId, nowIso } from '../../model/ids';
-import type { Annotation, Geometry, ImageRecord } from '../../model/types';
+import { newId, nowIso, statusId } from '../../model/ids';
+import type { Annotation, Geometry, ImageRecord, ImageStatus } from '../../model/types';
 import { importedAnnotation } from '../interchange/annotations';
 import { assemble, finish, importedImage, importedSchema, type ReadOptions, type Unowned } from '../interchange/build';
 import { checkFlatRing } from '../interchange/checks';
@@ -16,23 +16,37 @@ export interface YoloReadOptions extends ReadOptions {
   annotator?: string;
   /** Class names by index, when neither `# class` lines nor `classes.txt` name them (default: the index). */
   classes?: string[];
+  /** The size of every image nothing else sizes (a folder of frames from one scope, say). */
+  imageSize?: { width: number; height: number };
+  /**
+   * What to tell the user to do when an image has no size or the classes no names, in the words of
+   * the caller (a command's options, say). Defaults name the options above.
+   */
+  advice?: { size?: string; classes?: string };
 }
 
+const DEFAULT_ADVICE = { size: 'give the image sizes', classes: 'give the class names' };
+
 /** The labels of one image by one annotator, with where each came from for messages. */
-interface Block {
+export interface Block {
   image: string;
   /** Where the block's image is named, for messages about its size. */
   where: string;
   size?: [number, number];
   annotator?: string;
   labels: { label: YoloLabel; where: string }[];
+  /** An empty label file: the image was looked at and holds nothing (a YOLO negative). */
+  negative?: boolean;
+  /** Why the image has no size, when it has none (the default says to give one). */
+  noSize?: string;
 }
 
 const HEADER = /^#\s*(class\s+(\S+)|image|size|annotator)\s*:\s*(.*)$/i;
 
 /**
  * Reads Granula's one-file YOLO form (`# image:` blocks with `# size:` and `# class N:` lines), or a
- * single plain YOLO label file when `opts.images` gives its image.
+ * single plain YOLO label file when `opts.images` or `opts.imageSize` sizes its image. An empty
+ * label file is a negative: its image is recorded as looked at, with nothing found.
  */
 export function readYoloText(text: string, fileName: string, opts: YoloReadOptions = {}): ReadResult {
   return guarded('yolo', () => {
@@ -76,7 +90,9 @@ export function readYoloText(text: string, fileName: string, opts: YoloReadOptio
       if (label) block.labels.push({ label, where });
     });
     if (report.failed) return report.fail('yolo');
-    return build(blocks, classNames.names, fileName, opts, report);
+    if (plain) blocks[0].negative = blocks[0].labels.length === 0;
+    else for (const b of blocks) b.noSize = `add "# size: WIDTH HEIGHT" after its "# image:" line, or ${(opts.advice?.size ?? DEFAULT_ADVICE.size)}`;
+    return buildYolo(blocks, classNames.names, fileStem(fileName), opts, report);
   });
 }
 
@@ -91,6 +107,7 @@ export function readYoloFiles(files: { name: string; text: string }[], opts: Yol
       if (f === classFile || !f.name.toLowerCase().endsWith('.txt')) continue;
       const parts = f.name.split(/[\\/]/);
       const block: Block = { image: imageNameFor(fileStem(f.name), opts), where: f.name, labels: [], ...(parts.length > 1 ? { annotator: parts[parts.length - 2] } : {}) };
+      block.negative = !f.text.split(/\r\n?|\n/).some((l) => l.trim() && !l.trim().startsWith('#'));
       f.text.split(/\r\n?|\n/).forEach((raw, i) => {
         const line = raw.trim();
         if (!line || line.startsWith('#') || report.full) return;
@@ -101,7 +118,7 @@ export function readYoloFiles(files: { name: string; text: string }[], opts: Yol
       blocks.push(block);
     }
     if (report.failed) return report.fail('yolo');
-    return build(blocks, names ?? [], 'yolo', opts, report);
+    return buildYolo(blocks, names ?? [], 'yolo', opts, report);
   });
 }
 
@@ -124,8 +141,22 @@ function readClassHeaders(lines: string[], report: Report): { names: string[]; d
   return { names, declared };
 }
 
+/**
+ * The stems an image file may have for a label file's stem: itself, and without the eight hex
+ * digits and dash a labelling tool puts before uploaded files' names (`3f2a9c1e-frame-001`), so
+ * the original image files match.
+ */
+export function imageStems(labelStem: string): string[] {
+  const m = /^[0-9a-f]{8}-(.+)$/.exec(labelStem);
+  return m ? [labelStem, m[1]] : [labelStem];
+}
+
 function imageNameFor(stem: string, opts: YoloReadOptions): string {
-  return opts.images?.find((im) => fileStem(im.name) === stem || im.name === stem)?.name ?? stem;
+  for (const s of imageStems(stem)) {
+    const found = opts.images?.find((im) => fileStem(im.name) === s || im.name === s);
+    if (found) return found.name;
+  }
+  return stem;
 }
 
 function plainImageName(fileName: string, opts: YoloReadOptions): string {
@@ -133,15 +164,20 @@ function plainImageName(fileName: string, opts: YoloReadOptions): string {
   return imageNameFor(fileStem(fileName), opts);
 }
 
-function build(blocks: Block[], declared: string[], fileName: string, opts: YoloReadOptions, report: Report): ReadResult {
+/**
+ * The project from blocks of labels: images by name (each needs a size), classes in index order,
+ * one annotator per block. `title` names the project and, unless the blocks or options name one, the annotator.
+ */
+export function buildYolo(blocks: Block[], declared: string[], title: string, opts: YoloReadOptions, report: Report): ReadResult {
   const now = opts.now ?? nowIso();
-  const stem = (fileStem(fileName).trim() || 'annotator').slice(0, 200);
+  const stem = (title.trim() || 'annotator').slice(0, 200);
   const sizes = new Map((opts.images ?? []).map((im) => [im.name, [im.width, im.height] as [number, number]]));
+  const fallback = opts.imageSize ? ([opts.imageSize.width, opts.imageSize.height] as [number, number]) : undefined;
   const images = new Map<string, { record: Unowned<ImageRecord>; where: string }>();
   for (const b of blocks) {
-    const size = b.size ?? sizes.get(b.image);
+    const size = b.size ?? sizes.get(b.image) ?? fallback;
     if (!size) {
-      report.problem(b.where, `no size for image "${b.image}": YOLO coordinates are fractions of it (add "# size: WIDTH HEIGHT" or give the image sizes)`);
+      report.problem(b.where, `no size for image "${b.image}": YOLO coordinates are fractions of it (${b.noSize ?? opts.advice?.size ?? DEFAULT_ADVICE.size})`);
       continue;
     }
     const seen = images.get(b.image);
@@ -153,16 +189,20 @@ function build(blocks: Block[], declared: string[], fileName: string, opts: Yolo
   // Declared classes in index order, then any other index a line uses (a file without class names).
   const indices = new Set(declared.map((_, i) => i));
   for (const b of blocks) for (const l of b.labels) indices.add(l.label.classIndex);
+  const unnamed = [...indices].sort((a, b) => a - b).filter((i) => declared[i] === undefined && opts.classes?.[i] === undefined);
+  if (unnamed.length) report.warn('(file)', `no name for class${unnamed.length > 1 ? 'es' : ''} ${unnamed.slice(0, 10).join(', ')}${unnamed.length > 10 ? '…' : ''}, so named by number (${opts.advice?.classes ?? DEFAULT_ADVICE.classes})`);
   const classes = new ClassTable([]);
   const classIds = new Map([...indices].sort((a, b) => a - b).map((i) => [i, classes.idFor(declared[i] ?? opts.classes?.[i] ?? String(i))]));
   const polygons = blocks.some((b) => b.labels.some((l) => 'polygon' in l.label));
   const schema = importedSchema({ granularity: polygons ? 'polygon' : 'box', classes: classes.added, title: stem, now });
   const annotators = new Map<string, { id: string; displayName: string }>();
   const annotations: Unowned<Annotation>[] = [];
+  const statuses = new Map<string, Unowned<ImageStatus>>();
   for (const b of blocks) {
     const image = images.get(b.image)!.record;
     const annotatorId = b.annotator ?? opts.annotator ?? stem;
     if (!annotators.has(annotatorId)) annotators.set(annotatorId, { id: annotatorId, displayName: annotatorId });
+    if (b.negative) statuses.set(statusId(image.id, annotatorId), { id: statusId(image.id, annotatorId), imageId: image.id, annotatorId, state: 'done', noFinding: true, updatedAt: now });
     for (const { label, where } of b.labels) {
       const geometry = toPixels(label, image.width, image.height, where, report);
       if (!geometry) continue;
@@ -170,14 +210,20 @@ function build(blocks: Block[], declared: string[], fileName: string, opts: Yolo
     }
   }
   const records = [...images.values()].map((i) => i.record);
-  return finish('yolo', report, () => assemble({ name: stem, now, schemas: [schema], images: records, annotators: [...annotators.values()], annotations }), now);
+  return finish('yolo', report, () => assemble({ name: stem, now, schemas: [schema], images: records, annotators: [...annotators.values()], annotations, statuses: [...statuses.values()] }), now);
 }
+
+/**
+ * Pixels rounded to a millionth: far below what six decimals of a fraction resolve, and what keeps
+ * 0.7 × 640 − 16 at 432 rather than 431.99999999999994 in every file written from it.
+ */
+const px = (v: number) => Math.round(v * 1e6) / 1e6;
 
 function toPixels(label: YoloLabel, W: number, H: number, where: string, report: Report): Geometry | undefined {
   if ('box' in label) {
     const [cx, cy, w, h] = label.box;
-    return { type: 'box', x: (cx - w / 2) * W, y: (cy - h / 2) * H, w: w * W, h: h * H };
+    return { type: 'box', x: px((cx - w / 2) * W), y: px((cy - h / 2) * H), w: px(w * W), h: px(h * H) };
   }
-  const points = checkFlatRing(label.polygon.map((v, i) => v * (i % 2 === 0 ? W : H)), where, report);
+  const points = checkFlatRing(label.polygon.map((v, i) => px(v * (i % 2 === 0 ? W : H))), where, report);
   return points && { type: 'polygon', points };
 }

@@ -6,14 +6,16 @@ import { useDoc } from '../useDoc';
 import { useSettings } from '../settingsStore';
 import { routeHref } from '../router';
 import { useLocalized } from '../i18n';
-import { useAgreementText } from './agreementText';
+import { BOOTSTRAP_RESAMPLES, type Interval } from '../../agreement';
+import { useAgreementNumbers, useAgreementText, type AgreementNumbers, type AgreementT } from './agreementText';
 import type { AgreementResult } from './computeAgreement';
-import { fmt, Heatmap } from './Heatmap';
+import { Heatmap } from './Heatmap';
 import { runAgreement, type AgreementJob } from './runAgreement';
 
 export function AgreementPanel() {
   const doc = useDoc()!;
   const t = useAgreementText();
+  const num = useAgreementNumbers();
   const loc = useLocalized();
   const me = useSettings((s) => s.identity);
   const schema = currentSchemaOf(doc);
@@ -36,6 +38,10 @@ export function AgreementPanel() {
   const className = (id: string) => {
     const c = schema.classes.find((k) => k.id === id);
     return c ? loc(c.name) : id;
+  };
+  const attributeName = (classId: string, id: string) => {
+    const d = schema.classes.find((k) => k.id === classId)?.attributes.find((a) => a.id === id);
+    return d ? loc(d.name) : id;
   };
 
   const run = () => {
@@ -64,7 +70,13 @@ export function AgreementPanel() {
   };
 
   const l = result?.labels;
-  const pairKappa = (a: string, b: string) => result?.pairLabels.find((p) => (p.a === a && p.b === b) || (p.a === b && p.b === a))?.kappa ?? null;
+  const pairLabelsOf = (a: string, b: string) => result?.pairLabels.find((p) => (p.a === a && p.b === b) || (p.a === b && p.b === a));
+  const pairKappa = (a: string, b: string) => pairLabelsOf(a, b)?.kappa ?? null;
+  const pairDetail = (a: string, b: string) => {
+    const p = pairLabelsOf(a, b);
+    if (!p || p.kappa === null) return undefined;
+    return t('pairDetail', { n: num.count(p.items), ci: p.tooFewImages ? t('tooFew') : p.kappaCi ? num.interval(p.kappaCi) : t('noInterval') });
+  };
   const pairF1 = (a: string, b: string) => result?.shapes.pairs.find((p) => (p.a === a && p.b === b) || (p.a === b && p.b === a))?.f1 ?? null;
   const hasLabels = (l?.items ?? 0) > 0;
   const hasShapes = (result?.shapes.pairs ?? []).some((p) => p.a_count + p.b_count > 0);
@@ -145,19 +157,8 @@ export function AgreementPanel() {
           {hasLabels && (
             <div className="card">
               <h3>{t('summary')}</h3>
-              <table className="measures" data-testid="label-measures">
-                <tbody>
-                  <tr><th>{t('items')}</th><td>{l.items}</td></tr>
-                  <tr><th>{t('cohen')}</th><td data-testid="cohen-kappa">{fmt(l.cohen_kappa, t('notApplicable'))}</td></tr>
-                  <tr><th>{t('linear')}</th><td>{fmt(l.weighted_kappa.linear, t('notApplicable'))}</td></tr>
-                  <tr><th>{t('quadratic')}</th><td>{fmt(l.weighted_kappa.quadratic, t('notApplicable'))}</td></tr>
-                  <tr><th>{t('fleiss')}</th><td data-testid="fleiss-kappa">{fmt(l.fleiss_kappa, t('notApplicable'))}</td></tr>
-                  <tr><th>{t('alphaNominal')}</th><td>{fmt(l.krippendorff_alpha.nominal, t('notApplicable'))}</td></tr>
-                  <tr><th>{t('alphaOrdinal')}</th><td>{fmt(l.krippendorff_alpha.ordinal, t('notApplicable'))}</td></tr>
-                  <tr><th>{t('alphaInterval')}</th><td>{fmt(l.krippendorff_alpha.interval, t('notApplicable'))}</td></tr>
-                </tbody>
-              </table>
-              <Heatmap raters={result.raters} names={names} value={pairKappa} caption={t('pairKappa')} na={t('notApplicable')} testId="kappa-heatmap" />
+              <LabelMeasures result={result} t={t} num={num} />
+              <Heatmap raters={result.raters} names={names} value={pairKappa} detail={pairDetail} format={num.value} caption={t('pairKappa')} na={t('notApplicable')} testId="kappa-heatmap" />
               {result.pairLabels.length > 0 && confusionPair && (
                 <ConfusionForPair result={result} pairIndex={pair} setPair={setPair} names={names} className={className} />
               )}
@@ -209,20 +210,21 @@ export function AgreementPanel() {
                         {names.get(p.a) ?? p.a} × {names.get(p.b) ?? p.b}
                       </th>
                       <td>
-                        {p.matched} / {p.a_count}, {p.b_count}
+                        {num.count(p.matched)} / {num.count(p.a_count)}, {num.count(p.b_count)}
                       </td>
-                      <td>{fmt(p.precision, t('notApplicable'))}</td>
-                      <td>{fmt(p.recall, t('notApplicable'))}</td>
-                      <td data-testid="pair-f1">{fmt(p.f1, t('notApplicable'))}</td>
-                      <td>{fmt(p.mean_iou, t('notApplicable'))}</td>
-                      <td>{fmt(p.mean_dice, t('notApplicable'))}</td>
+                      <td>{num.value(p.precision, t('notApplicable'))}</td>
+                      <td>{num.value(p.recall, t('notApplicable'))}</td>
+                      <td data-testid="pair-f1">{num.value(p.f1, t('notApplicable'))}</td>
+                      <td>{num.value(p.mean_iou, t('notApplicable'))}</td>
+                      <td>{num.value(p.mean_dice, t('notApplicable'))}</td>
                     </tr>
                   ))}
                 </tbody>
               </table>
-              <Heatmap raters={result.raters} names={names} value={pairF1} caption={t('pairF1')} na={t('notApplicable')} testId="f1-heatmap" />
+              <Heatmap raters={result.raters} names={names} value={pairF1} format={num.value} caption={t('pairF1')} na={t('notApplicable')} testId="f1-heatmap" />
             </div>
           )}
+          {result.attributes.length > 0 && <AttributeMeasures result={result} t={t} num={num} className={className} attributeName={attributeName} />}
           <div className="card">
             <h3>{t('ranked')}</h3>
             <table className="ranked" data-testid="ranked-images">
@@ -240,7 +242,7 @@ export function AgreementPanel() {
                     <td>{i.name}</td>
                     <td>{i.labelDisagreement === null ? '—' : `${Math.round(i.labelDisagreement * 100)}%`}</td>
                     <td>
-                      {i.unmatched} / {i.shapes}
+                      {num.count(i.unmatched)} / {num.count(i.shapes)}
                     </td>
                     <td>
                       <a href={routeHref({ page: 'review', projectId: doc.project.id, imageId: i.imageId, raters: result.raters })}>{t('review')}</a>
@@ -299,6 +301,131 @@ function ConfusionForPair({ result, pairIndex, setPair, names, className }: { re
           </tbody>
         </table>
       )}
+    </div>
+  );
+}
+
+const WARNING_STYLE = { color: '#a15c00' } as const;
+
+/** The interval of a measure, or why there is none: a value that does not apply says why, one from too few images warns. */
+function IntervalCell({ value, ci, why, tooFew, t, num }: { value: number | null; ci: Interval; why: string; tooFew: boolean; t: AgreementT; num: AgreementNumbers }) {
+  if (value === null) return <td className="muted">{why}</td>;
+  if (tooFew)
+    return (
+      <td role="note" style={WARNING_STYLE}>
+        ⚠ {t('tooFew')}
+      </td>
+    );
+  return <td>{ci ? num.interval(ci) : <span className="muted">{t('noInterval')}</span>}</td>;
+}
+
+function LabelMeasures({ result, t, num }: { result: AgreementResult; t: AgreementT; num: AgreementNumbers }) {
+  const l = result.labels;
+  const two = l.raters.length === 2;
+  const na = t('notApplicable');
+  const weightedWhy = !two ? t('needsTwo') : !l.ordered ? t('noOrder') : t('undefinedCohen');
+  const rows: { name: string; value: number | null; ci: Interval; why: string; testId?: string }[] = [
+    { name: t('cohen'), value: l.cohen_kappa, ci: l.ci95.cohen_kappa, why: two ? t('undefinedCohen') : t('needsTwo'), testId: 'cohen-kappa' },
+    { name: t('linear'), value: l.weighted_kappa.linear, ci: l.ci95.weighted_kappa.linear, why: weightedWhy },
+    { name: t('quadratic'), value: l.weighted_kappa.quadratic, ci: l.ci95.weighted_kappa.quadratic, why: weightedWhy },
+    { name: t('fleiss'), value: l.fleiss_kappa, ci: l.ci95.fleiss_kappa, why: t('undefinedFleiss'), testId: 'fleiss-kappa' },
+    { name: t('alphaNominal'), value: l.krippendorff_alpha.nominal, ci: l.ci95.krippendorff_alpha.nominal, why: t('undefinedAlpha') },
+    { name: t('alphaOrdinal'), value: l.krippendorff_alpha.ordinal, ci: l.ci95.krippendorff_alpha.ordinal, why: l.ordered ? t('undefinedAlpha') : t('noOrder') },
+    { name: t('alphaInterval'), value: l.krippendorff_alpha.interval, ci: l.ci95.krippendorff_alpha.interval, why: l.ordered ? t('undefinedAlpha') : t('noOrder') },
+  ];
+  return (
+    <>
+      {l.too_few_images && (
+        <p role="note" data-testid="too-few-images" style={WARNING_STYLE}>
+          ⚠ {t('tooFewNote', { n: num.count(l.images_compared), min: num.count(l.images_minimum) })}
+        </p>
+      )}
+      <table className="measures" data-testid="label-measures">
+        <thead>
+          <tr>
+            <th>{t('measure')}</th>
+            <th>{t('value')}</th>
+            <th>{t('ci')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <th>{t('items')}</th>
+            <td data-testid="images-compared">{num.count(l.images_compared)}</td>
+            <td />
+          </tr>
+          {rows.map((r) => (
+            <tr key={r.name}>
+              <th>{r.name}</th>
+              <td data-testid={r.testId}>{num.value(r.value, na)}</td>
+              <IntervalCell value={r.value} ci={r.ci} why={r.why} tooFew={l.too_few_images} t={t} num={num} />
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="muted">{t('ciMethod', { resamples: num.count(BOOTSTRAP_RESAMPLES) })}</p>
+    </>
+  );
+}
+
+function AttributeMeasures({
+  result,
+  t,
+  num,
+  className,
+  attributeName,
+}: {
+  result: AgreementResult;
+  t: AgreementT;
+  num: AgreementNumbers;
+  className: (id: string) => string;
+  attributeName: (classId: string, id: string) => string;
+}) {
+  const na = t('notApplicable');
+  return (
+    <div className="card">
+      <h3>{t('attributes')}</h3>
+      <p className="muted">{t('attributesHelp')}</p>
+      <table className="measures" data-testid="attribute-measures">
+        <thead>
+          <tr>
+            <th>{t('attributeClass')}</th>
+            <th>{t('attribute')}</th>
+            <th>{t('pairs')}</th>
+            <th>{t('kappa')}</th>
+            <th>{t('ci')}</th>
+            <th>{t('alphaNominalShort')}</th>
+            <th>{t('ci')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {result.attributes.map((a) => {
+            const two = a.raters.length === 2;
+            const kappa = two ? a.cohen_kappa : a.fleiss_kappa;
+            const kappaCi = two ? a.ci95.cohen_kappa : a.ci95.fleiss_kappa;
+            const why = two ? t('undefinedCohen') : t('undefinedFleiss');
+            return (
+              <tr key={`${a.class}\u0000${a.attribute}`} data-testid="attribute-row">
+                <th>{className(a.class)}</th>
+                <th>{attributeName(a.class, a.attribute)}</th>
+                <td>{num.count(a.pairs)}</td>
+                {a.pairs === 0 ? (
+                  <td colSpan={4} className="muted">
+                    {t('noPairs')}
+                  </td>
+                ) : (
+                  <>
+                    <td data-testid="attribute-kappa">{num.value(kappa, na)}</td>
+                    <IntervalCell value={kappa} ci={kappaCi} why={why} tooFew={a.too_few_images} t={t} num={num} />
+                    <td>{num.value(a.krippendorff_alpha.nominal, na)}</td>
+                    <IntervalCell value={a.krippendorff_alpha.nominal} ci={a.ci95.krippendorff_alpha.nominal} why={t('undefinedAlpha')} tooFew={a.too_few_images} t={t} num={num} />
+                  </>
+                )}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
     </div>
   );
 }

@@ -10,7 +10,27 @@ export function fmt(v: number | null | undefined, na: string): string {
   return v === null || v === undefined || !Number.isFinite(v) ? na : v.toFixed(3);
 }
 
-export function Heatmap({ raters, names, value, caption, na, testId }: { raters: string[]; names: Map<string, string>; value: (a: string, b: string) => number | null; caption: string; na: string; testId: string }) {
+export function Heatmap({
+  raters,
+  names,
+  value,
+  detail,
+  format = fmt,
+  caption,
+  na,
+  testId,
+}: {
+  raters: string[];
+  names: Map<string, string>;
+  value: (a: string, b: string) => number | null;
+  /** More about a cell (its interval, its number of images), shown on hover. */
+  detail?: (a: string, b: string) => string | undefined;
+  /** How a value is written (by default three decimals). */
+  format?: (v: number | null, na: string) => string;
+  caption: string;
+  na: string;
+  testId: string;
+}) {
   return (
     <table className="heatmap" data-testid={testId}>
       <caption>{caption}</caption>
@@ -31,8 +51,8 @@ export function Heatmap({ raters, names, value, caption, na, testId }: { raters:
             {raters.map((b) => {
               const v = a === b ? null : value(a, b);
               return (
-                <td key={b} style={{ background: a === b ? '#f4f4f4' : heatColor(v) }} aria-label={`${names.get(a) ?? a} × ${names.get(b) ?? b}: ${fmt(v, na)}`}>
-                  {a === b ? '—' : fmt(v, na)}
+                <td key={b} style={{ background: a === b ? '#f4f4f4' : heatColor(v) }} aria-label={`${names.get(a) ?? a} × ${names.get(b) ?? b}: ${format(v, na)}`} title={a === b ? undefined : detail?.(a, b)}>
+                  {a === b ? '—' : format(v, na)}
                 </td>
               );
             })}

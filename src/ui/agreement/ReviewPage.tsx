@@ -1,13 +1,14 @@
 import { useMemo, useState } from 'react';
 import { compareRaterShapes, consensusShapes, majorityVote, type ShapeRecord } from '../../agreement';
-import type { Geometry } from '../../model/types';
-import { currentSchemaOf } from '../../store/actions';
-import { acceptConsensusShapes, CONSENSUS_ANNOTATOR, setConsensusLabel } from '../../store/consensusActions';
+import type { AttributeValue, Geometry } from '../../model/types';
+import { currentSchemaOf, schemaById } from '../../store/actions';
+import { acceptConsensusShapes, CONSENSUS_ANNOTATOR, decideDisputed, setConsensusLabel } from '../../store/consensusActions';
 import { annotationsOnImage } from '../../store/docState';
 import { useSession } from '../../store/sessionStore';
 import { viewportImageBounds, type ViewTransform } from '../../viewer/coords';
 import type { DrawableShape } from '../../viewer/shapeRenderer';
 import { AnnotateViewer } from '../annotate/AnnotateViewer';
+import { AttributeField } from '../annotate/AttributesPanel';
 import { ToolOverlay } from '../annotate/ToolOverlay';
 import { useShapeIndex } from '../annotate/useShapeIndex';
 import { useToolController } from '../annotate/useToolController';
@@ -179,6 +180,7 @@ function Review({ route }: { route: Extract<Route, { page: 'review' }> }) {
               </label>
             </section>
           )}
+          <DisputedAttributes imageId={image.id} reviewer={me?.id ?? 'reviewer'} />
           {shapes.length > 0 ? (
             <section aria-label={t('consensusProposals')}>
               <h3>{t('consensusProposals')}</h3>
@@ -219,5 +221,50 @@ function Review({ route }: { route: Extract<Route, { page: 'review' }> }) {
         </aside>
       </div>
     </main>
+  );
+}
+
+/** Consensus labels whose annotators disagreed on an attribute: each annotator's value, and the reviewer's decision. */
+function DisputedAttributes({ imageId, reviewer }: { imageId: string; reviewer: string }) {
+  const doc = useDoc()!;
+  const t = useAgreementText();
+  const loc = useLocalized();
+  const disputed = annotationsOnImage(doc, imageId).filter((a) => a.annotatorId === CONSENSUS_ANNOTATOR && a.provenance?.disputed?.length);
+  if (!disputed.length) return null;
+  const names = new Map([...doc.annotators.values()].map((a) => [a.id, a.displayName]));
+  return (
+    <section aria-label={t('disputedTitle')} data-testid="disputed">
+      <h3>{t('disputedTitle')}</h3>
+      {disputed.map((c) => {
+        const schema = schemaById(doc, c.schemaId, c.schemaVersion);
+        const cls = schema?.classes.find((k) => k.id === c.classId);
+        const labels = (c.provenance?.fromLabels ?? []).flatMap((id) => doc.annotations.get(id) ?? []);
+        return (
+          <div key={c.id} className="card">
+            <p>{cls ? loc(cls.name) : c.classId}</p>
+            {(c.provenance?.disputed ?? []).map((attrId) => {
+              const def = cls?.attributes.find((d) => d.id === attrId);
+              const shown = (v: AttributeValue | undefined) => {
+                if (v === undefined) return '—';
+                const o = def?.options?.find((x) => x.id === v);
+                return o ? loc(o.name) : String(v);
+              };
+              return (
+                <div key={attrId}>
+                  <ul>
+                    {labels.map((l) => (
+                      <li key={l.id}>
+                        {names.get(l.annotatorId) ?? l.annotatorId}: {shown(l.attributes[attrId])}
+                      </li>
+                    ))}
+                  </ul>
+                  {def ? <AttributeField def={def} value={c.attributes[attrId]} onChange={(v) => decideDisputed(c.id, attrId, v, reviewer)} /> : <p>{attrId}</p>}
+                </div>
+              );
+            })}
+          </div>
+        );
+      })}
+    </section>
   );
 }

@@ -1,4 +1,6 @@
+import type { Interval } from '../../agreement';
 import { makeTextHook } from '../i18n';
+import { useSettings, type Lang } from '../settingsStore';
 
 const en = {
   tab: 'Agreement',
@@ -57,6 +59,7 @@ const en = {
   reject: 'Reject',
   acceptAll: 'Accept all',
   accepted: 'Accepted',
+  disputedTitle: 'Attributes the annotators did not agree on',
   rejected: 'Rejected',
   editConsensus: 'Edit consensus shapes',
   labelsHere: 'Image labels',
@@ -65,6 +68,26 @@ const en = {
   chooseConsensus: 'Choose the consensus label',
   backToAgreement: 'Back to agreement',
   noShapes: 'No shapes to compare on this image.',
+  ci: '95% CI',
+  ciValue: '{lo} to {hi}',
+  ciMethod: 'Intervals: percentile bootstrap over images, {resamples} resamples with a fixed seed (the same data always gives the same interval).',
+  tooFew: 'Too few images',
+  tooFewNote: 'Too few images: {n} rated by two or more annotators. A confidence interval needs at least {min}; read these values with care.',
+  noOrder: 'the classes have no order',
+  needsTwo: 'needs exactly two annotators',
+  undefinedCohen: 'no image rated by both, or one label only',
+  undefinedFleiss: 'annotators per image differ, or one label only',
+  undefinedAlpha: 'no image rated twice, or one label only',
+  noInterval: 'no interval: undefined on too many resamples',
+  pairDetail: '{n} images rated by both; 95% CI {ci}',
+  attributes: 'Attributes of matched shapes',
+  attributesHelp: "Values compared as categories. κ is Cohen's for two annotators, Fleiss' for more.",
+  attributeClass: 'Class',
+  attribute: 'Attribute',
+  pairs: 'Matched pairs with a value',
+  kappa: 'κ',
+  alphaNominalShort: 'α, nominal',
+  noPairs: 'No matched shape has this attribute from two annotators.',
 };
 
 type Key = keyof typeof en;
@@ -126,6 +149,7 @@ const ja: Record<Key, string> = {
   reject: '却下',
   acceptAll: 'すべて採用',
   accepted: '採用済み',
+  disputedTitle: 'アノテーター間で一致しなかった属性',
   rejected: '却下済み',
   editConsensus: 'コンセンサス図形を編集',
   labelsHere: '画像ラベル',
@@ -134,7 +158,50 @@ const ja: Record<Key, string> = {
   chooseConsensus: 'コンセンサスラベルを選択',
   backToAgreement: '一致度に戻る',
   noShapes: 'この画像には比較する図形がありません。',
+  ci: '95% 信頼区間',
+  ciValue: '{lo}～{hi}',
+  ciMethod: '区間：画像単位のパーセンタイル・ブートストラップ、{resamples} 回、固定シード（同じデータなら常に同じ区間）。',
+  tooFew: '画像が少なすぎます',
+  tooFewNote: '画像が少なすぎます：2 人以上が評価した画像は {n} 枚です。信頼区間には {min} 枚以上が必要です。値は慎重に解釈してください。',
+  noOrder: 'クラスに順序がありません',
+  needsTwo: 'アノテーターがちょうど 2 人のときのみ',
+  undefinedCohen: '両者が評価した画像がないか、ラベルが 1 種類のみ',
+  undefinedFleiss: '画像ごとの評価者数が異なるか、ラベルが 1 種類のみ',
+  undefinedAlpha: '2 人以上が評価した画像がないか、ラベルが 1 種類のみ',
+  noInterval: '区間なし：多くの再標本で値が定まりません',
+  pairDetail: '両者が評価した画像 {n} 枚、95% 信頼区間 {ci}',
+  attributes: '対応した図形の属性',
+  attributesHelp: '属性値はカテゴリとして比較します。κ は 2 人なら Cohen、3 人以上なら Fleiss です。',
+  attributeClass: 'クラス',
+  attribute: '属性',
+  pairs: '値のある対応ペア数',
+  kappa: 'κ',
+  alphaNominalShort: 'α（名義）',
+  noPairs: '2 人が値を付けた対応図形がありません。',
 };
 
 export const useAgreementText = makeTextHook<Key>({ en, ja });
 export type AgreementT = ReturnType<typeof useAgreementText>;
+
+/** Numbers on the agreement page, formatted for the language: counts, measures (3 decimals), intervals. */
+export interface AgreementNumbers {
+  count: (n: number) => string;
+  value: (x: number | null | undefined, na: string) => string;
+  interval: (ci: Interval) => string;
+}
+
+export function agreementNumbers(lang: Lang): AgreementNumbers {
+  const count = new Intl.NumberFormat(lang);
+  const three = new Intl.NumberFormat(lang, { minimumFractionDigits: 3, maximumFractionDigits: 3 });
+  const ciValue = (lang === 'ja' ? ja : en).ciValue;
+  const value = (x: number | null | undefined, na: string) => (x === null || x === undefined || !Number.isFinite(x) ? na : three.format(x));
+  return {
+    count: (n) => count.format(n),
+    value,
+    interval: (ci) => (ci ? ciValue.replace('{lo}', three.format(ci[0])).replace('{hi}', three.format(ci[1])) : ''),
+  };
+}
+
+export function useAgreementNumbers(): AgreementNumbers {
+  return agreementNumbers(useSettings((s) => s.lang));
+}

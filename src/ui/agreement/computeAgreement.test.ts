@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newProjectData } from '../../model/projectFactory';
 import type { Annotation, Geometry } from '../../model/types';
+import { parisNiceStudy } from '../../agreement/testProjects';
 import { computeAgreement } from './computeAgreement';
 
 function project(template: 'fundus-diagnosis' | 'endoscopy-lesions', labels: [string, string, string | Geometry][]) {
@@ -26,10 +27,11 @@ describe('project agreement for the agreement page', () => {
     const B = ['normal', 'glaucoma-suspect', 'diabetic-retinopathy', 'amd', 'amd'];
     const data = project('fundus-diagnosis', [...A.map((c, i): [string, string, string] => ['dr-a', `f${i}`, c]), ...B.map((c, i): [string, string, string] => ['dr-b', `f${i}`, c])]);
     const r = computeAgreement({ data, raters: ['dr-a', 'dr-b'], label: 'class', mode: { kind: 'iou', threshold: 0.5 }, includeAssisted: true });
-    // p_o = 0.8, p_e = 0.24 (hand-computed from the marginals): kappa = 0.56 / 0.76. Weighted kappa
-    // follows the schema's class order, as the CLI contract says.
-    expect(r.pairLabels).toEqual([{ a: 'dr-a', b: 'dr-b', items: 5, kappa: expect.closeTo(0.7368, 4), linear: expect.any(Number), quadratic: expect.any(Number) }]);
+    // p_o = 0.8, p_e = 0.24 (hand-computed from the marginals): kappa = 0.56 / 0.76. Diagnoses have no
+    // order, so there is no weighted kappa; five images are too few for an interval.
+    expect(r.pairLabels).toEqual([{ a: 'dr-a', b: 'dr-b', items: 5, kappa: expect.closeTo(0.7368, 4), linear: null, quadratic: null, kappaCi: null, tooFewImages: true }]);
     expect(r.labels.cohen_kappa).toBeCloseTo(0.7368, 4);
+    expect(r.labels).toMatchObject({ ordered: false, images_compared: 5, too_few_images: true });
     expect(r.images[0]).toMatchObject({ imageId: 'f3', name: 'f3.png', labelDisagreement: 0.5 });
     expect(r.images.slice(1).every((i) => i.labelDisagreement === 0)).toBe(true);
     expect(r.majority.find((m) => m.item === 'f3')).toMatchObject({ label: null, tie: true });
@@ -74,5 +76,32 @@ describe('project agreement for the agreement page', () => {
     expect(r.raters).toEqual(['dr-a', 'dr-c']);
     expect(r.pairLabels).toHaveLength(1);
     expect(r.images[0].labelDisagreement).toBe(0);
+  });
+
+  it('counts only the images rated by two or more, and warns below ten', () => {
+    // Six photos labelled by dr-a, two of them also by dr-b: the page once said 6 here.
+    const data = project('fundus-diagnosis', [
+      ...['normal', 'amd', 'normal', 'amd', 'normal', 'amd'].map((c, i): [string, string, string] => ['dr-a', `f${i}`, c]),
+      ['dr-b', 'f0', 'normal'],
+      ['dr-b', 'f1', 'amd'],
+    ]);
+    const r = computeAgreement({ data, raters: ['dr-a', 'dr-b'], label: 'class', mode: { kind: 'iou', threshold: 0.5 }, includeAssisted: true });
+    expect(r.labels.items).toBe(6);
+    expect(r.labels.images_compared).toBe(2);
+    expect(r.labels.too_few_images).toBe(true);
+    expect(r.labels.cohen_kappa).toBe(1);
+    expect(r.labels.ci95.cohen_kappa).toBeNull();
+  });
+
+  it('gives Paris and NICE agreement on the boxes two endoscopists matched', () => {
+    const data = parisNiceStudy();
+    const r = computeAgreement({ data, raters: ['dr-a', 'dr-b'], label: 'class', mode: { kind: 'iou', threshold: 0.5 }, includeAssisted: true });
+    // Hand derivations in src/agreement/attributes.test.ts: Paris 35/47 over 12 pairs, NICE 3/4 over 8.
+    expect(r.attributes.map((a) => [a.attribute, a.pairs, a.too_few_images])).toEqual([
+      ['paris', 12, false],
+      ['nice', 8, true],
+    ]);
+    expect(r.attributes[0].cohen_kappa).toBeCloseTo(35 / 47, 10);
+    expect(r.attributes[1].cohen_kappa).toBeCloseTo(0.75, 10);
   });
 });

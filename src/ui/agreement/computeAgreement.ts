@@ -1,10 +1,13 @@
 import {
   agreementInputFromProject,
+  attributeAgreement,
   compareRaterShapes,
   labelAgreement,
   majorityVote,
   shapeAgreement,
+  type AttributeAgreementJson,
   type ConfusionMatrix,
+  type Interval,
   type LabelAgreement,
   type MajorityLabel,
   type ShapeMatchMode,
@@ -30,6 +33,9 @@ export interface PairLabels {
   kappa: number | null;
   linear: number | null;
   quadratic: number | null;
+  /** 95% interval of `kappa`; `null` with too few images or where kappa is undefined. */
+  kappaCi: Interval;
+  tooFewImages: boolean;
 }
 
 export interface ImageDisagreement {
@@ -51,6 +57,8 @@ export interface AgreementResult {
   /** Per pair (same order as pairLabels): rows are a's labels, columns b's. */
   confusionByPair: (ConfusionMatrix | null)[];
   shapes: { pairs: ShapePairReport[]; overall: ShapeSummary };
+  /** Agreement on the enum and yes/no attributes of matched shapes, per class and attribute. */
+  attributes: AttributeAgreementJson[];
   images: ImageDisagreement[];
   majority: MajorityLabel[];
 }
@@ -73,7 +81,7 @@ export function computeAgreement(req: AgreementRequest, progress: Progress = () 
   const raters = req.raters.filter((r) => input.raters.includes(r));
   const pairs: [string, string][] = [];
   for (let i = 0; i < raters.length; i++) for (let j = i + 1; j < raters.length; j++) pairs.push([raters[i], raters[j]]);
-  const total = 2 + pairs.length * 2;
+  const total = 3 + pairs.length * 2;
   let done = 0;
   const step = (name: string) => progress(++done, total, name);
 
@@ -84,7 +92,16 @@ export function computeAgreement(req: AgreementRequest, progress: Progress = () 
     const l = labelAgreement({ ratings: input.ratings.filter((r) => r.rater === a || r.rater === b), raters: [a, b], classOrder: input.classOrder });
     confusionByPair.push(l.confusion);
     step(`labels ${a}–${b}`);
-    return { a, b, items: l.confusion?.n ?? 0, kappa: l.cohen_kappa, linear: l.weighted_kappa.linear, quadratic: l.weighted_kappa.quadratic };
+    return {
+      a,
+      b,
+      items: l.confusion?.n ?? 0,
+      kappa: l.cohen_kappa,
+      linear: l.weighted_kappa.linear,
+      quadratic: l.weighted_kappa.quadratic,
+      kappaCi: l.ci95.cohen_kappa,
+      tooFewImages: l.too_few_images,
+    };
   });
 
   const shapes = shapeAgreement(input.shapes, raters, req.mode);
@@ -97,6 +114,8 @@ export function computeAgreement(req: AgreementRequest, progress: Progress = () 
     }
     step(`shapes ${a}–${b}`);
   }
+  const attributes = attributeAgreement(input.shapes, raters, input.attributes ?? [], req.mode);
+  step('attributes');
 
   const perImage = new Map<string, { labels: Map<string, number>; ratings: number; unmatched: number; shapes: number }>();
   const entry = (id: string) => {
@@ -106,7 +125,7 @@ export function computeAgreement(req: AgreementRequest, progress: Progress = () 
   };
   for (const r of input.ratings) {
     if (r.label === null) continue;
-    const e = entry(r.item.split('#')[0]);
+    const e = entry(r.image ?? r.item);
     e.labels.set(r.label, (e.labels.get(r.label) ?? 0) + 1);
     e.ratings++;
   }
@@ -124,5 +143,5 @@ export function computeAgreement(req: AgreementRequest, progress: Progress = () 
   });
   images.sort((x, y) => y.score - x.score || x.name.localeCompare(y.name));
 
-  return { raters, labels, pairLabels, confusionByPair, shapes: { pairs: shapes.pairs, overall: shapes.overall }, images, majority: majorityVote(input.ratings) };
+  return { raters, labels, pairLabels, confusionByPair, shapes: { pairs: shapes.pairs, overall: shapes.overall }, attributes, images, majority: majorityVote(input.ratings) };
 }

@@ -60,6 +60,27 @@ interface Props {
   label: string;
 }
 
+/**
+ * Whether the whole image is in view (any rotation or flip). The navigator then shows nothing new
+ * and only hides a corner of the image (the corner of an endoscopy frame where lesions are), so it
+ * is shown only while part of the image is out of view.
+ */
+function wholeImageInView(viewer: OpenSeadragon.Viewer): boolean {
+  const item = viewer.world.getItemAt(0);
+  if (!item) return true;
+  const size = item.getContentSize();
+  const box = viewer.viewport.getContainerSize();
+  return [
+    [0, 0],
+    [size.x, 0],
+    [0, size.y],
+    [size.x, size.y],
+  ].every(([x, y]) => {
+    const p = item.imageToViewerElementCoordinates(new OpenSeadragon.Point(x, y));
+    return p.x >= -1 && p.y >= -1 && p.x <= box.x + 1 && p.y <= box.y + 1;
+  });
+}
+
 declare global {
   interface Window {
     /** For tests and the console: the open viewer and its current image↔screen transform. */
@@ -183,7 +204,15 @@ export function AnnotateViewer(props: Props) {
           },
           takeDrawTimes: () => drawTimes.current.splice(0),
         };
+        let navigatorShown = true;
+        const placeNavigator = () => {
+          const show = !wholeImageInView(viewer);
+          if (show === navigatorShown || !viewer.navigator) return;
+          navigatorShown = show;
+          viewer.navigator.setVisible(show);
+        };
         viewer.addHandler('open', () => {
+          placeNavigator();
           const t = viewTransformFromOsd(viewer);
           drawLayerRef.current(t);
           offerRef.current(t, true);
@@ -193,6 +222,7 @@ export function AnnotateViewer(props: Props) {
         viewer.addHandler('open-failed', (e) => latest.current.onError?.(String((e as { message?: string }).message ?? 'the image could not be opened')));
         onViewTransformChange(viewer, (t) => {
           if (!viewer.world.getItemCount()) return;
+          placeNavigator();
           drawLayerRef.current(t, false);
           offerRef.current(t);
         });

@@ -1,15 +1,16 @@
 import type { AttributeDef, AttributeValue, LabelSchema } from '../../model/types';
 import { schemaRecordId } from '../../model/changes';
+import { isMissingValue } from '../../model/labelChecks';
 import { updateAnnotations } from '../../store/actions';
 import { useSession } from '../../store/sessionStore';
 import { CommitInput } from '../CommitInput';
 import { useDoc } from '../useDoc';
 import { useLocalized, useT } from '../i18n';
 
-function AttributeField({ def, value, onChange }: { def: AttributeDef; value: AttributeValue | undefined; onChange: (v: AttributeValue | undefined) => void }) {
+export function AttributeField({ def, value, onChange }: { def: AttributeDef; value: AttributeValue | undefined; onChange: (v: AttributeValue | undefined) => void }) {
   const loc = useLocalized();
   const label = `${loc(def.name)}${def.required ? ' *' : ''}`;
-  const missing = def.required && (value === undefined || value === '');
+  const missing = def.required && isMissingValue(def, value);
   switch (def.type) {
     case 'enum':
       return (

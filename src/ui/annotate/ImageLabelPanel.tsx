@@ -1,5 +1,7 @@
-import { useEffect, useRef, useState } from 'react';
-import type { LabelSchema } from '../../model/types';
+import { useEffect, useId, useRef, useState } from 'react';
+import { gradeApplies } from '../../model/labelChecks';
+import type { Annotation, AttributeValue, LabelSchema } from '../../model/types';
+import { updateAnnotations } from '../../store/actions';
 import { useDocStore } from '../../store/docStore';
 import { chooseImageClass, confirmImage, setImageLabelExtras } from '../../store/imageLabelActions';
 import { myImageLabels } from '../../store/selectors';
@@ -8,12 +10,21 @@ import { CommitTextarea } from '../CommitInput';
 import { useDoc } from '../useDoc';
 import { useLocalized, useT } from '../i18n';
 import { isTypingTarget } from './keys';
+import { useDoneRefused } from './StatusControls';
+import { AttributeField } from './AttributesPanel';
 
 interface Props {
   schema: LabelSchema;
   imageId: string;
   annotatorId: string;
   onNext: () => void;
+}
+
+function setLabelAttribute(a: Annotation, id: string, v: AttributeValue | undefined): void {
+  const attributes = { ...a.attributes };
+  if (v === undefined) delete attributes[id];
+  else attributes[id] = v;
+  updateAnnotations([{ id: a.id, patch: { attributes } }], 'Edit attribute');
 }
 
 /**
@@ -29,15 +40,22 @@ export function ImageLabelPanel({ schema, imageId, annotatorId, onNext }: Props)
   const first = labels[0];
   const [row, setRow] = useState<'class' | 'grade'>('class');
   const noteRef = useRef<HTMLTextAreaElement>(null);
+  const noteHint = useId();
   const say = useSession((s) => s.say);
+  const refused = useDoneRefused();
   const projectId = doc.project.id;
+  // The grade is offered only for a chosen class it applies to (or, before any choice, when it applies to every class).
+  const grade = schema.grade;
+  const gradedLabel = labels.find((a) => gradeApplies(grade, a.classId));
+  const graded = first ? !!gradedLabel : !!grade && !grade.classes;
 
   useEffect(() => setRow('class'), [imageId]);
 
   const choose = (classId: string) => {
     chooseImageClass(schema, imageId, annotatorId, classId);
     useSession.getState().setClass(projectId, classId);
-    if (schema.grade && schema.selection === 'single') setRow('grade');
+    if (gradeApplies(schema.grade, classId) && schema.selection === 'single') setRow('grade');
+    else setRow('class');
   };
 
   const confirm = () => {
@@ -46,19 +64,23 @@ export function ImageLabelPanel({ schema, imageId, annotatorId, onNext }: Props)
       say(t('chooseLabelFirst'), 'error');
       return;
     }
-    if (schema.grade?.required && current[0].grade === undefined) {
+    if (schema.grade?.required && current.some((a) => gradeApplies(schema.grade, a.classId) && a.grade === undefined)) {
       say(t('chooseGradeFirst'), 'error');
       setRow('grade');
       return;
     }
-    confirmImage(imageId, annotatorId);
+    const result = confirmImage(imageId, annotatorId);
+    if (!result.ok) {
+      refused(result.gaps);
+      return;
+    }
     onNext();
   };
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (isTypingTarget(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
-      if (row === 'grade' && schema.grade && /^[0-9]$/.test(e.key)) {
+      if (row === 'grade' && schema.grade && graded && /^[0-9]$/.test(e.key)) {
         const level = schema.grade.levels.find((l) => String(l.value) === e.key);
         if (level && setImageLabelExtras(imageId, annotatorId, { grade: level.value })) e.preventDefault();
         return;
@@ -95,7 +117,7 @@ export function ImageLabelPanel({ schema, imageId, annotatorId, onNext }: Props)
           </button>
         ))}
       </div>
-      {schema.grade && (
+      {schema.grade && graded && (
         <div role="radiogroup" aria-label={loc(schema.grade.name)} className={`choice-list ${row === 'grade' ? 'active-row' : ''}`}>
           <h3>{loc(schema.grade.name)}</h3>
           {schema.grade.levels.map((l) => (
@@ -103,7 +125,7 @@ export function ImageLabelPanel({ schema, imageId, annotatorId, onNext }: Props)
               key={l.value}
               type="button"
               role="radio"
-              aria-checked={first?.grade === l.value}
+              aria-checked={gradedLabel?.grade === l.value}
               disabled={!first}
               className="choice"
               onClick={() => setImageLabelExtras(imageId, annotatorId, { grade: l.value })}
@@ -113,6 +135,18 @@ export function ImageLabelPanel({ schema, imageId, annotatorId, onNext }: Props)
           ))}
         </div>
       )}
+      {/* A chosen class's own attributes, so a required one can be filled in before Enter. */}
+      {labels.map((a) => {
+        const cls = schema.classes.find((c) => c.id === a.classId);
+        if (!cls?.attributes.length) return null;
+        return (
+          <fieldset key={a.id} className="plain" aria-label={`${t('attributes')}: ${loc(cls.name)}`}>
+            {cls.attributes.map((def) => (
+              <AttributeField key={def.id} def={def} value={a.attributes[def.id]} onChange={(v) => setLabelAttribute(a, def.id, v)} />
+            ))}
+          </fieldset>
+        );
+      })}
       <label className="checkbox">
         <input type="checkbox" checked={!!first?.uncertain} disabled={!first} onChange={(e) => setImageLabelExtras(imageId, annotatorId, { uncertain: e.target.checked })} />
         {t('uncertain')} <kbd>U</kbd>
@@ -124,12 +158,17 @@ export function ImageLabelPanel({ schema, imageId, annotatorId, onNext }: Props)
           rows={2}
           value={first?.note ?? ''}
           disabled={!first}
+          aria-describedby={noteHint}
           onCommit={(note) => setImageLabelExtras(imageId, annotatorId, { note })}
           onKeyDown={(e) => {
-            if (e.key === 'Escape') (e.target as HTMLTextAreaElement).blur();
+            // Ctrl+Enter has saved the note (the field does that): hand the keys back, Enter then confirms.
+            if (e.key === 'Escape' || (e.key === 'Enter' && (e.ctrlKey || e.metaKey))) (e.target as HTMLTextAreaElement).blur();
           }}
         />
       </label>
+      <small id={noteHint} className="field-hint">
+        {t('noteHint')}
+      </small>
       <button type="button" className="primary" onClick={confirm}>
         {t('confirmNext')} <kbd>Enter</kbd>
       </button>

@@ -29,8 +29,9 @@ export const SHORTCUTS: { keys: string; en: string; ja: string; scope: 'all' | '
   { keys: 'Esc', en: 'Cancel drawing / clear selection', ja: '描画の取消／選択解除', scope: 'draw' },
   { keys: 'R / Shift+R', en: 'Rotate 90° clockwise / anticlockwise', ja: '90°回転（時計回り／反時計回り）', scope: 'all' },
   { keys: '+ / − / 0', en: 'Zoom in / out / whole image', ja: '拡大／縮小／全体表示', scope: 'all' },
-  { keys: '0–9 (after a class)', en: 'Choose the grade when the schema has one', ja: 'グレードを選択（スキーマにある場合）', scope: 'image' },
+  { keys: '0–9 (after a class)', en: 'Choose the grade, for a class that takes one', ja: 'グレードを選択（グレードのあるクラスの場合）', scope: 'image' },
   { keys: 'U', en: 'Uncertain on/off', ja: '不確実の切替', scope: 'image' },
-  { keys: 'N', en: 'Write a note', ja: 'メモを書く', scope: 'image' },
+  { keys: 'N', en: 'Write a note (Enter adds a line)', ja: 'メモを書く（Enter で改行）', scope: 'image' },
+  { keys: 'Ctrl+Enter / Esc (in the note)', en: 'Save the note and return to the keys', ja: 'メモを保存してキー操作に戻る', scope: 'image' },
   { keys: 'Enter', en: 'Confirm and go to the next image', ja: '確定して次の画像へ', scope: 'image' },
 ];

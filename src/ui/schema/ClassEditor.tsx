@@ -1,8 +1,9 @@
+import { useId } from 'react';
 import type { Granularity, LabelClass, ObjectKind } from '../../model/types';
 import { CommitInput } from '../CommitInput';
-import { useT } from '../i18n';
+import { useLocalized, useT, useTn } from '../i18n';
 import { AttributeEditor } from './AttributeEditor';
-import { uniqueId } from './schemaText';
+import { classIdFor, idMadeFrom, uniqueId } from './schemaText';
 
 interface Props {
   cls: LabelClass;
@@ -11,32 +12,47 @@ interface Props {
   granularity: Granularity;
   /** A class in use keeps its id: renaming it would orphan its annotations. */
   inUse: number;
+  /** The other classes' ids: a class id made from a new name must not take one of them. */
+  otherIds: readonly string[];
   onChange: (c: LabelClass) => void;
   onDelete: () => void;
   onMove: (delta: -1 | 1) => void;
 }
 
-export function ClassEditor({ cls, index, count, granularity, inUse, onChange, onDelete, onMove }: Props) {
+export function ClassEditor({ cls, index, count, granularity, inUse, otherIds, onChange, onDelete, onMove }: Props) {
   const t = useT();
-  const title = cls.name.en || cls.name.ja || cls.id;
+  const tn = useTn();
+  const loc = useLocalized();
+  const idHint = useId();
+  const title = loc(cls.name) || cls.id;
+  // Until annotations use it, an id made from the English name follows that name; one typed by hand stays.
+  const renameEn = (en: string) => {
+    const follows = inUse === 0 && en.trim() !== '' && idMadeFrom(cls.id, cls.name.en);
+    onChange({ ...cls, name: { ...cls.name, en }, ...(follows ? { id: classIdFor(en, otherIds) } : {}) });
+  };
   return (
     <fieldset className="class-editor card" aria-label={title} data-testid="class-editor">
       <legend>
         <span className="swatch" style={{ background: cls.color }} aria-hidden="true" /> {title}
-        {inUse > 0 && <span className="muted"> · {inUse} {t('annotations')}</span>}
+        {inUse > 0 && <span className="muted"> · {tn('annotationCount', inUse)}</span>}
       </legend>
       <div className="row">
-        <label>
-          {t('classId')}
-          <CommitInput value={cls.id} readOnly={inUse > 0} onCommit={(id) => onChange({ ...cls, id: id.trim() })} />
-        </label>
+        <div className="field-with-hint">
+          <label>
+            {t('classId')}
+            <CommitInput value={cls.id} readOnly={inUse > 0} aria-describedby={idHint} onCommit={(id) => onChange({ ...cls, id: id.trim() })} />
+          </label>
+          <small id={idHint} className="field-hint">
+            {t(inUse > 0 ? 'classIdFixed' : idMadeFrom(cls.id, cls.name.en) ? 'classIdHint' : 'classIdEditable')}
+          </small>
+        </div>
         <label>
           {t('nameJa')}
           <CommitInput value={cls.name.ja} onCommit={(ja) => onChange({ ...cls, name: { ...cls.name, ja } })} />
         </label>
         <label>
           {t('nameEn')}
-          <CommitInput value={cls.name.en} onCommit={(en) => onChange({ ...cls, name: { ...cls.name, en } })} />
+          <CommitInput value={cls.name.en} onCommit={renameEn} />
         </label>
         <label>
           {t('color')}
@@ -89,7 +105,7 @@ export function ClassEditor({ cls, index, count, granularity, inUse, onChange, o
             <AttributeEditor
               key={i}
               attr={a}
-              label={`${title}: ${a.name.en || a.id}`}
+              label={`${title}: ${loc(a.name) || a.id}`}
               onChange={(next) => onChange({ ...cls, attributes: cls.attributes.map((x, j) => (j === i ? next : x)) })}
               onDelete={() => onChange({ ...cls, attributes: cls.attributes.filter((_, j) => j !== i) })}
             />

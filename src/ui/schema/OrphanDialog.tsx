@@ -1,12 +1,17 @@
 import { useEffect, useRef } from 'react';
-import { useT } from '../i18n';
+import { useListFormat, useT, useTn } from '../i18n';
 import type { PendingEdit } from './useSchemaEditing';
 
 export function OrphanDialog({ pending, onConfirm, onCancel }: { pending: PendingEdit; onConfirm: () => void; onCancel: () => void }) {
   const t = useT();
+  const tn = useTn();
+  const list = useListFormat();
   const cancelRef = useRef<HTMLButtonElement>(null);
   useEffect(() => cancelRef.current?.focus(), []);
   const { impact } = pending;
+  // The versions the affected annotations were made under: they keep those, whatever the current one is.
+  const madeUnder = impact.madeUnder.length ? impact.madeUnder : [pending.fromVersion];
+  const versions = tn('versionList', madeUnder.length, { list: list(madeUnder) });
   return (
     <div className="modal-backdrop">
       <div
@@ -20,17 +25,17 @@ export function OrphanDialog({ pending, onConfirm, onCancel }: { pending: Pendin
         }}
       >
         <h2 id="orphan-title">{t('orphanWarningTitle')}</h2>
-        <p id="orphan-desc">{t('orphanWarning', { count: impact.affectedAnnotations, version: pending.fromVersion })}</p>
+        <p id="orphan-desc">{tn('orphanWarning', impact.affectedAnnotations, { versions })}</p>
         <ul>
-          {impact.granularityChanged && <li>{t('granularityChange', { count: impact.affectedAnnotations })}</li>}
+          {impact.granularityChanged && <li>{tn('granularityChange', impact.affectedAnnotations)}</li>}
           {impact.orphanedClasses.map((o) => (
-            <li key={`c${o.classId}`}>{t('orphanClass', { id: o.classId, count: o.annotations })}</li>
+            <li key={`c${o.classId}`}>{tn('orphanClass', o.annotations, { id: o.classId })}</li>
           ))}
           {impact.orphanedAttributes.map((o) => (
-            <li key={`a${o.classId}${o.attributeId}`}>{t('orphanAttribute', { id: o.classId, attr: o.attributeId, count: o.annotations })}</li>
+            <li key={`a${o.classId}${o.attributeId}`}>{tn('orphanAttribute', o.annotations, { id: o.classId, attr: o.attributeId })}</li>
           ))}
           {impact.orphanedOptions.map((o) => (
-            <li key={`o${o.classId}${o.attributeId}${o.optionId}`}>{t('orphanOption', { attr: o.attributeId, option: o.optionId, count: o.annotations })}</li>
+            <li key={`o${o.classId}${o.attributeId}${o.optionId}`}>{tn('orphanOption', o.annotations, { attr: o.attributeId, option: o.optionId })}</li>
           ))}
         </ul>
         <div className="row">

@@ -46,8 +46,8 @@ describe('schema editor', () => {
     render(<SchemaEditor />);
     await user.click(screen.getByRole('button', { name: 'Delete class: Suspected cancer' }));
     const dialog = screen.getByRole('alertdialog');
-    expect(dialog.textContent).toContain('1 annotations use what this change removes');
-    expect(dialog.textContent).toContain('Class "cancer": 1 annotations');
+    expect(dialog.textContent).toContain('1 annotation uses what this change removes');
+    expect(dialog.textContent).toContain('Class "cancer": 1 annotation');
     await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
     expect(schemaNow().classes.map((c) => c.id)).toContain('cancer');
 
@@ -77,5 +77,18 @@ describe('schema editor', () => {
     expect(schemaNow().classes).toHaveLength(4);
     act(() => useDocStore.getState().undo());
     expect(schemaNow().classes).toHaveLength(3);
+  });
+
+  it('says which classes take the grade: the fundus DR grade only diabetic retinopathy; ticking every class drops the list', async () => {
+    act(() => useDocStore.getState().open(newProjectData({ name: 'Fundus', template: 'fundus-diagnosis', now: '2026-01-01T00:00:00.000Z' })));
+    const user = userEvent.setup();
+    render(<SchemaEditor />);
+    const graded = screen.getByRole('group', { name: 'Classes that take the grade' });
+    const ticked = () => within(graded).getAllByRole('checkbox').filter((b) => (b as HTMLInputElement).checked).map((b) => b.closest('label')!.textContent);
+    expect(ticked()).toEqual(['Diabetic retinopathy']);
+    await user.click(within(graded).getByRole('checkbox', { name: 'Normal' }));
+    expect(schemaNow().grade!.classes).toEqual(['normal', 'diabetic-retinopathy']);
+    for (const name of ['Glaucoma suspect', 'Age-related macular degeneration', 'Other / ungradable']) await user.click(within(graded).getByRole('checkbox', { name }));
+    expect(schemaNow().grade).not.toHaveProperty('classes');
   });
 });

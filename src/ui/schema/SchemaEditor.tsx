@@ -1,21 +1,42 @@
-import { newId } from '../../model/ids';
 import { ProblemList } from '../ProblemList';
-import { GRANULARITIES, type Granularity, type LabelSchema } from '../../model/types';
+import { gradeApplies } from '../../model/labelChecks';
+import { GRANULARITIES, type GradeDef, type Granularity, type LabelSchema } from '../../model/types';
 import { currentSchemaOf } from '../../store/actions';
 import { CommitInput, CommitTextarea } from '../CommitInput';
 import { useDoc } from '../useDoc';
-import { useT } from '../i18n';
+import { useLocalized, useT, useTn } from '../i18n';
+import { useLabelCheckText } from '../labelCheckText';
 import { ClassEditor } from './ClassEditor';
 import { OrphanDialog } from './OrphanDialog';
-import { levelsToText, nextColor, nextHotkey, textToLevels, uniqueId } from './schemaText';
+import { classIdFor, levelsToText, nextColor, nextHotkey, textToLevels } from './schemaText';
 import { useSchemaEditing } from './useSchemaEditing';
 import { useMyRole } from '../team/TeamPanel';
 import { useTeamText } from '../team/teamText';
 import { can } from '../../team/roles';
 
+/** Ticks or unticks a class that takes the grade; every class ticked is the same as no list (the grade applies to all). */
+function withGradedClass(schema: LabelSchema, classId: string, on: boolean): GradeDef {
+  const grade = schema.grade!;
+  const all = schema.classes.map((c) => c.id);
+  const now = grade.classes ?? all;
+  const next = on ? all.filter((id) => id === classId || now.includes(id)) : now.filter((id) => id !== classId);
+  if (!next.length) return grade; // the last class keeps its tick: a grade no class takes would never be offered
+  const { classes: _, ...rest } = grade;
+  return next.length === all.length ? rest : { ...rest, classes: next };
+}
+
+/** A class renamed (or removed, `to` null) is renamed in (or dropped from) the grade's list of classes too. */
+function renamedInGrade(grade: GradeDef | undefined, from: string, to: string | null): Partial<LabelSchema> {
+  if (!grade?.classes || from === to || !grade.classes.includes(from)) return {};
+  return { grade: { ...grade, classes: to === null ? grade.classes.filter((id) => id !== from) : grade.classes.map((id) => (id === from ? to : id)) } };
+}
+
 export function SchemaEditor() {
   const doc = useDoc()!;
   const t = useT();
+  const tn = useTn();
+  const lt = useLabelCheckText();
+  const loc = useLocalized();
   const schema = currentSchemaOf(doc);
   const editing = useSchemaEditing();
   const canEdit = can(useMyRole(), 'edit-schema');
@@ -27,14 +48,15 @@ export function SchemaEditor() {
 
   const addClass = () => {
     const ids = schema.classes.map((c) => c.id);
-    // A random suffix: two tabs adding a class at the same moment must not make the same id.
-    const id = uniqueId(`class-${newId().slice(0, 6)}`, ids);
+    const name = { en: `Class ${schema.classes.length + 1}`, ja: `クラス${schema.classes.length + 1}` };
+    // Made from the English name ("class-4", then "serrated-lesion" once it is named); a random suffix only on a clash.
+    const id = classIdFor(name.en, ids);
     set({
       classes: [
         ...schema.classes,
         {
           id,
-          name: { en: `Class ${schema.classes.length + 1}`, ja: `クラス${schema.classes.length + 1}` },
+          name,
           color: nextColor(schema.classes.map((c) => c.color)),
           hotkey: nextHotkey(schema.classes.map((c) => c.hotkey)),
           objectKind: schema.granularity === 'polygon' ? 'region' : undefined,
@@ -50,7 +72,7 @@ export function SchemaEditor() {
       {/* A disabled fieldset disables every control inside it: an annotator sees the schema, never changes it. */}
       <fieldset disabled={!canEdit} className="plain">
       <p className="muted" data-testid="schema-version">
-        {t('version', { version: schema.version })} {versions > 1 ? `(${versions})` : ''} — {t('versionNote')}
+        {versions > 1 ? t('versionWithCount', { version: schema.version, versions: tn('schemaVersions', versions) }) : t('version', { version: schema.version })} — {t('versionNote')}
       </p>
       {editing.problems.length > 0 && (
         <ProblemList title={t('schemaProblems')} problems={editing.problems} />
@@ -113,6 +135,17 @@ export function SchemaEditor() {
                 {t('gradeLevels')}
                 <CommitTextarea rows={schema.grade.levels.length} value={levelsToText(schema.grade.levels)} onCommit={(text) => set({ grade: { ...schema.grade!, levels: textToLevels(text) } })} />
               </label>
+              {schema.classes.length > 0 && (
+                <fieldset className="plain" data-testid="grade-classes">
+                  <legend>{lt('gradeClasses')}</legend>
+                  {schema.classes.map((c) => (
+                    <label key={c.id} className="checkbox">
+                      <input type="checkbox" checked={gradeApplies(schema.grade, c.id)} onChange={(e) => set({ grade: withGradedClass(schema, c.id, e.target.checked) })} />
+                      {loc(c.name)}
+                    </label>
+                  ))}
+                </fieldset>
+              )}
             </>
           ) : (
             <button
@@ -137,14 +170,16 @@ export function SchemaEditor() {
       <h3>{t('classes')}</h3>
       {schema.classes.map((c, i) => (
         <ClassEditor
-          key={`${c.id}-${i}`}
+          // By place, not id: an id that follows the class's name must not remount the field being typed in.
+          key={i}
           cls={c}
           index={i}
           count={schema.classes.length}
           granularity={schema.granularity}
           inUse={usage.get(c.id) ?? 0}
-          onChange={(next) => set({ classes: schema.classes.map((x, j) => (j === i ? next : x)) })}
-          onDelete={() => set({ classes: schema.classes.filter((_, j) => j !== i) })}
+          otherIds={schema.classes.filter((_, j) => j !== i).map((x) => x.id)}
+          onChange={(next) => set({ classes: schema.classes.map((x, j) => (j === i ? next : x)), ...renamedInGrade(schema.grade, c.id, next.id) })}
+          onDelete={() => set({ classes: schema.classes.filter((_, j) => j !== i), ...renamedInGrade(schema.grade, c.id, null) })}
           onMove={(d) => {
             const classes = [...schema.classes];
             const [moved] = classes.splice(i, 1);

@@ -44,3 +44,38 @@ export function uniqueId(base: string, taken: readonly string[]): string {
   if (!taken.includes(slug)) return slug;
   for (let i = 2; ; i++) if (!taken.includes(`${slug}-${i}`)) return `${slug}-${i}`;
 }
+
+/** "Serrated lesion" → "serrated-lesion": what a class id made from a name looks like. */
+export function slugOf(name: string): string {
+  return name
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+}
+
+function randomSuffix(): string {
+  const bytes = new Uint8Array(4);
+  globalThis.crypto.getRandomValues(bytes);
+  return [...bytes].map((b) => (b % 36).toString(36)).join('');
+}
+
+/**
+ * A class id made from its English name, readable in exports. Only when another class has that id
+ * already does it get a random suffix (not "-2": another tab resolving the same clash would pick the
+ * same "-2").
+ */
+export function classIdFor(name: string, taken: readonly string[]): string {
+  const slug = slugOf(name) || 'class';
+  if (!taken.includes(slug)) return slug;
+  for (;;) {
+    const id = `${slug}-${randomSuffix()}`;
+    if (!taken.includes(id)) return id;
+  }
+}
+
+/** Whether `id` is the one `classIdFor` makes from `name` (with or without a suffix): it may follow a rename. */
+export function idMadeFrom(id: string, name: string): boolean {
+  const slug = slugOf(name) || 'class';
+  return id === slug || new RegExp(`^${slug}-[a-z0-9]{4}$`).test(id);
+}
