@@ -26,6 +26,17 @@ beforeEach(() => {
 });
 
 describe('schema editor', () => {
+  it('declares the classes a scale only when asked, and an annotated schema gets a new version for it', async () => {
+    openEndoscopyProject(true);
+    const user = userEvent.setup();
+    render(<SchemaEditor />);
+    expect(schemaNow().ordered).toBeUndefined();
+    await user.click(screen.getByRole('checkbox', { name: 'The classes form a scale, in the order listed' }));
+    expect(schemaNow()).toMatchObject({ ordered: true, version: 2 });
+    await user.click(screen.getByRole('checkbox', { name: 'The classes form a scale, in the order listed' }));
+    expect(schemaNow().ordered).toBeUndefined();
+  });
+
   it('adds a class and renames it in one edit', async () => {
     openEndoscopyProject(false);
     const user = userEvent.setup();

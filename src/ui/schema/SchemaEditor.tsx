@@ -106,6 +106,13 @@ export function SchemaEditor() {
               </select>
             </label>
           )}
+          <label className="checkbox" title={t('classesOrderedHint')}>
+            <input type="checkbox" checked={schema.ordered === true} aria-describedby="classes-ordered-hint" onChange={(e) => set({ ordered: e.target.checked || undefined })} />
+            {t('classesOrdered')}
+          </label>
+          <p id="classes-ordered-hint" className="muted">
+            {t('classesOrderedHint')}
+          </p>
         </div>
         <label className="wide">
           {t('purpose')}
