@@ -2,10 +2,10 @@
 // tissue as in a real slide), generated once and cached, since the whole slide takes a minute or two.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bucketCells, BUCKET_SIZE } from '../src/viewer/synthetic/cells';
-import { slideFields, tissueAt } from '../src/viewer/synthetic/fields';
-import { hashUnit } from '../src/viewer/synthetic/random';
-import { SYNTHETIC_HEIGHT, SYNTHETIC_WIDTH } from '../src/viewer/synthetic/slide';
+import { bucketCells, BUCKET_SIZE } from '../src/synthetic/cells';
+import { slideFields, tissueAt } from '../src/synthetic/fields';
+import { hashUnit } from '../src/synthetic/random';
+import { SYNTHETIC_HEIGHT, SYNTHETIC_WIDTH } from '../src/synthetic/slide';
 import { CELL_CLASSES, decodeCells, encodeCells, filterCells, tagOf, type CellSet } from './cellsFormat';
 
 export const SEED = 1;

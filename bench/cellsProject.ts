@@ -1,7 +1,7 @@
 import { newProjectData } from '../src/model/projectFactory';
 import type { ProjectData } from '../src/model/projectData';
 import type { Annotation } from '../src/model/types';
-import { SYNTHETIC_HEIGHT, SYNTHETIC_MPP, SYNTHETIC_WIDTH } from '../src/viewer/synthetic/slide';
+import { SYNTHETIC_HEIGHT, SYNTHETIC_MPP, SYNTHETIC_WIDTH } from '../src/synthetic/slide';
 import { CELL_CLASSES, cellId, cellPoints, type CellSet } from './cellsFormat';
 
 export const BENCH_IMAGE_ID = 'bench-slide';

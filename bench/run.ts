@@ -10,7 +10,7 @@ import { build, preview, type Plugin } from 'vite';
 import { CHROMIUM } from '../tests/browser/chromium';
 import { benchCells, cellBounds, CACHE_DIR } from './cells';
 import { type CellSet } from './cellsFormat';
-import { tissueCentre } from '../src/viewer/synthetic/fields';
+import { tissueCentre } from '../src/synthetic/fields';
 import { SEED } from './cells';
 import { percentile, median, type Row } from './stats';
 import { startProfile, stopProfile } from './profile';

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { build, preview } from 'vite';
 import { imagePoint, imageToScreen } from '../src/viewer/coords';
-import { syntheticCellsInRect } from '../src/viewer/synthetic/cells';
-import { tissueCentre } from '../src/viewer/synthetic/fields';
+import { syntheticCellsInRect } from '../src/synthetic/cells';
+import { tissueCentre } from '../src/synthetic/fields';
 import { teamShots } from './teamShots';
 
 const OUT = 'docs/screenshots';

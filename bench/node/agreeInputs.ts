@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toSharedDocument } from '../../src/formats/shared/convert';
-import { hashUnit } from '../../src/viewer/synthetic/random';
+import { hashUnit } from '../../src/synthetic/random';
 import { benchCells } from '../cells';
 import { filterCells } from '../cellsFormat';
 import { projectFromCells } from '../cellsProject';

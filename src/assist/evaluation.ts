@@ -1,7 +1,7 @@
 import { matchByIou, prepareShape, shapeIou, summarise } from '../agreement';
 import type { PolygonGeometry } from '../model/types';
-import { syntheticCellsInRect, type SyntheticCell } from '../viewer/synthetic/cells';
-import { inflammationAt, regionFrom, slideFields, tissueAt, tissueCentre, tumourAt, type Region } from '../viewer/synthetic/fields';
+import { syntheticCellsInRect, type SyntheticCell } from '../synthetic/cells';
+import { inflammationAt, regionFrom, slideFields, tissueAt, tissueCentre, tumourAt, type Region } from '../synthetic/fields';
 import { clickWindow, outlineAtClick } from './outline';
 import { syntheticPixels } from './pixelSource';
 import { proposalPadding, proposeNuclei } from './propose';

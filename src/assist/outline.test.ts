@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { shapeIou } from '../agreement';
 import { geometryProblems, ringArea } from '../model/geometry';
-import { syntheticCellsInRect } from '../viewer/synthetic/cells';
-import { tissueAt, slideFields } from '../viewer/synthetic/fields';
+import { syntheticCellsInRect } from '../synthetic/cells';
+import { tissueAt, slideFields } from '../synthetic/fields';
 import { clickTargets, evaluateClicks, qualityRegions } from './evaluation';
 import { clickWindow, outlineAtClick, type OutlineResult } from './outline';
 import { syntheticPixels } from './pixelSource';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderSyntheticTile } from '../viewer/synthetic/render';
-import { SYNTHETIC_MAX_LEVEL } from '../viewer/synthetic/slide';
+import { renderSyntheticTile } from '../synthetic/render';
+import { SYNTHETIC_MAX_LEVEL } from '../synthetic/slide';
 import { levelWindow, syntheticPixels } from './pixelSource';
 
 describe('syntheticPixels', () => {

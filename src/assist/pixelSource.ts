@@ -1,5 +1,5 @@
-import { renderSyntheticTile, type RenderedTile } from '../viewer/synthetic/render';
-import { SYNTHETIC_MAX_LEVEL, SYNTHETIC_TILE_SIZE, tileExists } from '../viewer/synthetic/slide';
+import { renderSyntheticTile, type RenderedTile } from '../synthetic/render';
+import { SYNTHETIC_MAX_LEVEL, SYNTHETIC_TILE_SIZE, tileExists } from '../synthetic/slide';
 import type { ImageRect, PixelRegion } from './types';
 
 /**

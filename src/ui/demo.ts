@@ -5,7 +5,7 @@ import type { ProjectData } from '../model/projectData';
 import type { ImageRecord } from '../model/types';
 import { getSetting, setSetting, storeWholeProject } from '../store/workspace';
 import type { BlobRow } from '../storage/db';
-import { SYNTHETIC_HEIGHT, SYNTHETIC_MPP, SYNTHETIC_WIDTH } from '../viewer/synthetic/slide';
+import { SYNTHETIC_HEIGHT, SYNTHETIC_MPP, SYNTHETIC_WIDTH } from '../synthetic/slide';
 import { endoscopyFrame, fundusPhoto } from './demoImages';
 
 const DEMO_FLAG = 'demoSeeded';

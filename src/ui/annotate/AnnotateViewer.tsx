@@ -244,13 +244,13 @@ export function AnnotateViewer(props: Props) {
   useEffect(() => {
     const viewer = viewerRef.current;
     if (viewer && viewer.world.getItemCount()) drawLayer(viewTransformFromOsd(viewer));
-  }, [props.index, props.revision, props.selected, props.hiddenId]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [props.index, props.revision, props.selected, props.hiddenId]);  
 
   // The overlay came into use: bring React's copy of the view up to date at once.
   useEffect(() => {
     const viewer = viewerRef.current;
     if (props.overlayActive && viewer && viewer.world.getItemCount()) offerTransform(viewTransformFromOsd(viewer), true);
-  }, [props.overlayActive]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [props.overlayActive]);  
 
   // Pointer input: taken before OpenSeadragon sees it when a tool draws; wheel zoom always reaches it.
   useEffect(() => {

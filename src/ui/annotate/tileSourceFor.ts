@@ -1,6 +1,6 @@
 import type { ImageRecord } from '../../model/types';
 import { loadBlob } from '../../store/workspace';
-import { syntheticTileSource } from '../../viewer/synthetic/osdSyntheticSource';
+import { syntheticTileSource } from '../../viewer/osdSyntheticSource';
 
 /** What OpenSeadragon opens for an image; a local file becomes a blob: URL that stays in the browser. */
 export async function tileSourceFor(image: ImageRecord): Promise<{ source: unknown; release: () => void }> {

@@ -52,7 +52,7 @@ export function KeyPanel() {
     setPending({ key: read.key, fingerprint: read.fingerprint, warnings });
   };
 
-  const useImported = async () => {
+  const applyImportedKey = async () => {
     if (!pending) return;
     await replaceProjectKey(projectId, pending.key);
     setMessage(t('keyImported', { fingerprint: pending.fingerprint }));
@@ -96,7 +96,7 @@ export function KeyPanel() {
             <p key={i}>{w}</p>
           ))}
           <p>{t('keyFingerprint', { fingerprint: pending.fingerprint })}</p>
-          <button type="button" onClick={() => void useImported()}>
+          <button type="button" onClick={() => void applyImportedKey()}>
             {t('keyImportConfirm')}
           </button>{' '}
           <button type="button" onClick={() => setPending(null)}>

@@ -1,4 +1,4 @@
-// Times synthetic tile rendering: `npx tsx src/viewer/synthetic/render.bench.ts [seed]`.
+// Times synthetic tile rendering: `npx tsx src/synthetic/render.bench.ts [seed]`.
 // "cold" tiles are far apart (their nuclei are generated from scratch); "pan" tiles are neighbours,
 // as when the user drags the slide. Prints one JSON line per case, times in ms.
 import { tissueCentre } from './fields';

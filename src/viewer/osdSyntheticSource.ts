@@ -1,5 +1,5 @@
 import type OpenSeadragon from 'openseadragon';
-import { renderSyntheticTile } from './render';
+import { renderSyntheticTile } from '../synthetic/render';
 import {
   SYNTHETIC_HEIGHT,
   SYNTHETIC_MAX_LEVEL,
@@ -7,7 +7,7 @@ import {
   SYNTHETIC_TILE_SIZE,
   SYNTHETIC_WIDTH,
   tileExists,
-} from './slide';
+} from '../synthetic/slide';
 
 /**
  * The synthetic slide as an OpenSeadragon 6 tile source that never touches the network.

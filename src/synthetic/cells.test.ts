@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { geometryProblems, ringArea, ringCentroid } from '../../model/geometry';
-import { ringContainsPoint } from '../../model/hit';
+import { geometryProblems, ringArea, ringCentroid } from '../model/geometry';
+import { ringContainsPoint } from '../model/hit';
 import { BUCKET_SIZE, MAX_CELL_RADIUS, syntheticCellsForDemo, syntheticCellsInRect, type SyntheticCell } from './cells';
 import { tissueCentre } from './fields';
 

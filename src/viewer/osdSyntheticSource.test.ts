@@ -2,7 +2,7 @@
 import OpenSeadragon from 'openseadragon';
 import { describe, expect, it, vi } from 'vitest';
 import { syntheticTileSource, type SyntheticTileContext, type SyntheticTileJob } from './osdSyntheticSource';
-import { renderSyntheticTile } from './render';
+import { renderSyntheticTile } from '../synthetic/render';
 
 /** jsdom has no canvas: a stand-in context that records what is put on it. */
 function fakeCanvasFactory() {

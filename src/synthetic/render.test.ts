@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { distanceToRing, ringContainsPoint } from '../../model/hit';
+import { distanceToRing, ringContainsPoint } from '../model/hit';
 import { syntheticCellsInRect } from './cells';
 import { slideFields, tissueAt, tissueCentre, tumourAt, TUMOUR_THRESHOLD } from './fields';
 import { MAX_DOWNSAMPLE_WITH_POLYGONS, renderSyntheticTile } from './render';
