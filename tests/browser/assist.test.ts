@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { shapeIou } from '../../src/agreement';
-import { syntheticCellsInRect } from '../../src/viewer/synthetic/cells';
-import { tissueCentre } from '../../src/viewer/synthetic/fields';
+import { syntheticCellsInRect } from '../../src/synthetic/cells';
+import { tissueCentre } from '../../src/synthetic/fields';
 import { launchProfile, type Session } from './chromium';
 import { lookAt, openProject, pagePoint, setIdentity, storedAnnotations, waitSaved, waitViewer } from './app';
 

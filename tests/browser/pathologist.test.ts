@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { shapeIou } from '../../src/agreement';
 import { ringCentroid } from '../../src/model/geometry';
-import { syntheticCellsInRect } from '../../src/viewer/synthetic/cells';
-import { tissueCentre } from '../../src/viewer/synthetic/fields';
+import { syntheticCellsInRect } from '../../src/synthetic/cells';
+import { tissueCentre } from '../../src/synthetic/fields';
 import { launchProfile, type Session } from './chromium';
 import { lookAt, openProject, pagePoint, setIdentity, storedAnnotations, viewTransform, waitSaved, waitViewer } from './app';
 
