@@ -443,6 +443,29 @@ async function nodeWorkloads(): Promise<void> {
     rows.push({ workload: 'agree A.json B.json --json (CLI, wall)', size: n, unit: 'ms', median: median(runs), p95: Math.max(...runs), heapMB: rss, heapKind: 'max RSS', extra: { runs, summary } });
     log(`  ${runs.map((r) => r.toFixed(0)).join(', ')} ms; ${summary}`);
   });
+  if (want('merge')) await attempt('merge BASE RETURN -o OUT (CLI, wall)', SIZES.agree, async () => {
+    const n = SIZES.agree;
+    log(`team loop gather: a return of ${n} outlines into a project of ${n} (CLI)`);
+    await runNode('--import tsx bench/node/mergeInputs.ts', [String(n), dir]);
+    const base = join(dir, `merge-base-${n}.json`), ret = join(dir, `merge-return-${n}.json`), out = join(dir, `merge-out-${n}.json`);
+    const runs: number[] = [];
+    const again: number[] = [];
+    let rss = 0;
+    let summary = '';
+    for (let i = 0; i < (QUICK ? 1 : 3); i++) {
+      rmSync(out, { force: true });
+      const r = await runNode('bin/granula.mjs merge', [base, ret, '-o', out]);
+      runs.push(r.ms);
+      rss = Math.max(rss, r.maxRssMB);
+      // The same return gathered again into the result: every record unchanged.
+      const r2 = await runNode('bin/granula.mjs merge', [out, ret, '-o', join(dir, `merge-again-${n}.json`)]);
+      again.push(r2.ms);
+      rss = Math.max(rss, r2.maxRssMB);
+      summary = `${r.stdout.trim().split(': ').slice(-1)[0]}; again: ${r2.stdout.trim().split(': ').slice(-1)[0]}`;
+    }
+    rows.push({ workload: 'merge BASE RETURN -o OUT (CLI, wall)', size: n, unit: 'ms', median: median(runs), p95: Math.max(...runs), heapMB: rss, heapKind: 'max RSS', extra: { runs, againRuns: again, summary } });
+    log(`  ${runs.map((r) => r.toFixed(0)).join(', ')} ms; again ${again.map((r) => r.toFixed(0)).join(', ')} ms; ${summary}`);
+  });
   for (const format of ['shared', 'geojson'] as const) {
     if (!want(`export-${format}`) && !want('export')) continue;
     const n = SIZES.export;

@@ -16,8 +16,29 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
+/**
+ * Whether two JSON-like values have the same canonical form (key order and `undefined` keys do not
+ * matter), compared in place: a gather compares every record of a slide, and building two strings
+ * per record cost more than the rest of the merge.
+ */
 export function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
+  if (a === undefined || b === undefined) return (a ?? null) === (b ?? null);
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  return canonicalJson(a) === canonicalJson(b);
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    if (a.length !== bb.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i] ?? null, bb[i] ?? null)) return false;
+    return true;
+  }
+  const ao = a as Record<string, unknown>, bo = b as Record<string, unknown>;
+  let n = 0;
+  for (const k in ao) {
+    if (ao[k] === undefined) continue;
+    n++;
+    if (bo[k] === undefined || !sameValue(ao[k], bo[k])) return false;
+  }
+  for (const k in bo) if (bo[k] !== undefined) n--;
+  return n === 0;
 }

@@ -48,4 +48,22 @@ describe('Autosaver', () => {
     expect(saver.pendingCount).toBe(1);
     expect(statuses.at(-1)).toMatchObject({ state: 'error', error: { kind: 'unavailable' } });
   });
+
+  it('a page going away while a write is still in progress writes that batch again with the urgent write', async () => {
+    // The first (merging) write never finishes: the page died between its read and its puts.
+    const urgentWrites: unknown[][] = [];
+    const saver = new Autosaver(
+      { write: (_p, c, o) => (o?.urgent ? (urgentWrites.push(c), Promise.resolve()) : new Promise<void>(() => {})) },
+      () => {},
+    );
+    saver.enqueue('p', [created('annotator', ann('A'))]);
+    void saver.flush();
+    saver.enqueue('p', [created('annotator', { ...ann('B'), id: 'a2' })]);
+    // The urgent write is issued at once (the page may not run another task); it is not awaited here
+    // because its acknowledgement waits, in order, for the write that never finishes.
+    void saver.flush({ urgent: true });
+    await Promise.resolve();
+    const ids = urgentWrites.flat().map((c) => (c as { id: string }).id).sort();
+    expect(ids).toEqual(['a1', 'a2']);
+  });
 });

@@ -98,8 +98,12 @@ export class Autosaver {
       this.timer = null;
     }
     if (!opts.urgent) while (this.inflight) await this.inflight;
-    if (!this.pending.size || !this.target) return;
-    const batch = [...this.pending.values()];
+    // A write in progress may never finish when the page goes: a merging write reads before it
+    // writes, and a page that dies between the two never issues its puts. The urgent write carries
+    // that batch again (the same values; a later transaction commits after the earlier one).
+    const unfinished = opts.urgent ? [...this.writing].filter(([key]) => !this.pending.has(key)).map(([, item]) => item) : [];
+    if ((!this.pending.size && !unfinished.length) || !this.target) return;
+    const batch = [...this.pending.values(), ...unfinished];
     this.pending.clear();
     const byProject = new Map<string, RecordChange[]>();
     for (const item of batch) {
