@@ -4,17 +4,20 @@ import { readAnyFormat, type AnyReadOptions, type ReadResult } from '../formats/
 import { fileStem } from '../formats/interchange/ids';
 import { FORMAT_NAMES, Report, type FormatName } from '../formats/interchange/result';
 import { binaryFileProblem, binaryKindOfBytes } from '../formats/interchange/signature';
+import { jsonListKind } from '../formats/jsonKind';
 import { problemLine } from '../formats/shared/paths';
+import { parseJsonText } from '../formats/shared/validate';
 import { writeAny } from '../formats/writeAny';
 import { IMAGE_EXTENSIONS, parseClassNames, planYoloDataset, readYoloDataset } from '../formats/yolo/dataset';
 import { listFiles, readImageSize } from './files';
 import type { CliIo } from './io';
 
-const USAGE = `usage: granula convert IN --to shared|coco|geojson|csv|yolo -o OUT [--images DIR] [--image-size W,H] [--classes FILE]
+const USAGE = `usage: granula convert IN --to shared|coco|geojson|csv|yolo -o OUT [--images DIR] [--image-size W,H] [--classes FILE] [--instances FILE]
   IN is a file in any supported format, or a YOLO dataset folder (data.yaml or classes.txt, labels/, images/).
   --images DIR      image files: their sizes (PNG, JPEG) place YOLO boxes, size CSV images, and fill a YOLO dataset's images/
   --image-size W,H  the size of every image nothing else sizes
-  --classes FILE    class names for YOLO labels: one per line (classes.txt) or a data.yaml`;
+  --classes FILE    class names for YOLO labels: one per line (classes.txt) or a data.yaml
+  --instances FILE  the COCO instances file a COCO results list IN is about: image names and sizes, category names`;
 
 interface ConvertArgs {
   input: string;
@@ -23,6 +26,7 @@ interface ConvertArgs {
   images?: string;
   imageSize?: { width: number; height: number };
   classes?: string;
+  instances?: string;
 }
 
 function parseArgs(args: string[]): ConvertArgs | string {
@@ -32,6 +36,7 @@ function parseArgs(args: string[]): ConvertArgs | string {
   let images: string | undefined;
   let size: string | undefined;
   let classes: string | undefined;
+  let instances: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -41,6 +46,7 @@ function parseArgs(args: string[]): ConvertArgs | string {
     else if (flag === '--images') images = value() ?? '';
     else if (flag === '--image-size') size = value() ?? '';
     else if (flag === '--classes') classes = value() ?? '';
+    else if (flag === '--instances') instances = value() ?? '';
     else if (a.startsWith('-') && a !== '-') return `unknown option "${a}"`;
     else positional.push(a);
   }
@@ -50,13 +56,14 @@ function parseArgs(args: string[]): ConvertArgs | string {
   if (!output) return 'missing -o OUT';
   if (images === '') return 'missing DIR after --images';
   if (classes === '') return 'missing FILE after --classes';
+  if (instances === '') return 'missing FILE after --instances';
   let imageSize: ConvertArgs['imageSize'];
   if (size !== undefined) {
     const m = /^\s*(\d+)\s*[,x×]\s*(\d+)\s*$/i.exec(size);
     if (!m || Number(m[1]) < 1 || Number(m[2]) < 1 || Number(m[1]) > 1_000_000 || Number(m[2]) > 1_000_000) return `--image-size must be WIDTH,HEIGHT in whole pixels, e.g. --image-size 1280,1024 (not "${size}")`;
     imageSize = { width: Number(m[1]), height: Number(m[2]) };
   }
-  return { input: positional[0], to: to as FormatName, output, images, imageSize, classes };
+  return { input: positional[0], to: to as FormatName, output, images, imageSize, classes, instances };
 }
 
 async function isDirectory(path: string): Promise<boolean> {
@@ -139,6 +146,26 @@ export async function runConvert(args: string[], io: CliIo): Promise<number> {
     }
     opts.classes = names;
   }
+  if (parsed.instances) {
+    if (inputIsFolder) {
+      io.err(`granula convert: --instances goes with a COCO results list, not a folder\n${USAGE}`);
+      return 2;
+    }
+    let text: string;
+    try {
+      text = await readFile(parsed.instances, 'utf8');
+    } catch (e) {
+      io.out(`${parsed.instances}: cannot read: ${errno(e)}`);
+      return 1;
+    }
+    const json = parseJsonText(text);
+    if (!json.ok) {
+      for (const p of json.problems) io.out(`${parsed.instances}: ${p.message}`);
+      return 1;
+    }
+    // Its problems come back from the reader at paths starting "instances".
+    opts.instances = json.value;
+  }
   let given: Awaited<ReturnType<typeof imagesIn>> = [];
   if (parsed.images) {
     if (!(await isDirectory(parsed.images))) {
@@ -165,6 +192,10 @@ export async function runConvert(args: string[], io: CliIo): Promise<number> {
   if (!result.ok) {
     for (const p of result.problems) io.out(problemLine(p));
     return 1;
+  }
+  if (parsed.instances && !isCocoResultsList(read.text)) {
+    io.err(`granula convert: --instances goes with a COCO results list, and ${input} (${result.format}) is not one\n${USAGE}`);
+    return 2;
   }
 
   const folder = await outputIsFolder(output, to);
@@ -211,6 +242,12 @@ export async function runConvert(args: string[], io: CliIo): Promise<number> {
   const files = folder ? `, ${count} files` : '';
   io.out(`${input} (${result.format}) → ${output} (${to}${files}): ${d.images.length} images, ${d.annotators.length} annotators, ${d.annotations.length} annotations`);
   return 0;
+}
+
+/** A JSON list of `{image_id, category_id, …}`, as a detector writes for COCO evaluation. */
+function isCocoResultsList(text: string | undefined): boolean {
+  const json = text === undefined ? undefined : parseJsonText(text);
+  return !!json?.ok && Array.isArray(json.value) && jsonListKind(json.value) === 'coco-results';
 }
 
 /** One file in any format: an image or archive given by mistake is named for what it is. */

@@ -6,7 +6,7 @@ import { runValidate } from './validate';
 
 const USAGE = `usage:
   granula validate FILE
-  granula convert IN --to shared|coco|geojson|csv|yolo -o OUT [--images DIR] [--image-size W,H] [--classes FILE]
+  granula convert IN --to shared|coco|geojson|csv|yolo -o OUT [--images DIR] [--image-size W,H] [--classes FILE] [--instances FILE]
   granula agree FILE... [--iou 0.5] [--json]
   granula merge BASE RETURN... -o OUT [--as NAME]`;
 

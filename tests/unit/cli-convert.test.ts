@@ -84,6 +84,62 @@ describe('granula convert', { timeout: 60_000 }, () => {
     expect(missing).toEqual({ code: 1, stdout: `${join(dir, 'nope.json')}: cannot read: ENOENT\n`, stderr: '' });
   });
 
+  it('a COCO results list with --instances: image names and sizes and category names come from the instances file', async () => {
+    // What a detector writes for COCO evaluation (image_id, category_id, bbox, score), and the instances file it ran on.
+    const instances = input(
+      'val-instances.json',
+      JSON.stringify({
+        images: [
+          { id: 7, file_name: 'frame-007.jpg', width: 1280, height: 1024 },
+          { id: 8, file_name: 'frame-008.jpg', width: 640, height: 480 },
+        ],
+        categories: [
+          { id: 1, name: 'polyp', supercategory: 'lesion' },
+          { id: 2, name: 'suspected cancer', supercategory: 'lesion' },
+        ],
+        annotations: [],
+      }),
+    );
+    const src = input('detections.json', JSON.stringify([{ image_id: 7, category_id: 1, bbox: [100, 200, 50, 40], score: 0.91 }, { image_id: 8, category_id: 2, bbox: [10, 20, 30, 40], score: 0.5 }]));
+    const out = join(dir, 'detections.coco.json');
+    const r = await granula('convert', src, '--to', 'coco', '-o', out, '--instances', instances);
+    expect(r).toEqual({ code: 0, stdout: `${src} (coco) → ${out} (coco): 2 images, 1 annotators, 2 annotations\n`, stderr: '' });
+    const coco = JSON.parse(readFileSync(out, 'utf8'));
+    expect(coco.images.map((im: { id: number; file_name: string; width: number; height: number }) => [im.id, im.file_name, im.width, im.height])).toEqual([
+      [7, 'frame-007.jpg', 1280, 1024],
+      [8, 'frame-008.jpg', 640, 480],
+    ]);
+    expect(coco.categories.map((c: { id: number; name: string }) => [c.id, c.name])).toEqual([[1, 'polyp'], [2, 'suspected cancer']]);
+    expect(coco.annotations.map((a: { image_id: number; category_id: number; bbox: number[] }) => [a.image_id, a.category_id, a.bbox])).toEqual([
+      [7, 1, [100, 200, 50, 40]],
+      [8, 2, [10, 20, 30, 40]],
+    ]);
+
+    // As CSV, the rows name the images and classes; without --instances they are the bare ids, with warnings.
+    const csv = join(dir, 'detections.csv');
+    expect((await granula('convert', src, '--to', 'csv', '-o', csv, '--instances=' + instances)).code).toBe(0);
+    expect(readFileSync(csv, 'utf8').split('\r\n')).toEqual([
+      'image,annotator,label,grade,uncertain,note,status,shape,x,y,width,height,points,score',
+      'frame-007.jpg,detections,polyp,,,,,box,100,200,50,40,,0.91',
+      'frame-008.jpg,detections,suspected cancer,,,,,box,10,20,30,40,,0.5',
+      '',
+    ]);
+    const bare = await granula('convert', src, '--to', 'csv', '-o', csv);
+    expect([bare.code, bare.stderr.split('\n').filter(Boolean).length]).toEqual([0, 2]);
+    expect(readFileSync(csv, 'utf8').split('\r\n').slice(1, 3)).toEqual(['7,detections,1,,,,,box,100,200,50,40,,0.91', '8,detections,2,,,,,box,10,20,30,40,,0.5']);
+
+    // An id the instances file does not hold is a problem at its place; nothing is written.
+    const stray = input('stray.json', JSON.stringify([{ image_id: 9, category_id: 1, bbox: [1, 2, 3, 4], score: 0.2 }]));
+    const strayOut = join(dir, 'stray.coco.json');
+    expect(await granula('convert', stray, '--to', 'coco', '-o', strayOut, '--instances', instances)).toEqual({ code: 1, stdout: '[0].image_id: unknown image id 9 (not in the instances file)\n', stderr: '' });
+    expect(existsSync(strayOut)).toBe(false);
+    const missing = join(dir, 'no-instances.json');
+    expect(await granula('convert', src, '--to', 'coco', '-o', strayOut, '--instances', missing)).toEqual({ code: 1, stdout: `${missing}: cannot read: ENOENT\n`, stderr: '' });
+    const notJson = input('instances.txt', 'images: none');
+    const broken = await granula('convert', src, '--to', 'coco', '-o', strayOut, '--instances', notJson);
+    expect([broken.code, broken.stdout.startsWith(`${notJson}: is not JSON: `)]).toEqual([1, true]);
+  });
+
   it('usage errors exit 2', async () => {
     const src = input('two-images.json', writeAny(sampleProjectData('pathology-cells'), 'shared').files[0].text);
     const cases: [string[], string][] = [
@@ -92,6 +148,9 @@ describe('granula convert', { timeout: 60_000 }, () => {
       [['convert', src, src, '--to', 'coco', '-o', join(dir, 'a.json')], 'granula convert: expected one input file, got 2'],
       [['convert', src, '--to', 'coco', '-o', src], `granula convert: OUT is the input file; write to another path so ${src} is kept`],
       [['convert', src, '--to', 'geojson', '-o', join(dir, 'one.geojson')], 'granula convert: geojson writes one file per image (2 files): give a folder as OUT (a path without extension)'],
+      [['convert', src, '--to', 'coco', '-o', join(dir, 'a.json'), '--instances'], 'granula convert: missing FILE after --instances'],
+      [['convert', src, '--to', 'coco', '-o', join(dir, 'a.json'), '--instances', src], `granula convert: --instances goes with a COCO results list, and ${src} (shared) is not one`],
+      [['convert', dir, '--to', 'coco', '-o', join(dir, 'a.json'), '--instances', src], 'granula convert: --instances goes with a COCO results list, not a folder'],
     ];
     for (const [args, message] of cases) {
       const r = await granula(...args);

@@ -187,6 +187,55 @@ describe('CSV round trip of shapes and "no lesion"', () => {
   });
 });
 
+describe('CSV identity: the same file gives the same ids', () => {
+  // Two readers' labels of two frames: reader-a boxed the same polyp twice (two identical rows).
+  const ROWS = [
+    'image,annotator,label,shape,x,y,width,height,points,note',
+    'frame-001.jpg,reader-a,polyp,box,10,20,30,40,,',
+    'frame-001.jpg,reader-a,polyp,box,10,20,30,40,,',
+    'frame-001.jpg,reader-b,polyp,box,10,20,30,40,,',
+    'frame-002.jpg,reader-a,cancer,point,5,6,,,,',
+    'frame-002.jpg,reader-a,normal,,,,,,,hazy view',
+    'frame-002.jpg,reader-b,,,,,,,,',
+  ];
+  const read = (rows: string[], name = 'labels.csv') => {
+    const r = readCsvText(rows.join('\r\n'), name, { now: NOW });
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    return r.data;
+  };
+  const idsOf = (data: ProjectData) => ({ project: data.project.id, images: data.images.map((im) => im.id), annotations: data.annotations.map((a) => a.id) });
+
+  it('reading the file twice gives the same project, image and annotation ids', () => {
+    const first = idsOf(read(ROWS));
+    expect(idsOf(read(ROWS))).toEqual(first);
+    expect(first.annotations).toHaveLength(5);
+    expect(new Set(first.annotations).size).toBe(5);
+    // The same box by another reader is another annotation.
+    expect(first.annotations[2]).not.toBe(first.annotations[0]);
+  });
+
+  it('identical rows get _2, _3… in file order', () => {
+    const [a, twin] = idsOf(read(ROWS)).annotations;
+    expect(twin).toBe(`${a}_2`);
+    const three = idsOf(read([...ROWS.slice(0, 2), ROWS[1], ...ROWS.slice(2)])).annotations;
+    expect(three.slice(0, 3)).toEqual([a, `${a}_2`, `${a}_3`]);
+  });
+
+  it('editing one row changes only its id; the order of the columns and an empty column added change none', () => {
+    const ids = idsOf(read(ROWS)).annotations;
+    const moved = read(ROWS.map((r, i) => (i === 4 ? 'frame-002.jpg,reader-a,cancer,point,7,6,,,,' : r)));
+    expect(moved.annotations.map((a, i) => a.id === ids[i])).toEqual([true, true, true, false, true]);
+    const noted = read(ROWS.map((r, i) => (i === 5 ? 'frame-002.jpg,reader-a,normal,,,,,,,clear view' : r)));
+    expect(noted.annotations.map((a, i) => a.id === ids[i])).toEqual([true, true, true, true, false]);
+    // The same rows with the first three columns the other way round, and a "comment" column nobody filled in.
+    const reordered = ROWS.map((r, i) => {
+      const [image, annotator, label, ...rest] = r.split(',');
+      return [label, annotator, image, ...rest, i === 0 ? 'comment' : ''].join(',');
+    });
+    expect(idsOf(read(reordered)).annotations).toEqual(ids);
+  });
+});
+
 describe('CSV reader refuses bad files, naming row and column', () => {
   it('bad shapes and statuses', () => {
     const text = [

@@ -1,6 +1,6 @@
 import { encodingProblem } from '../interchange/encoding';
 import Papa from 'papaparse';
-import { newId, nowIso } from '../../model/ids';
+import { nowIso } from '../../model/ids';
 import { geometryBounds } from '../../model/geometry';
 import { statusId } from '../../model/ids';
 import type { Annotation, AttributeDef, AttributeValue, Geometry, GradeDef, ImageRecord, ImageStatus, LabelClass, LabelSchema } from '../../model/types';
@@ -8,7 +8,7 @@ import { checkFlatRing } from '../interchange/checks';
 import { importedAnnotation } from '../interchange/annotations';
 import { assemble, finish, importedImage, importedSchema, type ReadOptions, type Unowned } from '../interchange/build';
 import { classByName, ClassTable } from '../interchange/classes';
-import { fileStem } from '../interchange/ids';
+import { ContentIds, fileStem } from '../interchange/ids';
 import { guarded, Report, type ReadResult } from '../interchange/result';
 import { attributeIdOf, cellPath, GEOMETRY_COLUMNS, NO_FINDING_STATUS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS } from './columns';
 
@@ -174,8 +174,9 @@ function build(rows: Row[], columns: Map<string, number>, fileName: string, opts
   const drawn = new Set(pending.flatMap((p) => (p.geometry ? [p.geometry.type] : [])));
   const granularity = drawn.has('polygon') ? 'polygon' : drawn.has('box') ? 'box' : drawn.has('point') ? 'point' : 'image';
   const schema = given ?? importedSchema({ granularity, selection: multi ? 'multi' : 'single', classes: classes.added, title: stem, now, ...gradeDef(grades) });
+  const ids = new ContentIds('ann');
   const annotations: Unowned<Annotation>[] = pending.map((p) => {
-    const a = importedAnnotation({ id: newId('ann'), imageId: images.get(p.row.image)!.id, classId: p.classId, geometry: p.geometry, annotatorId: p.row.annotator, schema, attributes: p.attributes, ext: undefined, now });
+    const a = importedAnnotation({ id: ids.next(rowContent(p.row)), imageId: images.get(p.row.image)!.id, classId: p.classId, geometry: p.geometry, annotatorId: p.row.annotator, schema, attributes: p.attributes, ext: undefined, now });
     return { ...a, ...(p.grade !== undefined ? { grade: p.grade } : {}), ...(p.uncertain !== undefined ? { uncertain: p.uncertain } : {}), ...(p.note ? { note: p.note } : {}) };
   });
   const statuses: Unowned<ImageStatus>[] = [...negatives.values()].map(({ row }) => {
@@ -183,6 +184,15 @@ function build(rows: Row[], columns: Map<string, number>, fileName: string, opts
     return { id: statusId(imageId, row.annotator), imageId, annotatorId: row.annotator, state: 'done', noFinding: true, updatedAt: now };
   });
   return finish('csv', report, () => assemble({ name: stem, now, schemas: [schema], images: [...images.values()], annotators: [...annotators.values()], annotations, statuses }), now);
+}
+
+/**
+ * What a row says, for its id: its non-empty cells by column name (the image and annotator among
+ * them), so the same file gives the same ids whatever order its columns come in, an empty column
+ * added later changes none, and editing a row changes only that row's id.
+ */
+function rowContent(row: Row): string {
+  return JSON.stringify([...row.cells].filter(([, v]) => v !== '').sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** What a `status` cell may say for "looked at, nothing found". */

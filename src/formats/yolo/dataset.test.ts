@@ -122,6 +122,23 @@ describe('YOLO dataset folders as labelling tools export them', () => {
     ]);
   });
 
+  it('reading the same folder twice gives the same ids; editing one label line changes only its id', () => {
+    const ids = (files: Record<string, string | Uint8Array>) => {
+      const r = readFolder('polyps.v3i.yolov8', files);
+      if (!r.ok) throw new Error(JSON.stringify(r.problems));
+      return { project: r.data.project.id, images: r.data.images.map((im) => im.id), statuses: r.data.statuses.map((s) => s.id), annotations: r.data.annotations.map((a) => a.id) };
+    };
+    const first = ids(roboflowExport());
+    expect(ids(roboflowExport())).toEqual(first);
+    expect(new Set(first.annotations).size).toBe(3);
+    // frame-002's second box moved: its first box, and frame-001's, keep their ids.
+    const edited = roboflowExport();
+    edited['valid/labels/frame-002_jpg.rf.0f1e2d3c4b5a69788796a5b4c3d2e1f0.txt'] = '1 0.25 0.75 0.1 0.2\n1 0.7 0.35 0.05 0.05\n';
+    const after = ids(edited);
+    expect(after.annotations.map((id, i) => id === first.annotations[i])).toEqual([true, true, false]);
+    expect([after.project, after.images, after.statuses]).toEqual([first.project, first.images, first.statuses]);
+  });
+
   it('a class number past the names says which file names the classes', () => {
     const files = roboflowExport();
     files['valid/labels/frame-002_jpg.rf.0f1e2d3c4b5a69788796a5b4c3d2e1f0.txt'] = '2 0.5 0.5 0.1 0.1\n';

@@ -1,11 +1,11 @@
 import { encodingProblem } from '../interchange/encoding';
-import { newId, nowIso, statusId } from '../../model/ids';
+import { nowIso, statusId } from '../../model/ids';
 import type { Annotation, Geometry, ImageRecord, ImageStatus } from '../../model/types';
 import { importedAnnotation } from '../interchange/annotations';
 import { assemble, finish, importedImage, importedSchema, type ReadOptions, type Unowned } from '../interchange/build';
 import { checkFlatRing } from '../interchange/checks';
 import { ClassTable } from '../interchange/classes';
-import { fileStem } from '../interchange/ids';
+import { ContentIds, fileStem } from '../interchange/ids';
 import { guarded, Report, type ReadResult } from '../interchange/result';
 import { parseLabelLine, type YoloLabel } from './lines';
 
@@ -198,6 +198,7 @@ export function buildYolo(blocks: Block[], declared: string[], title: string, op
   const annotators = new Map<string, { id: string; displayName: string }>();
   const annotations: Unowned<Annotation>[] = [];
   const statuses = new Map<string, Unowned<ImageStatus>>();
+  const ids = new ContentIds('ann');
   for (const b of blocks) {
     const image = images.get(b.image)!.record;
     const annotatorId = b.annotator ?? opts.annotator ?? stem;
@@ -206,7 +207,10 @@ export function buildYolo(blocks: Block[], declared: string[], title: string, op
     for (const { label, where } of b.labels) {
       const geometry = toPixels(label, image.width, image.height, where, report);
       if (!geometry) continue;
-      annotations.push(importedAnnotation({ id: newId('ann'), imageId: image.id, classId: classIds.get(label.classIndex)!, geometry, annotatorId, schema, attributes: {}, ext: undefined, now }));
+      const classId = classIds.get(label.classIndex)!;
+      // A label line has no id: it is a hash of what the line says (its class by name), in its image, by its annotator.
+      const id = ids.next(`${annotatorId}\u0000${b.image}\u0000${classId}\u0000${JSON.stringify('box' in label ? label.box : label.polygon)}`);
+      annotations.push(importedAnnotation({ id, imageId: image.id, classId, geometry, annotatorId, schema, attributes: {}, ext: undefined, now }));
     }
   }
   const records = [...images.values()].map((i) => i.record);

@@ -167,6 +167,47 @@ describe('YOLO round trip', () => {
   });
 });
 
+describe('YOLO identity: the same file gives the same ids', () => {
+  // reader-a boxed the same polyp twice (two identical lines); reader-b boxed it once.
+  const LINES = [
+    '# class 0: polyp',
+    '# class 1: suspected cancer',
+    '# image: frame-001.jpg',
+    '# size: 1280 1024',
+    '# annotator: reader-a',
+    '0 0.5 0.5 0.1 0.1',
+    '0 0.5 0.5 0.1 0.1',
+    '1 0.2 0.2 0.1 0.1',
+    '# image: frame-001.jpg',
+    '# size: 1280 1024',
+    '# annotator: reader-b',
+    '0 0.5 0.5 0.1 0.1',
+  ];
+  const read = (lines: string[]) => {
+    const r = readYoloText(lines.join('\n'), 'frames.yolo.txt', { now: NOW });
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    return r.data;
+  };
+
+  it('reading the file twice gives the same project, image and annotation ids', () => {
+    const [first, second] = [read(LINES), read(LINES)];
+    expect(second.project.id).toBe(first.project.id);
+    expect(second.images.map((im) => im.id)).toEqual(first.images.map((im) => im.id));
+    expect(second.annotations.map((a) => a.id)).toEqual(first.annotations.map((a) => a.id));
+    expect(new Set(first.annotations.map((a) => a.id)).size).toBe(4);
+  });
+
+  it('identical lines get _2; the same box by another reader is another id; editing one line changes only its id', () => {
+    const ids = read(LINES).annotations.map((a) => a.id);
+    expect(ids[1]).toBe(`${ids[0]}_2`);
+    expect(ids[3]).not.toBe(ids[0]);
+    const moved = read(LINES.map((l, i) => (i === 7 ? '1 0.2 0.25 0.1 0.1' : l))).annotations.map((a) => a.id);
+    expect(moved.map((id, i) => id === ids[i])).toEqual([true, true, false, true]);
+    // The same numbers written another way are the same line.
+    expect(read(LINES.map((l, i) => (i === 7 ? '1 0.20 0.2 0.100 0.1' : l))).annotations.map((a) => a.id)).toEqual(ids);
+  });
+});
+
 describe('YOLO reader refuses bad files, naming line and field', () => {
   const head = '# class 0: polyp\n# image: a.jpg\n# size: 100 100\n';
 
