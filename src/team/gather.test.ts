@@ -471,3 +471,20 @@ describe('the audit trail', () => {
     expect(gathers.at(-1)).toMatchObject({ actor: COORD, at: '2026-03-02T00:00:00.000Z', targets: [] });
   });
 });
+
+describe('the coordinator takes a gather back', () => {
+  it('a gathered return undone by the coordinator comes back when gathered again (only an annotator’s own deletion keeps a record out)', () => {
+    const coordinator = copyOf(baseData());
+    const copy = copyOf(baseData());
+    const fresh: Annotation = { ...annotationsOf(copy, A)[0], id: 'ann_again', createdAt: t(5), updatedAt: t(5) };
+    edit(copy, A, t(5), [created('annotation', fresh)]);
+    const doc = returnOf(copy, A, t(6));
+    expect(expectGathered(gather(coordinator, doc)).report.added).toBe(1);
+    // The coordinator's undo of that gather: a deletion by the coordinator, later than everything.
+    edit(coordinator, COORD, t(100), [deleted('annotation', coordinator.annotations.get('ann_again')!)]);
+    expect(coordinator.annotations.has('ann_again')).toBe(false);
+    const again = expectGathered(gather(coordinator, doc, 'return.json', t(200)));
+    expect(again.report.added).toBe(1);
+    expect(coordinator.annotations.get('ann_again')).toMatchObject({ annotatorId: A, updatedAt: t(5) });
+  });
+});

@@ -72,12 +72,16 @@ function newer(a: Owned, b: Owned): boolean {
   return canonicalJson(a) > canonicalJson(b);
 }
 
-/** For every record id the trail mentions: when it was last deleted, and last created or changed. */
-function trailTimes(entries: Iterable<AuditEntry>): { deletedAt: Map<string, string>; liveAt: Map<string, string> } {
+/**
+ * For every record id the returning person's own trail lines mention: when they last deleted it, and
+ * last created or changed it. Only their lines count: a deletion here (the coordinator taking a
+ * gather back, say) must not keep their work out when it is gathered again.
+ */
+function trailTimes(entries: Iterable<AuditEntry>, returning: string): { deletedAt: Map<string, string>; liveAt: Map<string, string> } {
   const deletedAt = new Map<string, string>();
   const liveAt = new Map<string, string>();
   for (const e of entries) {
-    if (e.recordKind !== 'annotation' && e.recordKind !== 'status') continue;
+    if (e.actor !== returning || (e.recordKind !== 'annotation' && e.recordKind !== 'status')) continue;
     const map = e.action === 'delete' ? deletedAt : e.action === 'create' || e.action === 'update' ? liveAt : null;
     if (!map) continue;
     for (const t of e.targets) if ((map.get(t) ?? '') < e.at) map.set(t, e.at);
@@ -142,7 +146,7 @@ export function gatherReturn(state: TeamState, file: { name: string; value: unkn
   const report: GatherReport = { file: file.name, annotator: annotatorId, added: 0, updated: 0, deleted: 0, unchanged: 0, conflicts: 0, skipped: 0 };
   const changes: RecordChange[] = [];
   const newAudit = doc.audit.filter((e) => !state.audit.has(e.id)).map((e): AuditEntry => ({ ...e, projectId: pid }));
-  const { deletedAt, liveAt } = trailTimes([...state.audit.values(), ...newAudit]);
+  const { deletedAt, liveAt } = trailTimes([...state.audit.values(), ...newAudit], annotatorId);
   const conflicts = [...(state.project.conflicts ?? [])];
   let conflictsChanged = false;
 
