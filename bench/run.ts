@@ -1,6 +1,8 @@
 // `npm run bench [-- --quick] [-- --only=<workload,...>]`: builds the app, drives it in headless
 // Chromium with playwright-core, runs the Node workloads, prints one table and writes
-// bench/results.json. See docs/PERFORMANCE.md for what is measured and how.
+// bench/results.json (every run of every row, and whether each row's target is met by every run).
+// `npx tsx bench/table.ts` then writes the table into docs/PERFORMANCE.md. See that page for what is
+// measured and how.
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -12,7 +14,8 @@ import { benchCells, cellBounds, CACHE_DIR } from './cells';
 import { type CellSet } from './cellsFormat';
 import { tissueCentre } from '../src/synthetic/fields';
 import { SEED } from './cells';
-import { percentile, median, type Row } from './stats';
+import { percentile, median, runStats, type Row } from './stats';
+import { fmt, heapCell, makeRow, medianCell, metCell, sizeCell, spreadCell, targetFor, type RowKind } from './targets';
 import { startProfile, stopProfile } from './profile';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -229,7 +232,10 @@ async function panZoomOnce(o: Opened, n: number): Promise<PanZoomRun> {
   return { frames: r.frames, scales: r.scales, draws: r.draws, longTasks: r.longTasks, heapMB: await heapMB(o) };
 }
 
-/** Pools the runs' frames: one row for the frames, one for the overlay's share of them. */
+/**
+ * One row for the frames, one for the overlay's share of them: per run, the frame count, median,
+ * p95 and maximum (the frames themselves are too many to keep); the median pooled over the runs.
+ */
 function panZoomRows(label: string, n: number, runs: PanZoomRun[]): void {
   const frames = runs.flatMap((r) => r.frames);
   const draws = runs.flatMap((r) => r.draws);
@@ -247,26 +253,35 @@ function panZoomRows(label: string, n: number, runs: PanZoomRun[]): void {
     }),
   );
   const slowByScale = [...bins].sort((a, b) => a[0] - b[0]).map(([b, [s, all]]) => `2^${b}: ${s}/${all}`).join(', ');
-  rows.push({
-    workload: `${label} (${runs.length} run${runs.length > 1 ? 's' : ''}; ${long.length} long tasks > 50 ms)`,
-    size: n,
-    unit: 'ms/frame',
-    median: median(frames),
-    p95: percentile(frames, 95),
-    heapMB: Math.max(...runs.map((r) => r.heapMB)),
-    extra: {
-      runs: runs.length,
-      frames: frames.length,
-      perRunP95: runs.map((r) => percentile(r.frames, 95)),
-      framesOver17msPercent: share(17),
-      framesOver34msPercent: share(34),
-      longTasksOver50: long.length,
-      longestTask: Math.max(0, ...longTasks),
-      slowFramesByScale: slowByScale,
-    },
-  });
-  if (n > 0) rows.push({ workload: '  of which drawing the overlay', size: n, unit: 'ms/draw', median: median(draws), p95: percentile(draws, 95), heapMB: NaN, extra: { draws: draws.length, max: Math.max(0, ...draws) } });
-  log(`  ${label}: ${frames.length} frames in ${runs.length} runs, median ${median(frames).toFixed(1)} ms, p95 ${percentile(frames, 95).toFixed(1)} ms, ${share(17).toFixed(1)}% over 17 ms, ${long.length} long tasks > 50 ms (longest ${Math.max(0, ...longTasks).toFixed(0)} ms); overlay draw median ${median(draws).toFixed(1)}, p95 ${percentile(draws, 95).toFixed(1)}, max ${Math.max(0, ...draws).toFixed(0)} ms`);
+  const perRun = runs.map((r) =>
+    runStats(r.frames, false, {
+      heapMB: r.heapMB,
+      longTasksOver50: r.longTasks.filter((d) => d > 50).length,
+      longestTaskMs: Math.max(0, ...r.longTasks),
+      over17Percent: (100 * r.frames.filter((f) => f > 17).length) / Math.max(1, r.frames.length),
+    }),
+  );
+  rows.push(
+    makeRow({
+      workload: `${label} (long tasks > 50 ms per run: ${perRun.map((r) => r.longTasksOver50).join(' / ')}${long.length ? `, longest ${fmt(Math.max(...long))} ms` : ''})`,
+      kind: n ? 'panzoom' : 'panzoom-slide',
+      size: n,
+      unit: 'ms/frame',
+      perRun,
+      all: frames,
+      heapMB: Math.max(...runs.map((r) => r.heapMB)),
+      extra: {
+        frames: frames.length,
+        framesOver17msPercent: share(17),
+        framesOver34msPercent: share(34),
+        longTasksOver50: long.length,
+        longestTask: Math.max(0, ...longTasks),
+        slowFramesByScale: slowByScale,
+      },
+    }),
+  );
+  if (n > 0) rows.push(makeRow({ workload: '  of which drawing the overlay', kind: 'overlay-draw', size: n, unit: 'ms/draw', perRun: runs.map((r) => runStats(r.draws, false)), all: draws, heapMB: NaN }));
+  log(`  ${label}: ${frames.length} frames in ${runs.length} runs, median ${median(frames).toFixed(1)} ms, p95 per run ${perRun.map((r) => r.p95.toFixed(1)).join(' / ')} ms, ${share(17).toFixed(1)}% over 17 ms, ${long.length} long tasks > 50 ms (longest ${Math.max(0, ...longTasks).toFixed(0)} ms); overlay draw median ${median(draws).toFixed(1)}, p95 ${percentile(draws, 95).toFixed(1)}, max ${Math.max(0, ...draws).toFixed(0)} ms`);
   log(`  slow frames by scale: ${slowByScale}`);
 }
 
@@ -339,19 +354,20 @@ async function clickAndDrag(o: Opened, n: number): Promise<void> {
   const commit = await result('commit');
   const heap = await heapMB(o);
   const ok = (v: number) => v >= 0;
-  rows.push({ workload: 'click a cell: selection painted', size: n, unit: 'ms', median: select, p95: select, heapMB: heap, extra: { handlesAfterRelease: handles } });
-  rows.push({ workload: 'drag a vertex: each step painted', size: n, unit: 'ms', median: median(steps.filter(ok)), p95: percentile(steps.filter(ok), 95), heapMB: heap, extra: { steps, missed: steps.filter((s) => !ok(s)).length, commitPainted: commit } });
+  const timed = (v: number[]) => runStats(v.filter(ok), true, { heapMB: heap, missed: v.filter((x) => !ok(x)).length });
+  rows.push(makeRow({ workload: 'click a cell: selection painted', kind: 'click', size: n, unit: 'ms', perRun: [timed([select])], all: [select].filter(ok), heapMB: heap, extra: { handlesAfterRelease: handles } }));
+  rows.push(makeRow({ workload: `drag a vertex: each step painted (${steps.length} steps)`, kind: 'drag', size: n, unit: 'ms', perRun: [timed(steps)], all: steps.filter(ok), heapMB: heap, extra: { commitPainted: commit } }));
   log(`  click ${select.toFixed(0)} ms (handles ${handles.toFixed(0)} ms), drag steps ${steps.map((s) => s.toFixed(0)).join(' ')} ms, commit ${commit.toFixed(0)} ms`);
 }
 
 /** Runs one workload; a failure becomes a row saying so, and the bench goes on. */
-async function attempt(label: string, size: number, fn: () => Promise<void>): Promise<void> {
+async function attempt(label: string, kind: RowKind, size: number, fn: () => Promise<void>): Promise<void> {
   try {
     await fn();
   } catch (e) {
     const message = (e as Error).message.split('\n')[0].slice(0, 300);
     log(`  FAILED: ${message}`);
-    rows.push({ workload: `${label} — FAILED`, size, unit: 'ms', median: NaN, p95: NaN, heapMB: NaN, extra: { error: message } });
+    rows.push(makeRow({ workload: `${label} — FAILED`, kind, size, unit: 'ms', perRun: [], all: [], heapMB: NaN, extra: { error: message } }));
   }
 }
 
@@ -368,7 +384,7 @@ async function openAndPan(base: string, label: string, s: Seeded, runs: number, 
       pans.push(await panZoomOnce(o, s.n));
       if (i === runs - 1 && last) {
         const before = rows.length;
-        await attempt('click a cell, drag a vertex', s.n, () => last(o));
+        await attempt('click a cell, drag a vertex', 'click', s.n, () => last(o));
         editRows = rows.splice(before);
       }
       await o.session.context.close();
@@ -378,7 +394,8 @@ async function openAndPan(base: string, label: string, s: Seeded, runs: number, 
   }
   if (s.n > 0) {
     const times = opens.map((o) => o.firstPaintMs ?? NaN);
-    rows.push({ workload: `open project → overlay painted (${runs} run${runs > 1 ? 's' : ''})`, size: s.n, unit: 'ms', median: median(times), p95: Math.max(...times), heapMB: Math.max(...opens.map((o) => o.heapAfterGcMB)), heapKind: 'after GC', extra: { runs: times, heapBeforeGcMB: opens.map((o) => o.heapMB) } });
+    const perRun = opens.map((o) => runStats(o.firstPaintMs === null ? [] : [o.firstPaintMs], true, { heapMB: o.heapAfterGcMB }));
+    rows.push(makeRow({ workload: 'open project → overlay painted', kind: 'open', size: s.n, unit: 'ms', perRun, all: times.filter(Number.isFinite), heapMB: Math.max(...opens.map((o) => o.heapAfterGcMB)), heapKind: 'after GC', extra: { heapBeforeGcMB: opens.map((o) => o.heapMB) } }));
     log(`  open: ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
   }
   panZoomRows(label, s.n, pans);
@@ -395,7 +412,7 @@ async function browserWorkloads(base: string): Promise<void> {
   for (const [name, n, edit] of sizes) {
     if (!want(name)) continue;
     log(n ? `${n} outlines: open, pan/zoom${edit ? ', click and drag' : ''}` : 'the slide alone (no outlines): pan/zoom');
-    await attempt(n ? 'pan/zoom whole slide ↔ 40×' : 'pan/zoom, slide only (reference)', n, async () => {
+    await attempt(n ? 'pan/zoom whole slide ↔ 40×' : 'pan/zoom, slide only (reference)', n ? 'panzoom' : 'panzoom-slide', n, async () => {
       const seeded = await seedProfile(base, n);
       try {
         await openAndPan(base, n ? 'pan/zoom whole slide ↔ 40×' : 'pan/zoom, slide only (reference)', seeded, n ? runs : 1, edit ? (o) => clickAndDrag(o, n) : undefined);
@@ -426,78 +443,93 @@ function runNode(script: string, argv: string[]): Promise<{ ms: number; stdout: 
 async function nodeWorkloads(): Promise<void> {
   const dir = join(CACHE_DIR, 'node');
   mkdirSync(dir, { recursive: true });
-  if (want('agree')) await attempt('agree A.json B.json --json (CLI, wall)', SIZES.agree, async () => {
+  if (want('agree')) await attempt('agree A.json B.json --json (CLI, wall)', 'agree', SIZES.agree, async () => {
     const n = SIZES.agree;
     log(`agreement, 2 annotators × ${n} outlines (CLI)`);
     await runNode('--import tsx bench/node/agreeInputs.ts', [String(n), dir]);
     const runs: number[] = [];
+    const rssRuns: number[] = [];
     let rss = 0;
     let summary = '';
     for (let i = 0; i < (QUICK ? 1 : 3); i++) {
       const r = await runNode('bin/granula.mjs agree', [join(dir, `agree-a-${n}.json`), join(dir, `agree-b-${n}.json`), '--json']);
       runs.push(r.ms);
+      rssRuns.push(r.maxRssMB);
       rss = Math.max(rss, r.maxRssMB);
       const pair = JSON.parse(r.stdout).shapes.pairs[0];
       summary = `matched ${pair.matched} of ${pair.a_count}/${pair.b_count}, F1 ${pair.f1}`;
     }
-    rows.push({ workload: 'agree A.json B.json --json (CLI, wall)', size: n, unit: 'ms', median: median(runs), p95: Math.max(...runs), heapMB: rss, heapKind: 'max RSS', extra: { runs, summary } });
+    rows.push(makeRow({ workload: 'agree A.json B.json --json (CLI, wall)', kind: 'agree', size: n, unit: 'ms', perRun: runs.map((ms, i) => runStats([ms], true, { heapMB: rssRuns[i] })), all: runs, heapMB: rss, heapKind: 'max RSS', extra: { summary } }));
     log(`  ${runs.map((r) => r.toFixed(0)).join(', ')} ms; ${summary}`);
   });
-  if (want('merge')) await attempt('merge BASE RETURN -o OUT (CLI, wall)', SIZES.agree, async () => {
+  if (want('merge')) await attempt('merge BASE RETURN -o OUT (CLI, wall)', 'merge', SIZES.agree, async () => {
     const n = SIZES.agree;
     log(`team loop gather: a return of ${n} outlines into a project of ${n} (CLI)`);
     await runNode('--import tsx bench/node/mergeInputs.ts', [String(n), dir]);
     const base = join(dir, `merge-base-${n}.json`), ret = join(dir, `merge-return-${n}.json`), out = join(dir, `merge-out-${n}.json`);
     const runs: number[] = [];
     const again: number[] = [];
+    const rssRuns: number[] = [];
+    const rssAgain: number[] = [];
     let rss = 0;
     let summary = '';
     for (let i = 0; i < (QUICK ? 1 : 3); i++) {
       rmSync(out, { force: true });
       const r = await runNode('bin/granula.mjs merge', [base, ret, '-o', out]);
       runs.push(r.ms);
+      rssRuns.push(r.maxRssMB);
       rss = Math.max(rss, r.maxRssMB);
       // The same return gathered again into the result: every record unchanged.
       const r2 = await runNode('bin/granula.mjs merge', [out, ret, '-o', join(dir, `merge-again-${n}.json`)]);
       again.push(r2.ms);
+      rssAgain.push(r2.maxRssMB);
       rss = Math.max(rss, r2.maxRssMB);
       summary = `${r.stdout.trim().split(': ').slice(-1)[0]}; again: ${r2.stdout.trim().split(': ').slice(-1)[0]}`;
     }
-    rows.push({ workload: 'merge BASE RETURN -o OUT (CLI, wall)', size: n, unit: 'ms', median: median(runs), p95: Math.max(...runs), heapMB: rss, heapKind: 'max RSS', extra: { runs, againRuns: again, summary } });
+    const wall = (ms: number[], rssMB: number[]) => ms.map((v, i) => runStats([v], true, { heapMB: rssMB[i] }));
+    rows.push(makeRow({ workload: 'merge BASE RETURN -o OUT (CLI, wall)', kind: 'merge', size: n, unit: 'ms', perRun: wall(runs, rssRuns), all: runs, heapMB: Math.max(...rssRuns), heapKind: 'max RSS', extra: { summary } }));
+    rows.push(makeRow({ workload: 'the same return again into OUT (CLI, wall)', kind: 'merge-again', size: n, unit: 'ms', perRun: wall(again, rssAgain), all: again, heapMB: Math.max(...rssAgain), heapKind: 'max RSS', extra: { summary } }));
     log(`  ${runs.map((r) => r.toFixed(0)).join(', ')} ms; again ${again.map((r) => r.toFixed(0)).join(', ')} ms; ${summary}`);
   });
   for (const format of ['shared', 'geojson'] as const) {
     if (!want(`export-${format}`) && !want('export')) continue;
     const n = SIZES.export;
     log(`export ${n} outlines to ${format}`);
-    await attempt(`export to ${format}`, n, async () => {
+    await attempt(`export to ${format}`, `export-${format}`, n, async () => {
     rmSync(join(dir, `export-${n}.${format}.json`), { force: true });
     const r = await runNode('--expose-gc --import tsx bench/node/exportRun.ts', [String(n), format, dir, EXPORT_MODE]);
     const m = JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms: number; bytes: number; heapBeforeMB: number; heapPeakMB: number; rssBeforeMB: number; rssPeakMB: number };
-    rows.push({
-      workload: `export to ${format === 'shared' ? 'the shared format' : 'GeoJSON'} (${EXPORT_MODE === 'stream' ? 'streamed to a file' : 'whole text, then written'})`,
-      size: n,
-      unit: 'ms',
-      median: m.ms,
-      p95: m.ms,
-      heapMB: m.heapPeakMB - m.heapBeforeMB,
-      heapKind: 'heap growth',
-      extra: { outputMB: m.bytes / 2 ** 20, heapBeforeMB: m.heapBeforeMB, heapPeakMB: m.heapPeakMB, rssBeforeMB: m.rssBeforeMB, rssPeakMB: m.rssPeakMB },
-    });
+    rows.push(
+      makeRow({
+        workload: `export to ${format === 'shared' ? 'the shared format' : 'GeoJSON'} (${EXPORT_MODE === 'stream' ? 'streamed to a file' : 'whole text, then written'}, ${(m.bytes / 2 ** 20).toFixed(0)} MB)`,
+        kind: `export-${format}`,
+        size: n,
+        unit: 'ms',
+        perRun: [runStats([m.ms], true, { heapMB: m.heapPeakMB - m.heapBeforeMB, streamed: EXPORT_MODE === 'stream' })],
+        all: [m.ms],
+        heapMB: m.heapPeakMB - m.heapBeforeMB,
+        heapKind: 'heap growth',
+        extra: { outputMB: m.bytes / 2 ** 20, heapBeforeMB: m.heapBeforeMB, heapPeakMB: m.heapPeakMB, rssBeforeMB: m.rssBeforeMB, rssPeakMB: m.rssPeakMB },
+      }),
+    );
     log(`  ${(m.ms / 1000).toFixed(1)} s, ${(m.bytes / 2 ** 20).toFixed(0)} MB written, heap ${m.heapBeforeMB.toFixed(0)} → peak ${m.heapPeakMB.toFixed(0)} MB, RSS ${m.rssBeforeMB.toFixed(0)} → ${m.rssPeakMB.toFixed(0)} MB`);
     });
   }
 }
 
+/** One table; the last columns: the target, and whether every run met it (with why not, below the table). */
 function printTable(): void {
-  const fmt = (v: number) => (Number.isFinite(v) ? (v >= 100 ? v.toFixed(0) : v.toFixed(1)) : '—');
-  const head = ['workload', 'size', 'median', 'p95', 'heap'];
-  const body = rows.map((r) => [r.workload, r.size.toLocaleString('en-US'), `${fmt(r.median)} ${r.unit}`, `${fmt(r.p95)} ${r.unit}`, Number.isFinite(r.heapMB) ? `${r.heapMB.toFixed(0)} MB${r.heapKind ? ` (${r.heapKind})` : ''}` : '—']);
+  const head = ['workload', 'size', 'runs', 'median', 'spread', 'heap', 'target', 'met'];
+  const body = rows.map((r) => [r.workload, sizeCell(r), String(r.perRun.length), medianCell(r), spreadCell(r), heapCell(r), r.target?.text ?? '—', metCell(r)]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   console.log(line(head));
   console.log(`| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`);
   for (const b of body) console.log(line(b));
+  for (const r of rows) {
+    if (r.verdict.met === false) console.log(`not met: ${r.workload.trim()} at ${sizeCell(r)}: ${r.verdict.why.join('; ')}`);
+    else if (r.verdict.met === null && targetFor(r.kind, r.size).note !== 'no target') console.log(`${r.workload.trim()} at ${sizeCell(r)}: ${r.verdict.why.join('; ')}`);
+  }
 }
 
 async function main(): Promise<void> {
@@ -517,7 +549,16 @@ async function main(): Promise<void> {
   await nodeWorkloads();
   printTable();
   if (KEEP_RESULTS) {
-    const results = { date: new Date().toISOString(), quick: QUICK, machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGB: totalmem() / 2 ** 30, node: process.version }, seconds: (performance.now() - t0) / 1000, rows };
+    const results = {
+      date: new Date().toISOString(),
+      quick: QUICK,
+      only: ONLY,
+      exportMode: EXPORT_MODE,
+      samples: 'rows[].perRun: every run of the row, in order. Raw samples in perRun[].samples for every row but the pan/zoom frames and overlay draws (hundreds a run): those keep per run the sample count n, p50, p95 and max. "met" (rows[].verdict) holds only if every run meets the target.',
+      machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGB: totalmem() / 2 ** 30, node: process.version },
+      seconds: (performance.now() - t0) / 1000,
+      rows,
+    };
     writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
   }
   log(`done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);

@@ -1,0 +1,142 @@
+// The targets of docs/PERFORMANCE.md as data, judged run by run: a row meets its target only if
+// every run does. Also the table cells shared by the bench's printout and bench/table.ts.
+import { MIN_FOR_P95, median, percentile, type Row, type RunStats } from './stats';
+
+export type RowKind =
+  | 'panzoom-slide'
+  | 'panzoom'
+  | 'overlay-draw'
+  | 'open'
+  | 'click'
+  | 'drag'
+  | 'agree'
+  | 'merge'
+  | 'merge-again'
+  | 'export-shared'
+  | 'export-geojson';
+
+/** Limits each run must meet (those given); `size` is the workload size the target is set at. */
+export interface Target {
+  kind: RowKind;
+  size: number;
+  /** As docs/PERFORMANCE.md words it. */
+  text: string;
+  /** The run's p95 (nearest rank; its maximum under 20 samples) at most this. */
+  p95Ms?: number;
+  /** Every sample of the run at most this. */
+  maxMs?: number;
+  /** No long task longer than this. */
+  longTaskMs?: number;
+  heapMB?: number;
+  streamed?: boolean;
+}
+
+export interface Verdict {
+  /** null: not judged (no target, or not at the target's size). */
+  met: boolean | null;
+  /** Why not met (run by run), or why not judged. */
+  why: string[];
+}
+
+export const TARGETS: readonly Target[] = [
+  { kind: 'panzoom', size: 100_000, text: 'p95 ≤ 16.7 ms, no long task > 50 ms', p95Ms: 16.7, longTaskMs: 50 },
+  { kind: 'panzoom', size: 1_000_000, text: 'p95 ≤ 33 ms', p95Ms: 33 },
+  { kind: 'open', size: 1_000_000, text: '≤ 3 s, heap ≤ 1 GB', maxMs: 3_000, heapMB: 1_024 },
+  { kind: 'click', size: 1_000_000, text: '≤ 50 ms', maxMs: 50 },
+  { kind: 'drag', size: 1_000_000, text: '≤ 50 ms (every step)', maxMs: 50 },
+  { kind: 'agree', size: 100_000, text: '≤ 5 s', maxMs: 5_000 },
+  { kind: 'export-shared', size: 1_000_000, text: '≤ 10 s, streamed', maxMs: 10_000, streamed: true },
+  { kind: 'export-geojson', size: 1_000_000, text: '≤ 10 s, streamed', maxMs: 10_000, streamed: true },
+];
+
+export const fmt = (v: number | undefined): string =>
+  v === undefined || !Number.isFinite(v) ? '—' : v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(1);
+
+/** The target set for this kind at this size, or why there is none. */
+export function targetFor(kind: RowKind | undefined, size: number): { target: Target | null; note: string } {
+  const all = TARGETS.filter((t) => t.kind === kind);
+  const t = all.find((x) => x.size === size) ?? null;
+  if (t || !all.length) return { target: t, note: 'no target' };
+  return { target: null, note: `not judged: the target is set at ${all.map((x) => x.size.toLocaleString('en-US')).join(' / ')}` };
+}
+
+/** Judges each run against the target: met only if every run meets every limit. */
+export function judge(target: Target | null, perRun: readonly RunStats[], unit: string, note = 'no target'): Verdict {
+  if (!target) return { met: null, why: [note] };
+  if (!perRun.length) return { met: false, why: ['no run finished'] };
+  const why: string[] = [];
+  perRun.forEach((r, i) => {
+    const run = perRun.length > 1 ? `run ${i + 1}: ` : '';
+    const fail = (s: string) => why.push(run + s);
+    if (!r.n) fail('no samples');
+    if (r.missed) fail(`${r.missed} sample(s) not timed`);
+    if (target.p95Ms !== undefined && !(r.p95 <= target.p95Ms)) fail(`${r.n >= MIN_FOR_P95 ? 'p95' : `max of ${r.n}`} ${fmt(r.p95)} ${unit} > ${fmt(target.p95Ms)} ${unit}`);
+    if (target.maxMs !== undefined && !(r.max <= target.maxMs)) fail(`${r.n > 1 ? `max of ${r.n} ` : ''}${fmt(r.max)} ${unit} > ${fmt(target.maxMs)} ${unit}`);
+    if (target.longTaskMs !== undefined) {
+      if (r.longestTaskMs === undefined) fail('long tasks not recorded');
+      else if (r.longestTaskMs > target.longTaskMs) fail(`${r.longTasksOver50 ?? '?'} long task(s) > ${target.longTaskMs} ms, longest ${fmt(r.longestTaskMs)} ms`);
+    }
+    if (target.heapMB !== undefined && !((r.heapMB ?? NaN) <= target.heapMB)) fail(`heap ${fmt(r.heapMB)} MB > ${fmt(target.heapMB)} MB`);
+    if (target.streamed && !r.streamed) fail('not streamed');
+  });
+  return { met: why.length === 0, why };
+}
+
+/** A row from its runs: pooled median and high end, its target and verdict. `all` is every sample of every run. */
+export function makeRow(r: { workload: string; kind: RowKind; size: number; unit: string; perRun: RunStats[]; all: readonly number[]; heapMB: number; heapKind?: string; extra?: Record<string, unknown> }): Row {
+  const { all, ...rest } = r;
+  const { target, note } = targetFor(r.kind, r.size);
+  const many = all.length >= MIN_FOR_P95;
+  return {
+    ...rest,
+    median: median(all),
+    high: many ? percentile(all, 95) : all.length ? Math.max(...all) : NaN,
+    highLabel: many ? 'p95' : all.length === 0 ? 'no samples' : all.length === 1 ? '1 sample' : `max of ${all.length}`,
+    target,
+    verdict: judge(target, r.perRun, r.unit, note),
+  };
+}
+
+/** Loosely typed: bench/results.json of an older bench lacks most fields. */
+export type AnyRow = Partial<Row> & { workload?: string; size?: number; unit?: string; p95?: number };
+
+export function sizeCell(r: AnyRow): string {
+  const n = r.size ?? NaN;
+  const s = (v: number) => (Number.isFinite(v) ? v.toLocaleString('en-US') : '—');
+  if (r.kind === 'agree') return `2 × ${s(n)}`;
+  if (r.kind === 'merge') return `${s(n)} + ${s(n)}`;
+  if (r.kind === 'merge-again') return `${s(2 * n)} + ${s(n)}`;
+  return s(n);
+}
+
+/**
+ * The spread of a row, labelled for what it is: per run, the p95 of 20 or more samples, else the
+ * maximum ("max of n"); runs of one sample each show every sample and their maximum.
+ */
+export function spreadCell(r: AnyRow): string {
+  const unit = r.unit ?? '';
+  const runs = r.perRun ?? [];
+  if (!runs.length) return r.p95 !== undefined && Number.isFinite(r.p95) ? `${fmt(r.p95)} ${unit} (older results: p95 or maximum, pooled)` : '—';
+  if (runs.every((x) => x.n === 1)) {
+    if (runs.length === 1) return '— (1 sample)';
+    return `max of ${runs.length}: ${fmt(Math.max(...runs.map((x) => x.max)))} ${unit} (${runs.map((x) => fmt(x.max)).join(' / ')})`;
+  }
+  const labels = new Set(runs.map((x) => (x.n >= MIN_FOR_P95 ? 'p95' : `max of ${x.n}`)));
+  const values = runs.map((x) => fmt(x.n >= MIN_FOR_P95 ? x.p95 : x.max)).join(' / ');
+  const label = labels.size === 1 ? [...labels][0] : runs.map((x) => (x.n >= MIN_FOR_P95 ? 'p95' : `max of ${x.n}`)).join(' / ');
+  return `${label}${runs.length > 1 ? ' per run' : ''}: ${values} ${unit}`;
+}
+
+export function medianCell(r: AnyRow): string {
+  return `${fmt(r.median)} ${r.unit ?? ''}`.trim();
+}
+
+export function heapCell(r: AnyRow): string {
+  return r.heapMB !== undefined && Number.isFinite(r.heapMB) ? `${fmt(r.heapMB)} MB${r.heapKind ? ` ${r.heapKind}` : ''}` : '—';
+}
+
+export function metCell(r: AnyRow): string {
+  const v = r.verdict;
+  if (!v || v.met === null) return '—';
+  return v.met ? 'met' : 'not met';
+}
