@@ -1,13 +1,20 @@
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { finished } from 'node:stream/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { readAnyFormat, type AnyReadOptions, type ReadResult } from '../formats/detect';
-import { fileStem } from '../formats/interchange/ids';
 import { FORMAT_NAMES, Report, type FormatName } from '../formats/interchange/result';
 import { binaryFileProblem, binaryKindOfBytes } from '../formats/interchange/signature';
 import { jsonListKind } from '../formats/jsonKind';
 import { problemLine } from '../formats/shared/paths';
 import { parseJsonText } from '../formats/shared/validate';
-import { writeAny } from '../formats/writeAny';
+import { geoJsonFileChunks } from '../formats/geojson/stream';
+import { fileStem, safeFileName } from '../formats/interchange/ids';
+import { sharedDocumentChunks } from '../formats/shared/stream';
+import { writeAny, type WrittenFiles } from '../formats/writeAny';
+import { nowIso } from '../model/ids';
+import type { ProjectData } from '../model/projectData';
 import { IMAGE_EXTENSIONS, parseClassNames, planYoloDataset, readYoloDataset } from '../formats/yolo/dataset';
 import { listFiles, readImageSize } from './files';
 import type { CliIo } from './io';
@@ -199,12 +206,12 @@ export async function runConvert(args: string[], io: CliIo): Promise<number> {
   }
 
   const folder = await outputIsFolder(output, to);
-  const written = writeAny(result.data, to, { yoloLayout: folder ? 'dataset' : 'single' });
+  const written = outputFiles(result.data, to, folder);
   if (!folder && written.files.length !== 1) {
     io.err(`granula convert: ${to} writes one file per image (${written.files.length} files): give a folder as OUT (a path without extension)`);
     return 2;
   }
-  const warnings = [...written.warnings];
+  const imageWarnings: string[] = [];
   let count = written.files.length;
   try {
     if (folder) {
@@ -219,29 +226,78 @@ export async function runConvert(args: string[], io: CliIo): Promise<number> {
       for (const f of written.files) {
         const path = target(f.name);
         await mkdir(dirname(path), { recursive: true });
-        await writeFile(path, f.text, 'utf8');
+        await writeOutFile(path, f);
       }
       if (written.images?.length) {
         const copied = await copyImages(result.data.images, written.images, read, given, input, inputIsFolder, target);
         count += copied.count;
         if (copied.missing.length) {
           const which = copied.missing.length === written.images.length ? 'the image files are not at hand' : `${copied.missing.length} of ${written.images.length} image files are not at hand (${copied.missing.slice(0, 3).map((n) => `"${n}"`).join(', ')}${copied.missing.length > 3 ? ', …' : ''})`;
-          warnings.push(`${which}: convert again with --images DIR, or copy them into ${join(output, 'images')}${sep}, each named as its label file (labels/frame-001.txt, images/frame-001.jpg)`);
+          imageWarnings.push(`${which}: convert again with --images DIR, or copy them into ${join(output, 'images')}${sep}, each named as its label file (labels/frame-001.txt, images/frame-001.jpg)`);
         }
       }
     } else {
-      await writeFile(output, written.files[0].text, 'utf8');
+      await writeOutFile(output, written.files[0]);
     }
   } catch (e) {
     io.out(`${output}: cannot write: ${errno(e)}`);
     return 1;
   }
+  // A streamed writer's warnings are complete once its files are written.
+  const warnings = [...written.warnings, ...imageWarnings];
   for (const w of result.warnings) io.err(`warning: ${problemLine(w)}`);
   for (const w of warnings) io.err(`warning: ${w}`);
   const d = result.data;
   const files = folder ? `, ${count} files` : '';
   io.out(`${input} (${result.format}) → ${output} (${to}${files}): ${d.images.length} images, ${d.annotators.length} annotators, ${d.annotations.length} annotations`);
   return 0;
+}
+
+/** A file to write: its text whole, or (the shared format, GeoJSON) its UTF-8 chunks, never held whole. */
+interface OutFile {
+  name: string;
+  text?: string;
+  chunks?: () => Iterable<Uint8Array>;
+}
+
+interface OutFiles {
+  files: OutFile[];
+  /** For streamed files, complete only once every file's chunks have been read. */
+  warnings: string[];
+  images?: WrittenFiles['images'];
+}
+
+/**
+ * What `--to FORMAT` writes. The shared format and GeoJSON are written piece by piece (a slide with a
+ * million outlines makes a document larger than one string can hold), with the same bytes as writeAny.
+ */
+function outputFiles(data: ProjectData, to: FormatName, folder: boolean): OutFiles {
+  const exportedAt = nowIso();
+  if (to === 'shared') return { files: [{ name: `${safeFileName(data.project.name)}.granula.json`, chunks: () => sharedDocumentChunks(data, { exportedAt }) }], warnings: [] };
+  if (to === 'geojson') {
+    const { files, warnings } = geoJsonFileChunks(data, { exportedAt });
+    return { files: files.map((f) => ({ name: f.name, chunks: () => f.chunks() })), warnings };
+  }
+  return writeAny(data, to, { exportedAt, yoloLayout: folder ? 'dataset' : 'single' });
+}
+
+async function writeOutFile(path: string, file: OutFile): Promise<void> {
+  if (file.chunks) await writeChunks(path, file.chunks());
+  else await writeFile(path, file.text ?? '', 'utf8');
+}
+
+/** Writes chunks one after another to a file, waiting whenever the stream asks to (backpressure). */
+export async function writeChunks(path: string, chunks: Iterable<Uint8Array>): Promise<void> {
+  const out = createWriteStream(path);
+  try {
+    // An error while waiting for 'drain' rejects the wait; one after the last write rejects `finished`.
+    for (const chunk of chunks) if (!out.write(chunk)) await once(out, 'drain');
+    out.end();
+    await finished(out);
+  } catch (e) {
+    out.destroy();
+    throw e;
+  }
 }
 
 /** A JSON list of `{image_id, category_id, …}`, as a detector writes for COCO evaluation. */

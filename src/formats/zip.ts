@@ -16,15 +16,21 @@ const CRC_TABLE = (() => {
 
 /** CRC-32 as ZIP (and PNG) use it: polynomial 0xEDB88320, reflected, inverted. */
 export function crc32(bytes: Uint8Array): number {
+  return crc32Of([bytes]);
+}
+
+/** The CRC-32 of chunks joined, without joining them. */
+function crc32Of(chunks: readonly Uint8Array[]): number {
   let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  for (const bytes of chunks) for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }
 
 export interface ZipEntry {
   /** Path inside the archive, `/`-separated, relative (no leading `/`, no `..`). */
   name: string;
-  data: Uint8Array | string;
+  /** The content: text (written as UTF-8), bytes, or bytes in chunks (as a streamed writer gives them). */
+  data: Uint8Array | string | readonly Uint8Array[];
 }
 
 const LIMIT_32 = 0xffffffff;
@@ -52,9 +58,11 @@ export function zipStore(entries: readonly ZipEntry[], opts: { modified?: Date }
     if (seen.has(entry.name)) throw new Error(`"${entry.name}" is in the archive twice`);
     seen.add(entry.name);
     const name = encoder.encode(entry.name);
-    const data = typeof entry.data === 'string' ? encoder.encode(entry.data) : entry.data;
-    if (offset + 30 + name.length + data.length > LIMIT_32) throw new Error('the archive would pass 4 GiB: export fewer images at a time');
-    const crc = crc32(data);
+    const content = typeof entry.data === 'string' ? [encoder.encode(entry.data)] : Array.isArray(entry.data) ? (entry.data as readonly Uint8Array[]) : [entry.data as Uint8Array];
+    let size = 0;
+    for (const p of content) size += p.length;
+    if (offset + 30 + name.length + size > LIMIT_32) throw new Error('the archive would pass 4 GiB: export fewer images at a time');
+    const crc = crc32Of(content);
     const local = new DataView(new ArrayBuffer(30));
     local.setUint32(0, 0x04034b50, true); // local file header
     local.setUint16(4, 20, true); // version needed: 2.0
@@ -63,8 +71,8 @@ export function zipStore(entries: readonly ZipEntry[], opts: { modified?: Date }
     local.setUint16(10, time, true);
     local.setUint16(12, date, true);
     local.setUint32(14, crc, true);
-    local.setUint32(18, data.length, true);
-    local.setUint32(22, data.length, true);
+    local.setUint32(18, size, true);
+    local.setUint32(22, size, true);
     local.setUint16(26, name.length, true);
     local.setUint16(28, 0, true);
     const head = new DataView(new ArrayBuffer(46));
@@ -76,15 +84,16 @@ export function zipStore(entries: readonly ZipEntry[], opts: { modified?: Date }
     head.setUint16(12, time, true);
     head.setUint16(14, date, true);
     head.setUint32(16, crc, true);
-    head.setUint32(20, data.length, true);
-    head.setUint32(24, data.length, true);
+    head.setUint32(20, size, true);
+    head.setUint32(24, size, true);
     head.setUint16(28, name.length, true);
     // extra length, comment length, disk number, internal attributes: 0
     head.setUint32(38, (0o100644 << 16) >>> 0, true); // a regular file, rw-r--r--
     head.setUint32(42, offset, true);
-    chunks.push(new Uint8Array(local.buffer), name, data);
+    chunks.push(new Uint8Array(local.buffer), name);
+    for (const p of content) chunks.push(p);
     central.push(new Uint8Array(head.buffer), name);
-    offset += 30 + name.length + data.length;
+    offset += 30 + name.length + size;
   }
   const centralSize = central.reduce((n, c) => n + c.length, 0);
   if (offset + centralSize > LIMIT_32) throw new Error('the archive would pass 4 GiB: export fewer images at a time');

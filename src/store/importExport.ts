@@ -1,7 +1,8 @@
 import { newId, nowIso } from '../model/ids';
 import type { ProjectData } from '../model/projectData';
 import type { Problem } from '../formats/shared/paths';
-import { fromSharedDocument, toSharedDocument, type EmbeddedFile } from '../formats/shared/convert';
+import { fromSharedDocument, type EmbeddedFile } from '../formats/shared/convert';
+import { sharedDocumentChunks, type WriteProgress } from '../formats/shared/stream';
 import { validateSharedText } from '../formats/shared/validate';
 import type { BlobRow } from '../storage/db';
 import { excludeOptedOut } from '../formats/optOut';
@@ -121,13 +122,32 @@ export async function exportableProject(projectId: string): Promise<ExportedProj
   return excludeOptedOut(stored);
 }
 
-export async function exportSharedText(projectId: string, opts: { includeImages: boolean }): Promise<({ text: string } & ExportedProject) | null> {
+/** The project in the shared format, as an export writes it: chunks read one at a time, never one text. */
+export interface SharedExport extends ExportedProject {
+  /**
+   * The document in UTF-8 chunks (the bytes `granula convert --to shared` writes). `progress.done`
+   * counts the annotations written so far, of `data.annotations.length`.
+   */
+  chunks(progress?: WriteProgress): Generator<Uint8Array>;
+}
+
+export async function exportSharedChunks(projectId: string, opts: { includeImages: boolean }): Promise<SharedExport | null> {
   const exported = await exportableProject(projectId);
   if (!exported) return null;
-  const { data } = exported;
-  const files = opts.includeImages ? await embeddedFilesOf(projectId, data) : undefined;
-  const doc = toSharedDocument(data, { exportedAt: nowIso(), files });
-  return { text: JSON.stringify(doc, null, 1), ...exported };
+  const files = opts.includeImages ? await embeddedFilesOf(projectId, exported.data) : undefined;
+  const exportedAt = nowIso();
+  return { ...exported, chunks: (progress) => sharedDocumentChunks(exported.data, { exportedAt, files }, undefined, progress) };
+}
+
+/** The same document as one text, for a caller that needs it whole (a small project; tests). */
+export async function exportSharedText(projectId: string, opts: { includeImages: boolean }): Promise<({ text: string } & ExportedProject) | null> {
+  const out = await exportSharedChunks(projectId, opts);
+  if (!out) return null;
+  const { chunks, ...exported } = out;
+  const decoder = new TextDecoder();
+  let text = '';
+  for (const c of chunks()) text += decoder.decode(c, { stream: true });
+  return { text: text + decoder.decode(), ...exported };
 }
 
 /** The image files of `data`'s images that this browser holds, for a document that carries them. */

@@ -1,12 +1,12 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { FormatName } from '../formats/detect';
 import { labelGapsOf, type ShapeGap } from '../model/labelChecks';
 import type { ImageRecord } from '../model/types';
-import { exportableProject, exportSharedText, type ExportedProject } from '../store/importExport';
+import { exportableProject, exportSharedChunks, type ExportedProject } from '../store/importExport';
 import { updateProject } from '../store/actions';
 import { useDoc } from './useDoc';
 import { downloadBlob, safeFileName } from './download';
-import { foreignDownloads, textDownload, type Download } from './exportFiles';
+import { ExportCancelled, foreignDownloads, sharedDownload, type Download, type WriteControl } from './exportFiles';
 import { useLocalized, useT } from './i18n';
 import { gapWhat, shapeText, useLabelCheckText } from './labelCheckText';
 
@@ -21,10 +21,10 @@ function inImageOrder(gaps: ShapeGap[], images: readonly ImageRecord[]): ShapeGa
   return [...gaps].sort((a, b) => (order.get(a.annotation.imageId) ?? 0) - (order.get(b.annotation.imageId) ?? 0) || (a.annotation.annotatorId < b.annotation.annotatorId ? -1 : a.annotation.annotatorId > b.annotation.annotatorId ? 1 : 0));
 }
 
+/** What is to leave the browser, checked before anything is written; `write` makes the files. */
 interface Prepared {
-  downloads: Download[];
-  warnings: string[];
   exported: ExportedProject;
+  write: (control: WriteControl) => Promise<{ downloads: Download[]; warnings: string[] }>;
 }
 
 export function ExportPanel() {
@@ -39,21 +39,41 @@ export function ExportPanel() {
   /** Labels lacking a required value, shown before anything is written; the user goes on or cancels. */
   const [check, setCheck] = useState<{ gaps: ShapeGap[]; prepared: Prepared } | null>(null);
   const [cancelled, setCancelled] = useState(false);
+  /** How far a file being written is (0 to 1), while it is written. */
+  const [progress, setProgress] = useState<number | null>(null);
+  const writing = useRef<AbortController | null>(null);
 
   const prepare = async (): Promise<Prepared | null> => {
     if (format === 'shared') {
-      const out = await exportSharedText(doc.project.id, { includeImages });
+      const out = await exportSharedChunks(doc.project.id, { includeImages });
       if (!out) return null;
-      return { exported: out, warnings: [], downloads: [textDownload(`${safeFileName(doc.project.name)}.granula.json`, out.text)] };
+      const name = `${safeFileName(doc.project.name)}.granula.json`;
+      return { exported: out, write: async (control) => ({ downloads: [await sharedDownload(name, out.chunks, out.data.annotations.length, control)], warnings: [] }) };
     }
     const exported = await exportableProject(doc.project.id);
     if (!exported) return null;
     // A YOLO dataset, or GeoJSON's file per image, comes as one .zip holding the folder.
-    const { downloads, warnings } = await foreignDownloads(exported.data, format, { includeImages });
-    return { exported, downloads, warnings };
+    return { exported, write: (control) => foreignDownloads(exported.data, format, { includeImages }, control) };
   };
 
-  const write = ({ downloads, warnings, exported }: Prepared, incomplete: number) => {
+  const write = async ({ write: makeFiles, exported }: Prepared, incomplete: number) => {
+    const abort = new AbortController();
+    writing.current = abort;
+    setBusy(true);
+    setProgress(0);
+    let made: Awaited<ReturnType<Prepared['write']>>;
+    try {
+      made = await makeFiles({ signal: abort.signal, onProgress: setProgress });
+    } catch (e) {
+      if (!(e instanceof ExportCancelled)) throw e;
+      setCancelled(true);
+      return;
+    } finally {
+      writing.current = null;
+      setProgress(null);
+      setBusy(false);
+    }
+    const { downloads, warnings } = made;
     for (const d of downloads) downloadBlob(d.name, d.parts, d.mime);
     const entry = {
       at: new Date().toISOString(),
@@ -83,7 +103,7 @@ export function ExportPanel() {
       if (!prepared) return;
       const gaps = labelGapsOf(prepared.exported.data.annotations, prepared.exported.data.schemas);
       if (gaps.length) setCheck({ gaps: inImageOrder(gaps, prepared.exported.data.images), prepared });
-      else write(prepared, 0);
+      else await write(prepared, 0);
     } finally {
       setBusy(false);
     }
@@ -92,7 +112,7 @@ export function ExportPanel() {
   const goOn = () => {
     if (!check) return;
     setCheck(null);
-    write(check.prepared, new Set(check.gaps.map((g) => g.annotation.id)).size);
+    void write(check.prepared, new Set(check.gaps.map((g) => g.annotation.id)).size);
   };
 
   const imageNames = new Map((check?.prepared.exported.data.images ?? []).map((im) => [im.id, im.name]));
@@ -174,6 +194,14 @@ export function ExportPanel() {
                 {lt('exportCancel')}
               </button>
             </div>
+          </div>
+        )}
+        {progress !== null && (
+          <div className="row" role="status" data-testid="export-progress">
+            <span>{lt('exportWriting', { percent: Math.floor(progress * 100) })}</span>
+            <button type="button" onClick={() => writing.current?.abort()}>
+              {lt('exportCancel')}
+            </button>
           </div>
         )}
         {cancelled && <p role="status">{lt('exportCancelled')}</p>}

@@ -22,6 +22,7 @@ const en = {
   exportAnyway: 'Export anyway',
   exportCancel: 'Cancel',
   exportCancelled: 'Export cancelled; nothing was written.',
+  exportWriting: 'Writing… {percent}%',
   gradeClasses: 'Classes that take the grade',
   importIncomplete: 'Imported, but these labels lack a required value: their images cannot be marked done until it is filled in.',
 };
@@ -42,6 +43,7 @@ const ja: typeof en = {
   exportAnyway: 'このままエクスポート',
   exportCancel: 'キャンセル',
   exportCancelled: 'エクスポートを取り消しました。何も書き出していません。',
+  exportWriting: '書き出し中… {percent}%',
   gradeClasses: 'グレードを付けるクラス',
   importIncomplete: '読み込みましたが、次のラベルは必須項目が空です。入力するまでその画像は完了にできません。',
 };

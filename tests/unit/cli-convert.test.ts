@@ -140,6 +140,33 @@ describe('granula convert', { timeout: 60_000 }, () => {
     expect([broken.code, broken.stdout.startsWith(`${notJson}: is not JSON: `)]).toEqual([1, true]);
   });
 
+  it('--to shared and --to geojson are written piece by piece, the same as the whole-file writer', async () => {
+    const data = sampleProjectData('pathology-cells');
+    const text = writeAny(data, 'shared', { exportedAt: NOW }).files[0].text;
+    const src = input('streamed.json', text);
+    const read = readAnyFormat(text, 'streamed.json');
+    if (!read.ok) throw new Error('the sample does not read back');
+    const stampOf = (written: string) => /"exportedAt":"([^"]+)"/.exec(written)![1];
+
+    const shared = join(dir, 'streamed.granula.json');
+    expect((await granula('convert', src, '--to', 'shared', '-o', shared)).code).toBe(0);
+    const got = readFileSync(shared, 'utf8');
+    const whole = writeAny(read.data, 'shared', { exportedAt: stampOf(got) }).files[0].text;
+    expect(JSON.parse(got)).toEqual(JSON.parse(whole));
+    expect(got).toBe(whole);
+
+    const geo = join(dir, 'streamed-geojson');
+    expect((await granula('convert', src, '--to', 'geojson', '-o', geo)).code).toBe(0);
+    const files = readdirSync(geo).sort();
+    const expected = writeAny(read.data, 'geojson').files;
+    expect(files).toEqual(expected.map((f) => f.name).sort());
+    for (const f of expected) {
+      const streamed = readFileSync(join(geo, f.name), 'utf8');
+      expect(JSON.parse(streamed)).toEqual(JSON.parse(f.text));
+      expect(streamed).toBe(f.text);
+    }
+  });
+
   it('usage errors exit 2', async () => {
     const src = input('two-images.json', writeAny(sampleProjectData('pathology-cells'), 'shared').files[0].text);
     const cases: [string[], string][] = [

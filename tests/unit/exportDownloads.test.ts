@@ -102,3 +102,41 @@ describe('Export tab downloads', () => {
     expect(csv.split('\r\n').filter((l) => l.startsWith('frame-001.jpg')).length).toBe(6); // every box of both readers
   });
 });
+
+describe('Export tab: the shared format and GeoJSON are written from chunks', () => {
+  const NOW = '2026-03-01T00:00:00.000Z';
+
+  it('the shared document and the GeoJSON files are the bytes of the whole-file writer', async () => {
+    const { foreignDownloads, sharedDownload } = await app();
+    const { sharedDocumentChunks } = await import('../../src/formats/shared/stream');
+    const { writeAny } = await import('../../src/formats/writeAny');
+    const data = sampleProjectData('pathology-cells');
+    const shared = await sharedDownload('p.granula.json', (progress) => sharedDocumentChunks(data, { exportedAt: NOW }, 200, progress), data.annotations.length);
+    expect([shared.name, shared.mime]).toEqual(['p.granula.json', 'application/json']);
+    expect(await new Blob(shared.parts).text()).toBe(writeAny(data, 'shared', { exportedAt: NOW }).files[0].text);
+    const { downloads } = await foreignDownloads(data, 'geojson', { includeImages: false });
+    const inside = entries(new Uint8Array(await new Blob(downloads[0].parts).arrayBuffer()));
+    const whole = writeAny(data, 'geojson');
+    expect([...inside.values()].map((b) => new TextDecoder().decode(b))).toEqual(whole.files.map((f) => f.text));
+  });
+
+  it('pauses every few MB with its progress, and Cancel stops the write', async () => {
+    const { chunksToBlob, ExportCancelled } = await app();
+    const MB = 1 << 20;
+    const progress = { done: 0 };
+    function* chunks() {
+      for (let i = 0; i < 12; i++) {
+        progress.done = i + 1;
+        yield new Uint8Array(MB).fill(65 + i);
+      }
+    }
+    const fractions: number[] = [];
+    const blob = await chunksToBlob(chunks(), () => progress.done / 12, { onProgress: (f) => fractions.push(f) }, 'text/plain');
+    expect(blob.size).toBe(12 * MB);
+    expect(fractions).toEqual([4 / 12, 8 / 12, 1]);
+    const abort = new AbortController();
+    const cancelled = chunksToBlob(chunks(), () => progress.done / 12, { signal: abort.signal, onProgress: () => abort.abort() }, 'text/plain');
+    await expect(cancelled).rejects.toBeInstanceOf(ExportCancelled);
+    expect(progress.done).toBe(4);
+  });
+});

@@ -4,7 +4,7 @@ import type { Annotation, ImageRecord, LabelClass } from '../../model/types';
 import { allClasses } from '../interchange/classes';
 import { annotationExtension, projectExtension } from '../interchange/extension';
 import { fileStem, isUuid, safeFileName, uniqueNames } from '../interchange/ids';
-import { Utf8Sink } from '../shared/stream';
+import { Utf8Sink, type WriteProgress } from '../shared/stream';
 import { carriedBeyondFeature, featureProperties, geoClassification, geoGeometry, objectTypeOf, plainProperties, staleWarning, writesParts, writesUnclassified, type GeoJsonWriteOptions } from './write';
 
 const CHUNK = 1 << 16;
@@ -130,9 +130,10 @@ function writeGeometry(out: Utf8Sink, a: Annotation, image: ImageRecord): void {
  * same bytes as `JSON.stringify` of writeGeoJson's collections (in UTF-8), without holding a
  * collection or its text whole. Features are written as bytes directly (see Utf8Sink: building each
  * feature's objects and strings first more than doubles the time for a million cell outlines).
- * `warnings` gains the per-annotation ones as the chunks are read.
+ * `warnings` gains the per-annotation ones as the chunks are read; `progress.done` counts the
+ * annotations read so far (of `data.annotations.length`), for a caller that shows how far it is.
  */
-export function geoJsonFileChunks(data: ProjectData, opts: GeoJsonWriteOptions = {}, chunkBytes = CHUNK): { files: GeoJsonStreamFile[]; warnings: string[] } {
+export function geoJsonFileChunks(data: ProjectData, opts: GeoJsonWriteOptions = {}, chunkBytes = CHUNK, progress?: WriteProgress): { files: GeoJsonStreamFile[]; warnings: string[] } {
   const exportedAt = opts.exportedAt ?? nowIso();
   const schema = currentSchema(data);
   // The project block carries no annotations: leave them out of the copy it is made from.
@@ -192,6 +193,7 @@ export function geoJsonFileChunks(data: ProjectData, opts: GeoJsonWriteOptions =
           // QuPath's own fields vary per object: the properties as the whole writer makes them.
           out.text(`"properties":${JSON.stringify(featureProperties(a, c, stale))}}`);
         }
+        if (progress) progress.done++;
         if (out.n >= chunkBytes) yield out.take();
       }
       out.text(']}\n');

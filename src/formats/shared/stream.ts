@@ -170,14 +170,19 @@ export function writeJson(out: Utf8Sink, v: unknown, skipKey?: string): boolean 
   return true;
 }
 
+/** How far a chunked writer has got: annotations written so far, of the project's. */
+export interface WriteProgress {
+  done: number;
+}
+
 /**
  * The shared-format document in UTF-8 chunks: joined, exactly `JSON.stringify(toSharedDocument(…))`
  * followed by a newline (the file writeAny gives), but never held whole. A slide with a million
  * outlines makes a document of several hundred MB, more than a JavaScript string can hold; this
  * writes it to a file (Node) or a Blob (browser) piece by piece, with memory for one chunk and one
- * annotation at a time.
+ * annotation at a time. `progress.done` counts the annotations written so far.
  */
-export function* sharedDocumentChunks(data: ProjectData, opts: { exportedAt: string; files?: EmbeddedFile[] }, chunkBytes = CHUNK): Generator<Uint8Array> {
+export function* sharedDocumentChunks(data: ProjectData, opts: { exportedAt: string; files?: EmbeddedFile[] }, chunkBytes = CHUNK, progress?: WriteProgress): Generator<Uint8Array> {
   // Everything but the annotations is small: built as usual, then written key by key.
   const head = toSharedDocument({ ...data, annotations: [] }, opts) as unknown as Record<string, unknown>;
   const out = new Utf8Sink();
@@ -202,6 +207,7 @@ export function* sharedDocumentChunks(data: ProjectData, opts: { exportedAt: str
       if (n++) out.byte(44);
       // As toSharedDocument writes it: the record without its projectId (the document is the project).
       writeJson(out, a, 'projectId');
+      if (progress) progress.done = n;
       if (out.n >= chunkBytes) yield out.take();
     }
     out.byte(93);
