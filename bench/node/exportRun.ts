@@ -2,12 +2,13 @@
 // then times writing it to a file and samples the heap while it writes.
 //   exportRun.ts COUNT shared|geojson DIR [stream|string]
 // `stream` (default) uses the chunked writers; `string` the whole-text writeAny (the old way).
-import { createWriteStream, statSync, type WriteStream } from 'node:fs';
+import { createWriteStream, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { geoJsonFileChunks } from '../../src/formats/geojson/stream';
 import { sharedDocumentChunks } from '../../src/formats/shared/stream';
 import { writeAny } from '../../src/formats/writeAny';
+import { writeChunks } from '../../src/cli/convert';
 import { benchCells } from '../cells';
 import { projectFromCells } from '../cellsProject';
 
@@ -28,14 +29,13 @@ const sample = () => {
 };
 const out = join(dir, `export-${n}.${format}.json`);
 
-async function pipe(chunks: Iterable<string | Uint8Array>, stream: WriteStream): Promise<void> {
+/** The chunks as the writer makes them, sampling memory every 64 on their way to the file. */
+function* sampled(chunks: Iterable<Uint8Array>): Generator<Uint8Array> {
   let k = 0;
   for (const chunk of chunks) {
-    if (!stream.write(chunk)) await once(stream, 'drain');
+    yield chunk;
     if ((++k & 63) === 0) sample();
   }
-  stream.end();
-  await once(stream, 'finish');
 }
 
 const t0 = performance.now();
@@ -47,11 +47,12 @@ if (mode === 'string') {
   stream.end();
   await once(stream, 'finish');
 } else if (format === 'shared') {
-  await pipe(sharedDocumentChunks(data, { exportedAt: now }), createWriteStream(out));
+  // `granula convert --to shared` writes with this same function.
+  await writeChunks(out, sampled(sharedDocumentChunks(data, { exportedAt: now })));
 } else {
   const { files } = geoJsonFileChunks(data, { exportedAt: now });
   // One image: one file (a project with several writes one file per image the same way).
-  for (const f of files) await pipe(f.chunks(), createWriteStream(files.length === 1 ? out : join(dir, f.name)));
+  for (const f of files) await writeChunks(files.length === 1 ? out : join(dir, f.name), sampled(f.chunks()));
 }
 const ms = performance.now() - t0;
 sample();

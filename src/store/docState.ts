@@ -1,7 +1,6 @@
 import type { RecordChange, RecordKind, RecordTypes } from '../model/changes';
-import { recordId } from '../model/changes';
 import type { ProjectData } from '../model/projectData';
-import { dataFromState } from '../team/state';
+import { dataFromState, MAP_OF, stateFromData } from '../team/state';
 import type { Annotation, Project } from '../model/types';
 import { packedSourceOf, type PackedStore, type PackReader } from '../storage/annotationPack';
 import { AnnotationMap, PackedIdSet } from './packedAnnotations';
@@ -35,18 +34,6 @@ function indexByImage(annotations: Iterable<RecordTypes['annotation']>): Map<str
   return index;
 }
 
-const MAP_OF: Record<Exclude<RecordKind, 'project'>, keyof DocState> = {
-  schema: 'schemas',
-  image: 'images',
-  annotator: 'annotators',
-  annotation: 'annotations',
-  status: 'statuses',
-  audit: 'audit',
-};
-
-function keyed<K extends RecordKind>(kind: K, list: readonly RecordTypes[K][]): Map<string, RecordTypes[K]> {
-  return new Map(list.map((v) => [recordId(kind, v), v]));
-}
 
 /** Bumped by applyToDoc: lets derived counts be kept until the document changes. */
 const versions = new WeakMap<DocState, number>();
@@ -63,27 +50,11 @@ export function docFromData(data: ProjectData): DocState {
       if (!set) annotationsByImage.set(a.imageId, (set = new Set()));
       set.add(a.id);
     }
-    return {
-      project: data.project,
-      schemas: keyed('schema', data.schemas),
-      images: keyed('image', data.images),
-      annotators: keyed('annotator', data.annotators),
-      annotations,
-      statuses: keyed('status', data.statuses),
-      audit: keyed('audit', data.audit),
-      annotationsByImage,
-    };
+    // Not `...data`: reading `data.annotations` would build every packed annotation.
+    const { project, schemas, images, annotators, statuses, audit } = data;
+    return { ...stateFromData({ project, schemas, images, annotators, annotations: [], statuses, audit }), annotations, annotationsByImage };
   }
-  return {
-    project: data.project,
-    schemas: keyed('schema', data.schemas),
-    images: keyed('image', data.images),
-    annotators: keyed('annotator', data.annotators),
-    annotations: keyed('annotation', data.annotations),
-    statuses: keyed('status', data.statuses),
-    audit: keyed('audit', data.audit),
-    annotationsByImage: indexByImage(data.annotations),
-  };
+  return { ...stateFromData(data), annotationsByImage: indexByImage(data.annotations) };
 }
 
 /**

@@ -47,6 +47,11 @@ function refuse(file: string, problems: Problem[]): GatherOutcome {
   return { ok: false, file, problems };
 }
 
+/** The records of one owned kind: annotations and statuses are gathered by the same rules. */
+function ownedRecords(state: TeamState, kind: 'annotation' | 'status'): Map<string, Owned> {
+  return (kind === 'annotation' ? state.annotations : state.statuses) as Map<string, Owned>;
+}
+
 /**
  * Someone here changed the record since it was last gathered: its last change was made neither by its
  * own annotator nor by the person returning it (a reviewer returning the consensus they made).
@@ -170,7 +175,7 @@ export function gatherReturn(state: TeamState, file: { name: string; value: unkn
   };
 
   const merge = (kind: 'annotation' | 'status', r: Owned) => {
-    const map = (kind === 'annotation' ? state.annotations : state.statuses) as Map<string, Owned>;
+    const map = ownedRecords(state, kind);
     const s = map.get(r.id);
     if (!state.images.has(r.imageId)) {
       report.skipped++;
@@ -211,7 +216,7 @@ export function gatherReturn(state: TeamState, file: { name: string; value: unkn
     for (const id of e.targets) {
       if (present.has(id)) continue;
       present.add(id);
-      const map = (kind === 'annotation' ? state.annotations : state.statuses) as Map<string, Owned>;
+      const map = ownedRecords(state, kind);
       const s = map.get(id);
       if (!s || !owners.has(s.annotatorId)) continue;
       const del = deletedAt.get(id) ?? '';
@@ -260,7 +265,7 @@ export function settleConflict(state: TeamState, conflictId: string, choice: 'ou
   if (!c) return [];
   const pid = state.project.id;
   const kind = c.recordKind;
-  const map = (kind === 'annotation' ? state.annotations : state.statuses) as Map<string, Owned>;
+  const map = ownedRecords(state, kind);
   const s = map.get(c.recordId);
   const changes: RecordChange[] = [];
   if (choice === 'theirs') {

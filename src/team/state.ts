@@ -18,7 +18,8 @@ export interface TeamState {
   audit: Map<string, AuditEntry>;
 }
 
-const MAP_OF = { schema: 'schemas', image: 'images', annotator: 'annotators', annotation: 'annotations', status: 'statuses', audit: 'audit' } as const;
+/** Which map of a project's state holds each record kind (the project itself is not in a map). */
+export const MAP_OF = { schema: 'schemas', image: 'images', annotator: 'annotators', annotation: 'annotations', status: 'statuses', audit: 'audit' } as const satisfies Record<Exclude<RecordKind, 'project'>, keyof TeamState>;
 
 function keyed<K extends RecordKind>(kind: K, list: readonly RecordTypes[K][]): Map<string, RecordTypes[K]> {
   return new Map(list.map((v) => [recordId(kind, v), v]));

@@ -424,7 +424,9 @@ function Dashboard({ t }: { t: TeamText }) {
   const images = [...doc.images.values()].sort((a, b) => a.order - b.order);
   const lastReturn = new Map<string, string>();
   for (const e of doc.audit.values()) if (e.action === 'return' && (lastReturn.get(e.actor) ?? '') < e.at) lastReturn.set(e.actor, e.at);
-  const assigned = (a: string, img: string) => !doc.project.assignments?.length || assignedImages(doc.project.assignments, a, []).includes(img);
+  // One set per person, not a scan of the assignment per cell.
+  const assignedTo = new Map(cols.map((a) => [a.id, new Set(assignedImages(doc.project.assignments, a.id, images.map((i) => i.id)))]));
+  const assigned = (a: string, img: string) => assignedTo.get(a)!.has(img);
   return (
     <div className="card">
       <h2>{t('dashboard')}</h2>
