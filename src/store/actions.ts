@@ -64,6 +64,22 @@ export function updateImage(id: string, patch: Partial<Omit<ImageRecord, 'id' | 
   commit('Edit image', [updated('image', before, { ...before, ...patch })]);
 }
 
+/**
+ * Sets the microns per level-0 pixel of one or several images in one undoable step (the scale bar,
+ * the nucleus assistant and every measurement use it). `undefined` clears it.
+ */
+export function setImagesMpp(ids: readonly string[], mpp: number | undefined): number {
+  if (mpp !== undefined && !(Number.isFinite(mpp) && mpp > 0)) throw new RangeError(`microns per pixel must be a positive number, got ${mpp}`);
+  const d = doc();
+  const changes: RecordChange[] = [];
+  for (const id of ids) {
+    const before = d.images.get(id);
+    if (before && before.mpp !== mpp) changes.push(updated('image', before, { ...before, mpp }));
+  }
+  if (changes.length) commit(changes.length === 1 ? 'Set µm per pixel' : `Set µm per pixel of ${changes.length} images`, changes);
+  return changes.length;
+}
+
 /** Removes an image with its annotations and statuses in one undoable step. */
 export function removeImage(id: string): void {
   const d = doc();
