@@ -3,20 +3,9 @@
  * WebAssembly — the libraries OpenSlide itself decodes with, so `granula region` matches it.
  */
 import { createRequire } from 'node:module';
+import { decodeWithWasm, type WasmDecoder } from '../slides/pixels';
 import type { RgbaImage, TileDecoders } from '../slides/types';
 
-interface FrameInfo {
-  width: number;
-  height: number;
-  bitsPerSample: number;
-  componentCount: number;
-}
-interface WasmDecoder {
-  getEncodedBuffer(length: number): Uint8Array;
-  getDecodedBuffer(): Uint8Array;
-  decode(): void;
-  getFrameInfo(): FrameInfo;
-}
 type Codec = Record<string, new () => WasmDecoder>;
 /** Emscripten's module options: where the library's own log lines go. */
 type CodecFactory = (options: { print: (line: string) => void; printErr: (line: string) => void }) => Promise<Codec>;
@@ -34,27 +23,7 @@ const libjpegTurbo = loader('@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmj
 const openJpeg = loader('@cornerstonejs/codec-openjpeg/decodewasmjs', 'J2KDecoder');
 
 async function decodeWith(load: () => Promise<WasmDecoder>, bytes: Uint8Array, what: string): Promise<RgbaImage> {
-  const decoder = await load();
-  decoder.getEncodedBuffer(bytes.length).set(bytes);
-  try {
-    decoder.decode();
-  } catch (e) {
-    throw new Error(`a ${what} tile cannot be decoded: ${typeof e === 'number' ? 'the stream is corrupt' : (e as Error).message}`);
-  }
-  const { width, height, bitsPerSample, componentCount } = decoder.getFrameInfo();
-  if (bitsPerSample !== 8) throw new Error(`a ${what} tile has ${bitsPerSample}-bit samples; Granula reads 8-bit slides only`);
-  return toRgba(decoder.getDecodedBuffer(), width, height, componentCount);
-}
-
-function toRgba(samples: Uint8Array, width: number, height: number, components: number): RgbaImage {
-  const data = new Uint8ClampedArray(width * height * 4);
-  for (let i = 0, s = 0; i < data.length; i += 4, s += components) {
-    data[i] = samples[s];
-    data[i + 1] = samples[components >= 3 ? s + 1 : s];
-    data[i + 2] = samples[components >= 3 ? s + 2 : s];
-    data[i + 3] = components === 4 ? samples[s + 3] : 255;
-  }
-  return { width, height, data };
+  return decodeWithWasm(await load(), bytes, what);
 }
 
 export const nodeTileDecoders: TileDecoders = {
