@@ -187,7 +187,7 @@ describe('openDicomWsi on the Orthanc dicomizer’s series (JPEG, a position for
 });
 
 describe('openDicomWsi on other layouts', () => {
-  it('reads TILED_FULL levels with an Extended Offset Table, an empty Basic Offset Table, and a THUMBNAIL that fits the pyramid', async () => {
+  it('reads TILED_FULL levels with an Extended Offset Table, frames in two fragments (with and without offsets), a private UN sequence, and a THUMBNAIL that fits the pyramid', async () => {
     const slide = await openFolder(fx.folders.full);
     const instances = reference[fx.folders.full];
     expect(instances.find((i) => i.imageType?.[2] === 'THUMBNAIL')).toBeDefined();

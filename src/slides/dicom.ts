@@ -465,14 +465,8 @@ async function readFrame(inst: Instance, frame: number): Promise<Uint8Array> {
     values.push(bytes.subarray(pos + 8, pos + 8 + length));
     pos += 8 + length;
   }
-  if (values.length === 1) return values[0];
-  const joined = new Uint8Array(values.reduce((n, v) => n + v.length, 0));
-  let at = 0;
-  for (const v of values) {
-    joined.set(v, at);
-    at += v.length;
-  }
-  return joined;
+  // A frame split into several fragments is rare; a Blob joins them without a hand-written copy loop.
+  return values.length === 1 ? values[0] : new Uint8Array(await new Blob(values as Uint8Array<ArrayBuffer>[]).arrayBuffer());
 }
 
 async function readExactly(source: ByteSource, offset: number, length: number, what: string): Promise<Uint8Array> {

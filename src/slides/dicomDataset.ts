@@ -153,9 +153,12 @@ function parseElements(c: Cursor, at: number, explicit: boolean, end: number | u
       return { dataset, end: valueAt, pixelData: { tag: t, valueOffset: valueAt, length: length === UNDEFINED ? undefined : length } };
     }
     const here = `${where}${tagName(t)}`;
-    // In implicit VR, an unknown element of undefined length can only be a sequence.
-    if (vr === 'SQ' || (vr === '??' && length === UNDEFINED)) {
-      const { items, end: after } = parseItems(c, valueAt, explicit, length === UNDEFINED ? undefined : valueAt + length, here);
+    // In implicit VR, an unknown element of undefined length can only be a sequence. So can UN of
+    // undefined length (a private sequence whose VR the writer did not know), whose items are then
+    // in implicit VR (PS3.5 6.2.2).
+    if (vr === 'SQ' || ((vr === '??' || vr === 'UN') && length === UNDEFINED)) {
+      const itemsExplicit = explicit && vr === 'SQ';
+      const { items, end: after } = parseItems(c, valueAt, itemsExplicit, length === UNDEFINED ? undefined : valueAt + length, here);
       dataset.set(t, { vr: 'SQ', value: new Uint8Array(0), items });
       pos = after;
       continue;

@@ -2,10 +2,10 @@
 
   dicomWsiFixtures.py variants JPEG_DIR RGB_DIR OUT_DIR
       From the Orthanc dicomizer's output, writes the layouts other scanners write: TILED_FULL with
-      Image Type, an Extended Offset Table, an empty Basic Offset Table, a THUMBNAIL, LABEL and
-      OVERVIEW; a sparse level with missing frames; RGB JPEG frames without the Adobe marker or
-      R, G, B component ids;
-      truncated files; a transfer syntax the reader refuses. Prints facts about the broken files.
+      Image Type, an Extended Offset Table, frames in two fragments with and without a Basic
+      Offset Table, a THUMBNAIL, LABEL and OVERVIEW; a sparse level with missing frames; RGB JPEG
+      frames without the Adobe marker or R, G, B component ids; truncated files; a transfer syntax
+      the reader refuses. Prints facts about the broken files.
   dicomWsiFixtures.py reference DIR...
       Prints, per folder, per file: what pydicom reads (sizes, frames, spacing, positions, and a
       SHA-1 of each frame's bytes, or of its RGB pixels when uncompressed).
@@ -26,8 +26,8 @@ def frames_of(ds):
     return list(generate_pixel_data_frame(ds.PixelData, int(ds.NumberOfFrames)))
 
 
-def set_frames(ds, frames, has_bot=True):
-    ds.PixelData = encapsulate(frames, has_bot=has_bot)
+def set_frames(ds, frames, has_bot=True, fragments_per_frame=1):
+    ds.PixelData = encapsulate(frames, fragments_per_frame=fragments_per_frame, has_bot=has_bot)
     ds.NumberOfFrames = len(frames)
 
 
@@ -55,6 +55,19 @@ def plain_rgb(jpeg):
         if marker != 0xEE:
             out += segment
         pos += 2 + length
+
+
+def add_private_un_sequence(path):
+    """Puts a private sequence written as UN of undefined length (its items in implicit VR, as
+    PS3.5 6.2.2 has it) before Patient ID, as files passed through a tool that did not know it are."""
+    raw = open(path, 'rb').read()
+    at = raw.index(b'\x10\x00\x20\x00LO')  # (0010,0020) Patient ID, explicit VR
+    creator = b'\x09\x00\x10\x00LO\x08\x00GRANULA '
+    item = b'\x09\x00\x01\x10\x04\x00\x00\x00abcd'  # (0009,1001), implicit VR, 4 bytes
+    sequence = (b'\x09\x00\x10\x10UN\x00\x00\xff\xff\xff\xff'
+                + b'\xfe\xff\x00\xe0\xff\xff\xff\xff' + item + b'\xfe\xff\x0d\xe0\x00\x00\x00\x00'
+                + b'\xfe\xff\xdd\xe0\x00\x00\x00\x00')
+    open(path, 'wb').write(raw[:at] + creator + sequence + raw[at:])
 
 
 def by_width(folder):
@@ -93,8 +106,11 @@ def variants(jpeg_dir, rgb_dir, out):
             ds.ExtendedOffsetTable = offsets
             ds.ExtendedOffsetTableLengths = lengths
         if i == 2:
-            set_frames(ds, frames_of(ds), has_bot=False)
+            set_frames(ds, frames_of(ds), has_bot=False, fragments_per_frame=2)
+        if i == 3:
+            set_frames(ds, frames_of(ds), fragments_per_frame=2)
         ds.save_as(os.path.join(full, name))
+    add_private_un_sequence(os.path.join(full, levels[0][1]))
     for kind, source in (('LABEL', levels[-1][0]), ('OVERVIEW', levels[-2][0])):
         ds = copy.deepcopy(source)
         new_instance(ds)

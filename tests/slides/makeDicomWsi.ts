@@ -47,7 +47,7 @@ export interface DicomWsiFixtures {
     native: string;
     /** From `small`, JPEG 2000. */
     j2k: string;
-    /** `jpeg` as TILED_FULL with Image Type; level 1 with an Extended Offset Table, level 2 with an empty Basic Offset Table; the smallest level a THUMBNAIL; plus LABEL (the smallest level's pixels) and OVERVIEW (level 3's). */
+    /** `jpeg` as TILED_FULL with Image Type; level 1 with an Extended Offset Table, level 2 in two fragments a frame and an empty Basic Offset Table, level 3 in two fragments a frame with one; the smallest level a THUMBNAIL; plus LABEL (the smallest level's pixels) and OVERVIEW (level 3's). */
     full: string;
     /** `jpeg` with level 1's first and sixth frames removed. */
     sparse: string;
