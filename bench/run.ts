@@ -4,7 +4,7 @@
 // `npx tsx bench/table.ts` then writes the table into docs/PERFORMANCE.md. See that page for what is
 // measured and how.
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -17,6 +17,7 @@ import { SEED } from './cells';
 import { percentile, median, runStats, type Row } from './stats';
 import { fmt, heapCell, makeRow, medianCell, metCell, sizeCell, spreadCell, targetFor, type RowKind } from './targets';
 import { startProfile, stopProfile } from './profile';
+import { makeLargePyramid } from '../tests/slides/makeSlides';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -490,6 +491,30 @@ async function nodeWorkloads(): Promise<void> {
     rows.push(makeRow({ workload: 'merge BASE RETURN -o OUT (CLI, wall)', kind: 'merge', size: n, unit: 'ms', perRun: wall(runs, rssRuns), all: runs, heapMB: Math.max(...rssRuns), heapKind: 'max RSS', extra: { summary } }));
     rows.push(makeRow({ workload: 'the same return again into OUT (CLI, wall)', kind: 'merge-again', size: n, unit: 'ms', perRun: wall(again, rssAgain), all: again, heapMB: Math.max(...rssAgain), heapKind: 'max RSS', extra: { summary } }));
     log(`  ${runs.map((r) => r.toFixed(0)).join(', ')} ms; again ${again.map((r) => r.toFixed(0)).join(', ')} ms; ${summary}`);
+  });
+  if (want('wsi')) await attempt('granula info / region on a JPEG pyramidal BigTIFF', 'wsi-region', 0, async () => {
+    const repeat = QUICK ? 40 : 140;
+    log(`whole-slide TIFF: ihc.png × ${repeat}² (${repeat * 512}² px), granula info and a 1000×1000 granula region at level 0`);
+    const path = makeLargePyramid(dir, repeat);
+    const size = statSync(path).size;
+    const region = ['--x', String(repeat * 256), '--y', String(repeat * 256), '--w', '1000', '--h', '1000', '-o', join(dir, 'wsi-region.png')];
+    const info: number[] = [], infoRss: number[] = [], regions: number[] = [], regionRss: number[] = [];
+    let inProcess: Record<string, number> = {};
+    for (let i = 0; i < (QUICK ? 1 : 3); i++) {
+      const a = await runNode('bin/granula.mjs info', [path]);
+      info.push(a.ms);
+      infoRss.push(a.maxRssMB);
+      const b = await runNode('bin/granula.mjs region', [path, ...region]);
+      regions.push(b.ms);
+      regionRss.push(b.maxRssMB);
+      // The same open and region in-process: without Node's and tsx's start-up, and with the bytes read.
+      inProcess = JSON.parse((await runNode('--import tsx bench/node/slideRun.ts', [path, String(repeat * 256), String(repeat * 256), '1000', '1000'])).stdout);
+    }
+    const wall = (ms: number[], rssMB: number[]) => ms.map((v, i) => runStats([v], true, { heapMB: rssMB[i] }));
+    const mb = `${(size / 2 ** 20).toFixed(0)} MB`;
+    rows.push(makeRow({ workload: `granula info, ${mb} JPEG BigTIFF (CLI, wall)`, kind: 'wsi-info', size: repeat * 512, unit: 'ms', perRun: wall(info, infoRss), all: info, heapMB: Math.max(...infoRss), heapKind: 'max RSS', extra: inProcess }));
+    rows.push(makeRow({ workload: `granula region 1000×1000, level 0 (CLI, wall)`, kind: 'wsi-region', size: repeat * 512, unit: 'ms', perRun: wall(regions, regionRss), all: regions, heapMB: Math.max(...regionRss), heapKind: 'max RSS', extra: inProcess }));
+    log(`  info ${info.map((r) => r.toFixed(0)).join(', ')} ms; region ${regions.map((r) => r.toFixed(0)).join(', ')} ms; in-process: open ${inProcess.openMs?.toFixed(1)} ms reading ${inProcess.infoBytes} bytes, region ${inProcess.regionMs?.toFixed(0)} ms reading ${inProcess.regionBytes} bytes`);
   });
   for (const format of ['shared', 'geojson'] as const) {
     if (!want(`export-${format}`) && !want('export')) continue;

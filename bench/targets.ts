@@ -13,7 +13,9 @@ export type RowKind =
   | 'merge'
   | 'merge-again'
   | 'export-shared'
-  | 'export-geojson';
+  | 'export-geojson'
+  | 'wsi-info'
+  | 'wsi-region';
 
 /** Limits each run must meet (those given); `size` is the workload size the target is set at. */
 export interface Target {
@@ -106,6 +108,7 @@ export function sizeCell(r: AnyRow): string {
   if (r.kind === 'agree') return `2 × ${s(n)}`;
   if (r.kind === 'merge') return `${s(n)} + ${s(n)}`;
   if (r.kind === 'merge-again') return `${s(2 * n)} + ${s(n)}`;
+  if (r.kind === 'wsi-info' || r.kind === 'wsi-region') return `${s(n)}² px`;
   return s(n);
 }
 

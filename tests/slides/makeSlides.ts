@@ -27,10 +27,24 @@ export function python(script: string, args: string[] = []): string {
 export function tissue(dir: string, width = 3000, height = 2200): string {
   const out = join(dir, `tissue-${width}x${height}.v`);
   if (existsSync(out)) return out;
-  const ihc = python("import skimage, os; print(os.path.join(os.path.dirname(skimage.__file__), 'data', 'ihc.png'))").trim();
   const repeated = join(dir, `ihc-${width}x${height}.v`);
-  run('vips', ['replicate', ihc, repeated, String(Math.ceil(width / 512)), String(Math.ceil(height / 512))]);
+  run('vips', ['replicate', ihcPath(), repeated, String(Math.ceil(width / 512)), String(Math.ceil(height / 512))]);
   run('vips', ['extract_area', repeated, out, '0', '0', String(width), String(height)]);
+  return out;
+}
+
+/** ihc.png's path in Debian's scikit-image. */
+function ihcPath(): string {
+  return python("import skimage, os; print(os.path.join(os.path.dirname(skimage.__file__), 'data', 'ihc.png'))").trim();
+}
+
+/**
+ * A large JPEG pyramidal BigTIFF straight from libvips' pipeline (no full-size intermediate):
+ * ihc.png repeated `repeat` × `repeat` times (140 → 71,680² px, about 1.5 GB), for the benchmark.
+ */
+export function makeLargePyramid(dir: string, repeat: number): string {
+  const out = join(dir, `wsi-${repeat * 512}.tif`);
+  if (!existsSync(out)) run('vips', ['replicate', ihcPath(), `${out}[tile,tile-width=256,tile-height=256,pyramid,compression=jpeg,Q=75,bigtiff]`, String(repeat), String(repeat)]);
   return out;
 }
 
