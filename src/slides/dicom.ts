@@ -89,7 +89,7 @@ interface Instance {
   frames: number;
   totalWidth: number;
   totalHeight: number;
-  /** The frames' byte ranges, read when first needed (a walk over the fragments when the file has no offset table). */
+  /** The frames' byte ranges: from the offset table read on opening, or from a walk over the fragments when the file has none, on first need. */
   frameRanges: () => Promise<FrameRange[]>;
 }
 
@@ -143,9 +143,6 @@ export async function openDicomWsi(sources: readonly ByteSource[]): Promise<Slid
     tileHeight: l.tileHeight,
   }));
 
-  // Offsets of the levels' frames are read now, so a truncated file is refused on opening.
-  await Promise.all(levels.flatMap((l) => l.instances.map((i) => i.frameRanges())));
-
   return {
     info: {
       format: 'dicom-wsi',
@@ -190,10 +187,10 @@ async function readInstances(sources: ByteSource[]): Promise<Instance[]> {
   }
   // The same instance picked twice (a copy in another folder) counts once.
   const unique = groupBy(slides, ({ header, source }) => text(header.dataset, TAGS.sopInstance) ?? source.name).map((copies) => copies[0]);
-  return unique.map(({ source, header }) => instance(source, header));
+  return Promise.all(unique.map(({ source, header }) => instance(source, header)));
 }
 
-function instance(source: ByteSource, header: DicomHeader): Instance {
+async function instance(source: ByteSource, header: DicomHeader): Promise<Instance> {
   const ds = header.dataset;
   const fail = (what: string) => new SlideFormatError(`${source.name}: ${what}`);
   const coding = CODINGS[header.transferSyntax];
@@ -229,8 +226,7 @@ function instance(source: ByteSource, header: DicomHeader): Instance {
     totalWidth: number(ds, TAGS.totalColumns) ?? tileWidth,
     totalHeight: number(ds, TAGS.totalRows) ?? tileHeight,
   };
-  let ranges: Promise<FrameRange[]> | undefined;
-  return { ...partial, frameRanges: () => (ranges ??= frameRanges(partial)) };
+  return { ...partial, frameRanges: await locateFrames(partial) };
 }
 
 /** Instances of the same pixel matrix size (a level, or one associated image), largest first. */
@@ -359,7 +355,12 @@ async function stitch(image: TiledImage, decoders: TileDecoders): Promise<RgbaIm
 const ITEM = tag(0xfffe, 0xe000);
 const SEQUENCE_END = tag(0xfffe, 0xe0dd);
 
-async function frameRanges(inst: Omit<Instance, 'frameRanges'>): Promise<FrameRange[]> {
+/**
+ * How to find the frames: read now from the offset table (and checked against the file's size, so
+ * a truncated file is refused on opening), or, without one, by walking the fragments on first need
+ * (a read per fragment or per window of small ones: paid when the level is first shown, not on opening).
+ */
+async function locateFrames(inst: Omit<Instance, 'frameRanges'>): Promise<() => Promise<FrameRange[]>> {
   const { source, header, frames } = inst;
   const pixelData = header.pixelData!;
   const where = `${source.name}: ${tagName(pixelData.tag)}`;
@@ -368,7 +369,7 @@ async function frameRanges(inst: Omit<Instance, 'frameRanges'>): Promise<FrameRa
     const end = pixelData.valueOffset + frames * frameSize;
     if (pixelData.length < frames * frameSize) throw new SlideFormatError(`${where} holds ${pixelData.length} bytes, but ${frames} frames of ${inst.tileWidth}×${inst.tileHeight}×${inst.samples} need ${frames * frameSize}`);
     if (end > source.size) throw new SlideFormatError(`${where} runs past the end of the file: its ${frames} frames end at byte ${end}, the file has ${source.size} bytes`);
-    return Array.from({ length: frames }, (_, f) => ({ start: pixelData.valueOffset + f * frameSize, end: pixelData.valueOffset + (f + 1) * frameSize }));
+    return known(Array.from({ length: frames }, (_, f) => ({ start: pixelData.valueOffset + f * frameSize, end: pixelData.valueOffset + (f + 1) * frameSize })));
   }
 
   // The Basic Offset Table item, read with its header in one go (4 bytes a frame when written).
@@ -388,14 +389,22 @@ async function frameRanges(inst: Omit<Instance, 'frameRanges'>): Promise<FrameRa
     });
     const last = ranges[frames - 1];
     if (last.end > source.size) throw new SlideFormatError(`${where} frame ${frames} runs past the end of the file: it ends at byte ${last.end}, the file has ${source.size} bytes`);
-    return ranges;
+    return known(ranges);
   }
-  if (botLength === 0) return groupFragments(await walkFragments(source, firstFragment, where, 1), frames, where);
+  if (botLength === 0) {
+    let walked: Promise<FrameRange[]> | undefined;
+    return () => (walked ??= walkFragments(source, firstFragment, where, 1).then((fragments) => groupFragments(fragments, frames, where)));
+  }
   if (botLength !== 4 * frames) throw new SlideFormatError(`${where}: the Basic Offset Table holds ${botLength / 4} offsets for ${frames} frames`);
   const starts = Array.from({ length: frames }, (_, f) => firstFragment + view.getUint32(8 + 4 * f, true));
   // The last frame ends where the fragments end: walk its fragments (usually one) to the sequence's end.
   const lastFragments = await walkFragments(source, starts[frames - 1], `${where} frame ${frames}:`, 1);
-  return starts.map((start, f) => ({ start, end: f + 1 < frames ? starts[f + 1] : lastFragments[lastFragments.length - 1].end }));
+  return known(starts.map((start, f) => ({ start, end: f + 1 < frames ? starts[f + 1] : lastFragments[lastFragments.length - 1].end })));
+}
+
+function known(ranges: FrameRange[]): () => Promise<FrameRange[]> {
+  const promise = Promise.resolve(ranges);
+  return () => promise;
 }
 
 interface Fragment {
@@ -405,12 +414,25 @@ interface Fragment {
   endsImage: boolean;
 }
 
+/** Fragments up to this size are read a window of several at a time while walking; larger ones a header at a time. */
+const SMALL_FRAGMENT = 4096;
+const WALK_WINDOW = 64 * 1024;
+
 /**
  * The fragment items from `at` to the sequence delimiter, reading only their 8-byte headers and the
- * three bytes before each (to see whether the previous fragment ends an image).
+ * three bytes before each (to see whether the previous fragment ends an image) — or, while the
+ * fragments are small, a window of 64 KB holding many of them.
  */
 async function walkFragments(source: ByteSource, at: number, where: string, firstNumber: number): Promise<Fragment[]> {
   const fragments: Fragment[] = [];
+  let window: { start: number; bytes: Uint8Array } = { start: 0, bytes: new Uint8Array(0) };
+  /** Bytes [from, from + length), from the window when it holds them. */
+  const bytesAt = async (from: number, length: number, small: boolean) => {
+    if (from < window.start || from + length > window.start + window.bytes.length) {
+      window = { start: from, bytes: await source.read(from, small ? Math.max(length, WALK_WINDOW) : length) };
+    }
+    return window.bytes.subarray(from - window.start, from - window.start + length);
+  };
   let pos = at;
   for (;;) {
     const n = firstNumber + fragments.length;
@@ -418,10 +440,11 @@ async function walkFragments(source: ByteSource, at: number, where: string, firs
       if (pos >= source.size && fragments.length > 0) return fragments; // no delimiter: the file ends with the last fragment
       throw new SlideFormatError(`${where} fragment ${n} runs past the end of the file: its header at byte ${pos} needs 8 bytes, the file has ${source.size}`);
     }
-    const back = fragments.length > 0 ? 3 : 0;
-    const bytes = await source.read(pos - back, back + 8);
+    const previous = fragments[fragments.length - 1];
+    const back = previous ? 3 : 0;
+    const bytes = await bytesAt(pos - back, back + 8, previous !== undefined && previous.end - previous.start <= SMALL_FRAGMENT);
     const view = viewOf(bytes);
-    if (back > 0) fragments[fragments.length - 1].endsImage = endsWithEoi(bytes.subarray(0, 3));
+    if (previous) previous.endsImage = endsWithEoi(bytes.subarray(0, 3));
     const t = tag(view.getUint16(back, true), view.getUint16(back + 2, true));
     if (t === SEQUENCE_END) return fragments;
     if (t !== ITEM) throw new SlideFormatError(`${where} fragment ${n}: expected an item tag (FFFE,E000) at byte ${pos}, found ${tagName(t)}`);

@@ -7,12 +7,16 @@
 
 import { SlideFormatError, type ByteSource } from './types';
 
-/** One element: its VR (`'??'` in implicit VR when the table below does not know it) and its bytes. */
+/**
+ * One element: its VR (`'??'` in implicit VR when the table below does not know it) and its bytes.
+ * A sequence keeps its bytes too, items and all, and is parsed only when asked for (`items`): a
+ * sparse slide's per-frame groups hold 10^5 items, read once to place the tiles.
+ */
 export interface DicomElement {
   vr: string;
   value: Uint8Array;
-  /** Parsed items, for sequences. */
-  items?: DicomDataset[];
+  /** For sequences: whether the items are in explicit VR. */
+  explicitItems?: boolean;
 }
 
 export type DicomDataset = Map<number, DicomElement>;
@@ -107,37 +111,43 @@ class Cursor {
   tagAt(at: number) {
     return tag(this.u16(at), this.u16(at + 2));
   }
-  ascii(at: number, length: number) {
-    return String.fromCharCode(...this.bytes.subarray(at, at + length));
+  /** Two ASCII characters: a VR, or the "DI" and "CM" of the signature. */
+  chars2(at: number) {
+    return String.fromCharCode(this.bytes[at], this.bytes[at + 1]);
   }
 }
 
 interface Parsed {
-  dataset: DicomDataset;
+  /** Undefined when only skipping over the elements. */
+  dataset: DicomDataset | undefined;
   end: number;
   pixelData?: PixelDataElement;
 }
 
+/** Where in the dataset the parser is, for messages: built only when one is needed. */
+type Where = () => string;
+
 /**
- * Elements from `at` until `end` (a defined length), an item delimiter (`untilItemEnd`), or — at
- * the top level — Pixel Data, which is recorded, not read.
+ * Elements from `at` until `end` (a defined length), an item delimiter, or — at the top level —
+ * Pixel Data, which is recorded, not read. With `build` false the elements are only stepped over
+ * (to find where a sequence ends), and nothing is kept.
  */
-function parseElements(c: Cursor, at: number, explicit: boolean, end: number | undefined, topLevel: boolean, where: string): Parsed {
-  const dataset: DicomDataset = new Map();
+function parseElements(c: Cursor, at: number, explicit: boolean, end: number | undefined, topLevel: boolean, build: boolean, where: Where): Parsed {
+  const dataset: DicomDataset | undefined = build ? new Map() : undefined;
   let pos = at;
   for (;;) {
     if (end !== undefined && pos >= end) return { dataset, end: pos };
     if (end === undefined && topLevel && c.complete && pos >= c.bytes.length) return { dataset, end: pos };
-    c.need(pos + 8, () => `${where} element at byte ${pos}`);
+    c.need(pos + 8, () => `${where()}element at byte ${pos}`);
     const t = c.tagAt(pos);
     if (t === ITEM_END) return { dataset, end: pos + 8 };
     let vr = '??';
     let length: number;
     let valueAt: number;
     if (explicit && t >>> 16 !== 0xfffe) {
-      vr = c.ascii(pos + 4, 2);
+      vr = c.chars2(pos + 4);
       if (LONG_VRS.has(vr)) {
-        c.need(pos + 12, () => `${where}${tagName(t)}`);
+        c.need(pos + 12, () => `${where()}${tagName(t)}`);
         length = c.u32(pos + 8);
         valueAt = pos + 12;
       } else {
@@ -152,37 +162,44 @@ function parseElements(c: Cursor, at: number, explicit: boolean, end: number | u
     if (topLevel && PIXEL_DATA.includes(t)) {
       return { dataset, end: valueAt, pixelData: { tag: t, valueOffset: valueAt, length: length === UNDEFINED ? undefined : length } };
     }
-    const here = `${where}${tagName(t)}`;
+    const here = () => `${where()}${tagName(t)}`;
     // In implicit VR, an unknown element of undefined length can only be a sequence. So can UN of
     // undefined length (a private sequence whose VR the writer did not know), whose items are then
     // in implicit VR (PS3.5 6.2.2).
     if (vr === 'SQ' || ((vr === '??' || vr === 'UN') && length === UNDEFINED)) {
-      const itemsExplicit = explicit && vr === 'SQ';
-      const { items, end: after } = parseItems(c, valueAt, itemsExplicit, length === UNDEFINED ? undefined : valueAt + length, here);
-      dataset.set(t, { vr: 'SQ', value: new Uint8Array(0), items });
+      const explicitItems = explicit && vr === 'SQ';
+      // Stepped over (checking its items are whole) and kept as bytes, parsed when asked for.
+      const after = length === UNDEFINED ? parseItems(c, valueAt, explicitItems, undefined, false, here).end : valueAt + length;
+      c.need(after, here);
+      dataset?.set(t, { vr: 'SQ', value: c.bytes.subarray(valueAt, after), explicitItems });
       pos = after;
       continue;
     }
-    if (length === UNDEFINED) throw new HeaderProblem(`${here} has an undefined length but is not a sequence`);
-    c.need(valueAt + length, () => here);
-    dataset.set(t, { vr, value: c.bytes.subarray(valueAt, valueAt + length) });
+    if (length === UNDEFINED) throw new HeaderProblem(`${here()} has an undefined length but is not a sequence`);
+    c.need(valueAt + length, here);
+    dataset?.set(t, { vr, value: c.bytes.subarray(valueAt, valueAt + length) });
     pos = valueAt + length;
   }
 }
 
-function parseItems(c: Cursor, at: number, explicit: boolean, end: number | undefined, where: string) {
+function parseItems(c: Cursor, at: number, explicit: boolean, end: number | undefined, build: boolean, where: Where) {
   const items: DicomDataset[] = [];
   let pos = at;
-  for (;;) {
+  for (let n = 1; ; n++) {
     if (end !== undefined && pos >= end) return { items, end: pos };
-    c.need(pos + 8, () => `${where} item ${items.length + 1}`);
+    c.need(pos + 8, () => `${where()} item ${n}`);
     const t = c.tagAt(pos);
     if (t === SEQUENCE_END) return { items, end: pos + 8 };
-    if (t !== ITEM) throw new HeaderProblem(`${where} item ${items.length + 1}: expected an item tag, found ${tagName(t)} at byte ${pos}`);
+    if (t !== ITEM) throw new HeaderProblem(`${where()} item ${n}: expected an item tag, found ${tagName(t)} at byte ${pos}`);
     const length = c.u32(pos + 4);
     const itemEnd = length === UNDEFINED ? undefined : pos + 8 + length;
-    const parsed = parseElements(c, pos + 8, explicit, itemEnd, false, `${where} item ${items.length + 1} > `);
-    items.push(parsed.dataset);
+    // An item of defined length need not be read to be stepped over.
+    if (!build && itemEnd !== undefined) {
+      pos = itemEnd;
+      continue;
+    }
+    const parsed = parseElements(c, pos + 8, explicit, itemEnd, false, build, () => `${where()} item ${n} > `);
+    if (parsed.dataset) items.push(parsed.dataset);
     pos = parsed.end;
   }
 }
@@ -193,17 +210,17 @@ function parseHeader(c: Cursor): DicomHeader {
   for (;;) {
     c.need(metaEnd + 8, () => 'the file meta information');
     if (c.u16(metaEnd) !== 0x0002) break;
-    const vr = c.ascii(metaEnd + 4, 2);
+    const vr = c.chars2(metaEnd + 4);
     const headerLength = LONG_VRS.has(vr) ? 12 : 8;
     c.need(metaEnd + headerLength, () => 'the file meta information');
     metaEnd += headerLength + (headerLength === 12 ? c.u32(metaEnd + 8) : c.u16(metaEnd + 6));
   }
-  const meta = parseElements(c, 132, true, metaEnd, false, '').dataset;
+  const meta = parseElements(c, 132, true, metaEnd, false, true, () => '').dataset!;
   const transferSyntax = text(meta, tag(0x0002, 0x0010)) ?? '';
   if (!transferSyntax) throw new HeaderProblem('(0002,0010) Transfer Syntax UID is missing');
   const explicit = transferSyntax !== IMPLICIT_VR_LE;
-  const parsed = parseElements(c, metaEnd, explicit, undefined, true, '');
-  return { meta, dataset: parsed.dataset, transferSyntax, pixelData: parsed.pixelData };
+  const parsed = parseElements(c, metaEnd, explicit, undefined, true, true, () => '');
+  return { meta, dataset: parsed.dataset!, transferSyntax, pixelData: parsed.pixelData };
 }
 
 /** Transfer syntaxes whose dataset this parser cannot read at all. */
@@ -293,6 +310,10 @@ export function number(ds: DicomDataset | undefined, t: number): number | undefi
   return Number.isFinite(n) ? n : undefined;
 }
 
+/** A sequence's items, parsed now (each call parses again: keep the result while you need it). */
 export function items(ds: DicomDataset | undefined, t: number): DicomDataset[] {
-  return ds?.get(t)?.items ?? [];
+  const e = ds?.get(t);
+  if (!e || e.vr !== 'SQ') return [];
+  // The bytes were checked whole when the header was read; offsets in messages count from the sequence.
+  return parseItems(new Cursor(e.value, true), 0, e.explicitItems ?? false, e.value.length, true, () => tagName(t)).items;
 }
