@@ -5,18 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nodeTileDecoders } from '../cli/slideDecoders';
-import { openFileSource } from '../cli/slideFiles';
 import { makeTiff, type TiffCompression } from '../../tests/slides/makeSlides';
-import { meanAbsDiff, openslideReference, tifffileReference, type RegionArgs } from '../../tests/slides/reference';
-import { openSlide } from './open';
+import { meanAbsDiff, openSlideFile, openslideReference, tifffileReference, type RegionArgs } from '../../tests/slides/reference';
 import { readRegion } from './region';
-import type { Slide } from './types';
 
 const dir = mkdtempSync(join(tmpdir(), 'granula-generic-tiff-'));
-
-async function open(path: string): Promise<Slide> {
-  return openSlide([await openFileSource(path)]);
-}
 
 // OpenSlide 3.4 reads lossless tiles through libtiff's RGBA interface, which garbles levels narrower
 // than one tile (187 px wide with 256 px tiles): those levels are compared with tifffile below.
@@ -40,7 +33,7 @@ describe.each(CASES)('a generic pyramidal TIFF, $compression (BigTIFF: $bigtiff,
   it('has the levels OpenSlide reports, the resolution its tags give, and its pixels', async () => {
     const path = makeTiff(dir, { compression, bigtiff, predictor, mpp: 0.25 });
     const reference = openslideReference(path, REGIONS);
-    const slide = await open(path);
+    const slide = await openSlideFile(path);
     expect(reference.info.vendor).toBe('generic-tiff');
     expect(slide.info.format).toBe('generic-tiff');
     expect(slide.info.compression).toBe(compression);
@@ -62,7 +55,7 @@ describe('levels narrower than a tile', () => {
   it('are read whole, edge padding cut, as tifffile reads them', { timeout: 30_000 }, async () => {
     const path = makeTiff(dir, { compression: 'deflate', predictor: true });
     const reference = tifffileReference(path);
-    const slide = await open(path);
+    const slide = await openSlideFile(path);
     const last = slide.info.levels.length - 1;
     const { width, height } = slide.info.levels[last];
     expect({ width, height }).toEqual({ width: reference.levels[last].width, height: reference.levels[last].height });

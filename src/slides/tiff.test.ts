@@ -6,16 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { nodeTileDecoders } from '../cli/slideDecoders';
 import { openFileSource } from '../cli/slideFiles';
 import { makeNdpi, makeOmeTiff, makeStrippedTiff, makeTiff, python } from '../../tests/slides/makeSlides';
-import { crop, meanAbsDiff, tifffileReference } from '../../tests/slides/reference';
-import { openSlide } from './open';
+import { crop, meanAbsDiff, openSlideFile, tifffileReference } from '../../tests/slides/reference';
+import { isSlideFileName, openSlide } from './open';
 import { readRegion } from './region';
-import { SlideFormatError, type ByteSource, type Slide } from './types';
+import { SlideFormatError, type ByteSource } from './types';
 
 const dir = mkdtempSync(join(tmpdir(), 'granula-tiff-'));
-
-async function open(path: string): Promise<Slide> {
-  return openSlide([await openFileSource(path)]);
-}
 
 async function refusal(sources: ByteSource[]): Promise<string> {
   const error = await openSlide(sources).then(
@@ -31,7 +27,7 @@ describe('an OME-TIFF pyramid (levels in SubIFDs)', () => {
     // Physical size written in nanometres (500 nm), so the unit conversion is part of what is checked.
     const path = makeOmeTiff(dir, { mpp: 0.5, unit: 'nm' });
     const reference = tifffileReference(path);
-    const slide = await open(path);
+    const slide = await openSlideFile(path);
     expect(reference.ome).toContain('PhysicalSizeX="500.0"');
     expect(reference.ome).toContain('PhysicalSizeXUnit="nm"');
     expect(slide.info.format).toBe('ome-tiff');
@@ -93,7 +89,7 @@ with tifffile.TiffFile(sys.argv[1], mode='r+b') as tf:
 `,
       [path],
     );
-    const slide = await open(path);
+    const slide = await openSlideFile(path);
     const error = await slide.tile(3, 0, 0).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SlideFormatError);
     expect((error as Error).message).toMatch(/broken\.tif: IFD 3 tile offsets \(tile 3\) points past the end of the file/);
@@ -103,5 +99,13 @@ with tifffile.TiffFile(sys.argv[1], mode='r+b') as tf:
     const bytes = new TextEncoder().encode('hello, this is text');
     const source: ByteSource = { name: 'notes.txt', size: bytes.length, read: async (o, l) => bytes.slice(o, o + l) };
     expect(await refusal([source])).toMatch(/notes\.txt is not a slide file Granula reads/);
+  });
+});
+
+describe('the file picker', () => {
+  it('offers the slide files Granula reads, and those it explains how to convert', () => {
+    // The extensions of the formats above, plus NDPI and MIRAX so their users reach the refusal message.
+    for (const name of ['case.svs', 'CASE.SVS', 'scan.tif', 'scan.tiff', 'scan.ome.tif', 'scan.ome.tiff', 'big.btf', 'level0.dcm', 'scan.ndpi', 'scan.mrxs']) expect(isSlideFileName(name), name).toBe(true);
+    for (const name of ['photo.png', 'frame.jpg', 'notes.txt', 'svs', 'scan.tif.json']) expect(isSlideFileName(name), name).toBe(false);
   });
 });
