@@ -52,6 +52,10 @@ describe('files Granula refuses, saying what to do', () => {
   it('a Hamamatsu NDPI file: names the format and the conversion', async () => {
     const message = await refusal([await openFileSource(makeNdpi(dir))]);
     expect(message).toMatch(/scan\.ndpi is a Hamamatsu NDPI file, which Granula does not read; convert it with `vips tiffsave IN OUT\.tif --tile --pyramid/);
+    // Renamed, it is still known by Hamamatsu's tag 65420.
+    const renamed = join(dir, 'renamed.tif');
+    copyFileSync(makeNdpi(dir), renamed);
+    expect(await refusal([await openFileSource(renamed)])).toMatch(/renamed\.tif is a Hamamatsu NDPI file/);
   });
 
   it('a stripped one-level TIFF: not a tiled pyramidal TIFF', async () => {

@@ -106,11 +106,14 @@ interface Layout {
 
 /** Opens a TIFF-family slide, or throws a SlideFormatError saying why not and what to do. */
 export async function openTiff(source: ByteSource): Promise<Slide> {
+  // By name first: NDPI files over 4 GB break TIFF's 32-bit offsets, so their directories may not even read.
+  const ndpi = `${source.name} is a Hamamatsu NDPI file, which Granula does not read; convert it with ${CONVERT_HINT}`;
+  if (/\.ndpi$/i.test(source.name)) throw new SlideFormatError(ndpi);
   const counted = new CountingSource(source);
   const file = await TiffFile.open(counted);
   const chain = await file.chain();
   const first = chain[0];
-  if (first.entries.has(TAG.NdpiFormatFlag) || /\.ndpi$/i.test(source.name)) throw new SlideFormatError(`${source.name} is a Hamamatsu NDPI file, which Granula does not read; convert it with ${CONVERT_HINT}`);
+  if (first.entries.has(TAG.NdpiFormatFlag)) throw new SlideFormatError(ndpi);
   const description = (await file.text(first, TAG.ImageDescription)) ?? '';
   if (description.includes('leica-microsystems.com/scn')) throw new SlideFormatError(`${source.name} is a Leica SCN file, which Granula does not read; convert it with ${CONVERT_HINT}`);
   const layout = description.startsWith('Aperio')
