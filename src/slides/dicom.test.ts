@@ -187,22 +187,28 @@ describe('openDicomWsi on the Orthanc dicomizer’s series (JPEG, a position for
 });
 
 describe('openDicomWsi on other layouts', () => {
-  it('reads TILED_FULL levels with an Extended Offset Table, frames in two fragments (with and without offsets), a private UN sequence, and a THUMBNAIL that fits the pyramid', async () => {
+  it('reads TILED_FULL levels with an Extended Offset Table, frames in two fragments (with and without offsets), a private UN sequence, and the objective power', async () => {
     const slide = await openFolder(fx.folders.full);
     const instances = reference[fx.folders.full];
-    expect(instances.find((i) => i.imageType?.[2] === 'THUMBNAIL')).toBeDefined();
+    const [widest] = [...instances].sort((a, b) => b.totalColumns - a.totalColumns);
+    // OpenSlide's objective-power: the first optical path's Objective Lens Power.
+    expect(slide.info.objectivePower).toBe(widest.objectiveLensPower);
+    expect(widest.objectiveLensPower).toBeGreaterThan(0);
     expect(slide.info.levels.map(({ width, height }) => ({ width, height }))).toEqual(openslideReference(fx.tiffs.large).info.levels.map(({ width, height }) => ({ width, height })));
     expect(await expectEveryTileIsPydicomsFrame(slide, instances)).toBeGreaterThan(150);
   });
 
-  it('names LABEL and OVERVIEW as label and macro, and decodes them only when asked', async () => {
+  it('names LABEL, OVERVIEW and THUMBNAIL images label, macro and thumbnail as OpenSlide does, and decodes them only when asked', async () => {
     const slide = await openFolder(fx.folders.full);
-    expect(slide.info.associated).toEqual(['label', 'macro']);
+    expect(slide.info.associated).toEqual(['label', 'macro', 'thumbnail']);
+    // A THUMBNAIL is never a level, even one the size of a level.
+    expect(slide.info.levels.length).toBe(openslideReference(fx.tiffs.large).info.levels.length);
     const read = slide.bytesRead();
     const label = await slide.associated('label', nodeTileDecoders);
     expect(slide.bytesRead()).toBeGreaterThan(read);
     const macro = await slide.associated('macro', nodeTileDecoders);
-    // The label is a copy of the smallest level, the macro of the one before (2×2 frames, stitched).
+    const thumbnail = await slide.associated('thumbnail', nodeTileDecoders);
+    // The label and thumbnail are copies of the smallest level, the macro of the one before (2×2 frames, stitched).
     const last = slide.info.levels.length - 1;
     const { info, regions } = openslideReference(fx.tiffs.large, [
       [last, 0, 0, label.width, label.height],
@@ -210,8 +216,9 @@ describe('openDicomWsi on other layouts', () => {
     ]);
     expect([label.width, label.height]).toEqual([info.levels[last].width, info.levels[last].height]);
     expect([macro.width, macro.height]).toEqual([info.levels[last - 1].width, info.levels[last - 1].height]);
-    expect([meanAbsDiff(label, regions[0]), meanAbsDiff(macro, regions[1])]).toEqual([0, 0]);
-    await expect(slide.associated('thumbnail', nodeTileDecoders)).rejects.toThrow('the slide has no thumbnail image (it has: label, macro)');
+    expect([meanAbsDiff(label, regions[0]), meanAbsDiff(macro, regions[1]), meanAbsDiff(thumbnail, regions[0])]).toEqual([0, 0, 0]);
+    const plain = await openFolder(fx.folders.jpeg);
+    await expect(plain.associated('label', nodeTileDecoders)).rejects.toThrow('the slide has no label image (it has: none)');
   });
 
   it('reads uncompressed implicit VR levels cut into concatenations, pixel for pixel as pydicom', async () => {

@@ -1,11 +1,12 @@
 /**
  * DICOM WSI (VL Whole Slide Microscopy Image Storage): the instances of one series make one slide.
  * Each VOLUME instance (or several, a concatenation) is a pyramid level cut into frames of
- * Columns × Rows pixels; LABEL and OVERVIEW instances are the label and macro images. Opening reads
- * each file's header up to Pixel Data and its frame offsets, never the frames.
+ * Columns × Rows pixels; LABEL, OVERVIEW and THUMBNAIL instances are the label, macro and thumbnail
+ * images (OpenSlide's names). Opening reads each file's header up to Pixel Data and its frame
+ * offsets, never the frames.
  */
 
-import { items, number, numbers, readDicomHeader, tag, tagName, text, texts, type DicomHeader } from './dicomDataset';
+import { items, number, numbers, readDicomHeader, tag, tagName, text, texts, type DicomDataset, type DicomHeader } from './dicomDataset';
 import { CountingSource } from './byteSource';
 import { decodeTile, pasteTile } from './region';
 import { completeJpeg } from './tiffCodecs';
@@ -29,6 +30,8 @@ const TAGS = {
   pixelSpacing: tag(0x0028, 0x0030),
   bitsAllocated: tag(0x0028, 0x0100),
   pixelMeasures: tag(0x0028, 0x9110),
+  opticalPaths: tag(0x0048, 0x0105),
+  objectiveLensPower: tag(0x0048, 0x0112),
   totalColumns: tag(0x0048, 0x0006),
   totalRows: tag(0x0048, 0x0007),
   planePosition: tag(0x0048, 0x021a),
@@ -119,22 +122,18 @@ export async function openDicomWsi(sources: readonly ByteSource[]): Promise<Slid
   if (volumes.length === 0) throw new SlideFormatError(`${instances[0].source.name}: the series has no VOLUME image (only ${[...new Set(instances.map((i) => i.flavor))].join(', ')}), so no slide to show`);
 
   const bySize = groupBySize(volumes);
-  const thumbnails = groupBySize(instances.filter((i) => i.flavor === 'THUMBNAIL'));
-  const [base] = bySize;
-  const smallest = bySize[bySize.length - 1];
-  // A thumbnail is one more level when it is smaller than every volume and has level 0's shape
-  // (its height is level 0's scaled by its width, to the pixel), as OpenSlide takes it.
-  const fitting = thumbnails.filter(([t]) => t.totalWidth < smallest[0].totalWidth && Math.abs(t.totalHeight - (base[0].totalHeight * t.totalWidth) / base[0].totalWidth) <= 1);
-  const levels = [...bySize, ...fitting].map(tiledImage);
-
+  const levels = bySize.map(tiledImage);
+  // As OpenSlide has it, a THUMBNAIL is an associated image, never a level.
   const associated = new Map<string, TiledImage>();
   for (const flavor of ['LABEL', 'OVERVIEW', 'THUMBNAIL'] as const) {
-    const groups = flavor === 'THUMBNAIL' ? thumbnails.filter((g) => !fitting.includes(g)) : groupBySize(instances.filter((i) => i.flavor === flavor));
-    if (groups.length > 0) associated.set(ASSOCIATED_NAMES[flavor]!, tiledImage(groups[0]));
+    const [largest] = groupBySize(instances.filter((i) => i.flavor === flavor));
+    if (largest) associated.set(ASSOCIATED_NAMES[flavor]!, tiledImage(largest));
   }
 
   const level0 = levels[0];
-  const spacing = numbers(items(items(base[0].header.dataset, TAGS.sharedGroups)[0], TAGS.pixelMeasures)[0], TAGS.pixelSpacing);
+  const base = bySize[0][0].header.dataset;
+  const spacing = numbers(items(items(base, TAGS.sharedGroups)[0], TAGS.pixelMeasures)[0], TAGS.pixelSpacing);
+  const objectivePower = number(items(base, TAGS.opticalPaths)[0], TAGS.objectiveLensPower);
   const slideLevels: SlideLevel[] = levels.map((l) => ({
     width: l.width,
     height: l.height,
@@ -151,8 +150,9 @@ export async function openDicomWsi(sources: readonly ByteSource[]): Promise<Slid
       levels: slideLevels,
       // Pixel Spacing is row spacing (y) then column spacing (x), in mm.
       ...(spacing.length === 2 && spacing.every((s) => s > 0) ? { mpp: { x: spacing[1] * 1000, y: spacing[0] * 1000 } } : {}),
-      compression: COMPRESSION_WORDS[base[0].coding],
+      compression: COMPRESSION_WORDS[bySize[0][0].coding],
       associated: [...associated.keys()],
+      ...(objectivePower && objectivePower > 0 ? { objectivePower } : {}),
     },
     tile: async (level, col, row) => {
       const image = levels[level];
@@ -187,10 +187,24 @@ async function readInstances(sources: ByteSource[]): Promise<Instance[]> {
   }
   // The same instance picked twice (a copy in another folder) counts once.
   const unique = groupBy(slides, ({ header, source }) => text(header.dataset, TAGS.sopInstance) ?? source.name).map((copies) => copies[0]);
-  return Promise.all(unique.map(({ source, header }) => instance(source, header)));
+  // Images of other types (a localizer, say) are not part of the slide; OpenSlide passes over them too.
+  const typed = unique.map((file) => ({ ...file, flavor: flavorOf(file.header.dataset) })).filter((file): file is typeof file & { flavor: Flavor } => file.flavor !== undefined);
+  if (typed.length === 0) throw new SlideFormatError(`${unique[0].source.name}: (0008,0008) Image Type ${texts(unique[0].header.dataset, TAGS.imageType).join('\\')} is not a slide level (VOLUME), a label, an overview or a thumbnail`);
+  return Promise.all(typed.map(({ source, header, flavor }) => instance(source, header, flavor)));
 }
 
-async function instance(source: ByteSource, header: DicomHeader): Promise<Instance> {
+/**
+ * What the instance is, from Image Type's third value: a level (VOLUME), or an associated image.
+ * Orthanc's WSI dicomizer (1.1) writes no Image Type, and its every instance is a level.
+ */
+function flavorOf(ds: DicomDataset): Flavor | undefined {
+  const types = texts(ds, TAGS.imageType);
+  if (types.length === 0) return 'VOLUME';
+  const value3 = types[2];
+  return value3 === 'VOLUME' || value3 === 'THUMBNAIL' || value3 === 'LABEL' || value3 === 'OVERVIEW' ? value3 : undefined;
+}
+
+async function instance(source: ByteSource, header: DicomHeader, flavor: Flavor): Promise<Instance> {
   const ds = header.dataset;
   const fail = (what: string) => new SlideFormatError(`${source.name}: ${what}`);
   const coding = CODINGS[header.transferSyntax];
@@ -209,10 +223,6 @@ async function instance(source: ByteSource, header: DicomHeader): Promise<Instan
   const tileHeight = number(ds, TAGS.rows);
   if (!tileWidth || !tileHeight) throw fail('(0028,0010) Rows or (0028,0011) Columns is missing');
   const frames = number(ds, TAGS.numberOfFrames) ?? 1;
-  // Image Type's third value says what the image is; Orthanc's WSI dicomizer (1.1) writes none, and
-  // its every instance is a level.
-  const value3 = texts(ds, TAGS.imageType)[2];
-  const flavor: Flavor = value3 === 'THUMBNAIL' || value3 === 'LABEL' || value3 === 'OVERVIEW' ? value3 : 'VOLUME';
   const partial: Omit<Instance, 'frameRanges'> = {
     source,
     header,

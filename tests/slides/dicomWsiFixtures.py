@@ -3,7 +3,7 @@
   dicomWsiFixtures.py variants JPEG_DIR RGB_DIR OUT_DIR
       From the Orthanc dicomizer's output, writes the layouts other scanners write: TILED_FULL with
       Image Type, an Extended Offset Table, frames in two fragments with and without a Basic
-      Offset Table, a THUMBNAIL, LABEL and OVERVIEW; a sparse level with missing frames; RGB JPEG
+      Offset Table, an objective lens power, LABEL, OVERVIEW and THUMBNAIL images; a sparse level with missing frames; RGB JPEG
       frames without the Adobe marker or R, G, B component ids; truncated files; a transfer syntax
       the reader refuses. Prints facts about the broken files.
   dicomWsiFixtures.py reference DIR...
@@ -97,9 +97,11 @@ def variants(jpeg_dir, rgb_dir, out):
     os.makedirs(full)
     for i, (ds, name) in enumerate(levels):
         ds = copy.deepcopy(ds)
-        ds.ImageType = ['ORIGINAL', 'PRIMARY', 'THUMBNAIL' if i == len(levels) - 1 else 'VOLUME', 'NONE']
+        ds.ImageType = ['ORIGINAL', 'PRIMARY', 'VOLUME', 'NONE']
         ds.DimensionOrganizationType = 'TILED_FULL'
         del ds.PerFrameFunctionalGroupsSequence
+        if i == 0:
+            ds.OpticalPathSequence[0].ObjectiveLensPower = 20
         if i == 1:
             data, offsets, lengths = encapsulate_extended(frames_of(ds))
             ds.PixelData = data
@@ -111,10 +113,10 @@ def variants(jpeg_dir, rgb_dir, out):
             set_frames(ds, frames_of(ds), fragments_per_frame=2)
         ds.save_as(os.path.join(full, name))
     add_private_un_sequence(os.path.join(full, levels[0][1]))
-    for kind, source in (('LABEL', levels[-1][0]), ('OVERVIEW', levels[-2][0])):
+    for kind, source in (('LABEL', levels[-1][0]), ('OVERVIEW', levels[-2][0]), ('THUMBNAIL', levels[-1][0])):
         ds = copy.deepcopy(source)
         new_instance(ds)
-        ds.ImageType = ['ORIGINAL', 'PRIMARY', kind, 'NONE']
+        ds.ImageType = ['DERIVED', 'PRIMARY', kind, 'RESAMPLED' if kind == 'THUMBNAIL' else 'NONE']
         ds.save_as(os.path.join(full, kind.lower() + '.dcm'))
 
     # The Orthanc layout (frame positions per frame), level 1 missing its first and sixth frames.
@@ -198,6 +200,7 @@ def describe(folder):
             'totalRows': int(ds.TotalPixelMatrixRows),
             'frames': int(ds.NumberOfFrames),
             'pixelSpacing': [float(v) for v in spacing],
+            'objectiveLensPower': float(ds.OpticalPathSequence[0].get('ObjectiveLensPower', 0)) or None,
             'concatenationFrameOffset': int(ds.get('ConcatenationFrameOffsetNumber', 0)),
             'positions': [
                 [int(f.PlanePositionSlideSequence[0].ColumnPositionInTotalImagePixelMatrix), int(f.PlanePositionSlideSequence[0].RowPositionInTotalImagePixelMatrix)]

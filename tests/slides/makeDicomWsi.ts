@@ -47,7 +47,7 @@ export interface DicomWsiFixtures {
     native: string;
     /** From `small`, JPEG 2000. */
     j2k: string;
-    /** `jpeg` as TILED_FULL with Image Type; level 1 with an Extended Offset Table, level 2 in two fragments a frame and an empty Basic Offset Table, level 3 in two fragments a frame with one; the smallest level a THUMBNAIL; plus LABEL (the smallest level's pixels) and OVERVIEW (level 3's). */
+    /** `jpeg` as TILED_FULL with Image Type; level 1 with an Extended Offset Table, level 2 in two fragments a frame and an empty Basic Offset Table, level 3 in two fragments a frame with one; an objective lens power; plus LABEL and THUMBNAIL (copies of the smallest level) and OVERVIEW (of level 3). */
     full: string;
     /** `jpeg` with level 1's first and sixth frames removed. */
     sparse: string;
@@ -93,6 +93,8 @@ export interface ReferenceInstance {
   frames: number;
   /** mm: row spacing, column spacing. */
   pixelSpacing: [number, number];
+  /** Optical Path Sequence's first Objective Lens Power, if any. */
+  objectiveLensPower: number | null;
   concatenationFrameOffset: number;
   /** 1-based (column, row) of each frame's top-left in the total pixel matrix, when the file lists them. */
   positions: [number, number][] | null;
