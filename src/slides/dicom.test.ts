@@ -277,6 +277,6 @@ describe('openDicomWsi on broken files says which file and where', () => {
   });
 
   it('files that are not DICOM', async () => {
-    await expect(openFolder(notes)).rejects.toThrow(`${join(notes, 'README.txt')}: not DICOM files`);
+    await expect(openFolder(notes)).rejects.toThrow(`${join(notes, 'README.txt')} is not a DICOM file (no DICM after the 128-byte preamble)`);
   });
 });

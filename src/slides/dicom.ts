@@ -172,7 +172,10 @@ async function readInstances(sources: ByteSource[]): Promise<Instance[]> {
   if (sources.length === 0) throw new SlideFormatError('no DICOM file given');
   const headers = await Promise.all(sources.map(async (source) => ({ source, header: await readDicomHeader(source) })));
   const dicom = headers.filter((h): h is { source: ByteSource; header: DicomHeader } => h.header !== undefined);
-  if (dicom.length === 0) throw new SlideFormatError(`${sources.map((s) => s.name).join(', ')}: not DICOM files (no DICM after the 128-byte preamble)`);
+  if (dicom.length === 0) {
+    const which = sources.length === 1 ? `${sources[0].name} is not a DICOM file` : `${sources[0].name} and the ${sources.length - 1} other files are not DICOM files`;
+    throw new SlideFormatError(`${which} (no DICM after the 128-byte preamble)`);
+  }
   const slides = dicom.filter(({ header }) => (text(header.dataset, TAGS.sopClass) ?? text(header.meta, tag(0x0002, 0x0002))) === WSI_SOP_CLASS);
   if (slides.length === 0) {
     const { source, header } = dicom[0];

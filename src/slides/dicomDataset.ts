@@ -204,6 +204,12 @@ function parseItems(c: Cursor, at: number, explicit: boolean, end: number | unde
   }
 }
 
+/** Transfer syntaxes whose dataset this parser cannot read at all. */
+const UNREADABLE_DATASETS: Record<string, string> = {
+  '1.2.840.10008.1.2.2': 'Explicit VR Big Endian',
+  '1.2.840.10008.1.2.1.99': 'Deflated Explicit VR Little Endian',
+};
+
 function parseHeader(c: Cursor): DicomHeader {
   // The meta group is always explicit VR little endian; it ends where group 0002 ends.
   let metaEnd = 132;
@@ -218,16 +224,12 @@ function parseHeader(c: Cursor): DicomHeader {
   const meta = parseElements(c, 132, true, metaEnd, false, true, () => '').dataset!;
   const transferSyntax = text(meta, tag(0x0002, 0x0010)) ?? '';
   if (!transferSyntax) throw new HeaderProblem('(0002,0010) Transfer Syntax UID is missing');
+  const unreadable = UNREADABLE_DATASETS[transferSyntax];
+  if (unreadable) throw new HeaderProblem(`is written in ${unreadable} (${transferSyntax}), which Granula does not read; convert it to explicit VR little endian`);
   const explicit = transferSyntax !== IMPLICIT_VR_LE;
   const parsed = parseElements(c, metaEnd, explicit, undefined, true, true, () => '');
   return { meta, dataset: parsed.dataset!, transferSyntax, pixelData: parsed.pixelData };
 }
-
-/** Transfer syntaxes whose dataset this parser cannot read at all. */
-const UNREADABLE_DATASETS: Record<string, string> = {
-  '1.2.840.10008.1.2.2': 'Explicit VR Big Endian',
-  '1.2.840.10008.1.2.1.99': 'Deflated Explicit VR Little Endian',
-};
 
 /** A DICOM Part 10 file starts with a 128-byte preamble and `DICM`. */
 function isDicom(bytes: Uint8Array) {
@@ -245,10 +247,7 @@ export async function readDicomHeader(source: ByteSource, firstChunk = 16 * 1024
   for (;;) {
     const cursor = new Cursor(bytes, bytes.length >= source.size);
     try {
-      const header = parseHeader(cursor);
-      const unreadable = UNREADABLE_DATASETS[header.transferSyntax];
-      if (unreadable) throw new HeaderProblem(`is written in ${unreadable} (${header.transferSyntax}), which Granula does not read; convert it to explicit VR little endian`);
-      return header;
+      return parseHeader(cursor);
     } catch (e) {
       if (e instanceof HeaderProblem) throw new SlideFormatError(`${source.name}: ${e.message}`);
       if (!(e instanceof NeedMore)) throw e;
@@ -296,9 +295,7 @@ export function numbers(ds: DicomDataset | undefined, t: number): number[] {
       return every(8, (at) => view.getFloat64(at, true));
     case 'IS':
     case 'DS':
-      return texts(ds, t).map(Number);
-    case '??':
-      // Implicit VR, not in the table of binary values: IS or DS, numbers written as text.
+    case '??': // implicit VR, not in the table of binary values: IS or DS, numbers written as text
       return texts(ds, t).map(Number);
     default:
       return [];
