@@ -237,9 +237,8 @@ function isDicom(bytes: Uint8Array) {
 }
 
 /**
- * Reads `source` from its start in chunks of `firstChunk`, then twice as much each time, until the
- * header up to Pixel Data is whole. Only the new bytes are read each time. Undefined for a file
- * that is not DICOM.
+ * Reads `source` from its start, `firstChunk` bytes and then more, until the header up to Pixel
+ * Data is whole. Only the new bytes are read each time. Undefined for a file that is not DICOM.
  */
 export async function readDicomHeader(source: ByteSource, firstChunk = 16 * 1024): Promise<DicomHeader | undefined> {
   let bytes = await source.read(0, Math.min(firstChunk, source.size));
@@ -251,7 +250,9 @@ export async function readDicomHeader(source: ByteSource, firstChunk = 16 * 1024
     } catch (e) {
       if (e instanceof HeaderProblem) throw new SlideFormatError(`${source.name}: ${e.message}`);
       if (!(e instanceof NeedMore)) throw e;
-      const want = Math.min(source.size, Math.max(e.end, bytes.length * 2));
+      // A value of known length (a sequence of defined length, often most of the header) is read to
+      // its end and a chunk beyond; otherwise the read grows by half, so parsing again stays cheap.
+      const want = Math.min(source.size, e.end > bytes.length + firstChunk ? e.end + firstChunk : Math.max(e.end, Math.ceil(bytes.length * 1.5)));
       const more = await source.read(bytes.length, want - bytes.length);
       const grown = new Uint8Array(bytes.length + more.length);
       grown.set(bytes);
