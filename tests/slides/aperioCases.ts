@@ -12,7 +12,7 @@ import { meanAbsDiff, openSlideFile, openslideReference, type RegionArgs } from 
 
 const dir = mkdtempSync(join(tmpdir(), 'granula-svs-'));
 
-/** Regions in read_region's terms: inside, across the right/bottom edge, across the top-left corner, and on reduced levels. */
+/** Regions in read_region's terms: inside, across the right/bottom edge, across the top-left corner, on reduced levels. */
 const REGIONS: RegionArgs[] = [
   [0, 100, 60, 300, 200],
   [0, 2900, 2100, 300, 200],
@@ -20,6 +20,9 @@ const REGIONS: RegionArgs[] = [
   [1, 1000, 800, 300, 250],
   [2, 1200, 800, 250, 200],
   [4, 0, 0, 200, 150],
+  // Between level pixels (1001 / 2, 803 / 4): OpenSlide samples between them.
+  [1, 1001, 801, 300, 250],
+  [2, 1003, 803, 250, 200],
 ];
 const DOWNSAMPLES = [0.5, 1, 1.9, 2, 3.99, 4, 7.5, 16.05, 16.06, 40, 1000];
 
@@ -30,11 +33,12 @@ export function describeAperioSvs(compression: 'jpeg' | 'jp2k' | 'jp2k-ycbcr'): 
     let slide: Slide;
     let reference: ReturnType<typeof openslideReference>;
 
+    // Making the file and asking OpenSlide take a few seconds; more on a machine shared with other runs.
     beforeAll(async () => {
       path = makeSvs(dir, { compression, mpp: 0.252, appMag: 40, label: true, name: `slide-${compression}.svs` });
       reference = openslideReference(path, REGIONS, DOWNSAMPLES);
       slide = await openSlideFile(path);
-    });
+    }, 60_000);
 
     it('has the levels, resolution, objective power and associated images OpenSlide reports', () => {
       const { info } = reference;
