@@ -3,10 +3,10 @@
 // bench/results.json (every run of every row, and whether each row's target is met by every run).
 // `npx tsx bench/table.ts` then writes the table into docs/PERFORMANCE.md. See that page for what is
 // measured and how.
-import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build, preview, type Plugin } from 'vite';
 import { CHROMIUM } from '../tests/browser/chromium';
@@ -17,6 +17,7 @@ import { SEED } from './cells';
 import { percentile, median, runStats, type Row, type RunStats } from './stats';
 import { fmt, heapCell, makeRow, medianCell, metCell, SLIDE_FILE_MB, sizeCell, spreadCell, targetFor, type RowKind } from './targets';
 import { startProfile, stopProfile } from './profile';
+import { makeLargePyramid } from '../tests/slides/makeSlides';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -402,19 +403,11 @@ async function openAndPan(base: string, label: string, s: Seeded, runs: number, 
   rows.push(...editRows);
 }
 
-/**
- * A pyramidal BigTIFF of at least SLIDE_FILE_MB (JPEG, 256² tiles, real IHC tissue repeated), made
- * once by libvips in one streaming pass and kept in the bench cache.
- */
+/** The same ≥ 1 GB pyramidal BigTIFF the CLI rows read (ihc.png × 140², JPEG), made once by libvips and cached. */
 function bigSlideFile(): string {
-  const file = join(CACHE_DIR, 'slides', `ihc-${SLIDE_FILE_MB}MB.tif`);
-  if (existsSync(file) && statSync(file).size >= SLIDE_FILE_MB * 2 ** 20) return file;
-  mkdirSync(dirname(file), { recursive: true });
-  const ihc = execFileSync('/usr/bin/python3', ['-c', "import skimage, os; print(os.path.join(os.path.dirname(skimage.__file__), 'data', 'ihc.png'))"], { encoding: 'utf8' }).trim();
-  // ~0.9 bytes a pixel at Q 80: 68 × 68 repeats of the 512² sample is about 1.1 GB.
-  log(`  writing a ${SLIDE_FILE_MB} MB+ pyramidal TIFF with libvips (once; cached)…`);
-  execFileSync('vips', ['replicate', ihc, `${file}[tile,tile-width=256,tile-height=256,pyramid,compression=jpeg,Q=80,bigtiff,rgbjpeg]`, '68', '68']);
-  if (statSync(file).size < SLIDE_FILE_MB * 2 ** 20) throw new Error(`${file} came out smaller than ${SLIDE_FILE_MB} MB`);
+  mkdirSync(join(CACHE_DIR, 'node'), { recursive: true });
+  const file = makeLargePyramid(join(CACHE_DIR, 'node'), 140);
+  if (statSync(file).size < SLIDE_FILE_MB * 2 ** 20) throw new Error(`${file} is smaller than ${SLIDE_FILE_MB} MB`);
   return file;
 }
 
@@ -463,7 +456,7 @@ async function slideFileWorkload(base: string): Promise<void> {
       const chooser = page.waitForEvent('filechooser');
       await page.getByText(/Add slide files/).click();
       await (await chooser).setFiles(file);
-      const link = page.getByTestId('worklist-row').filter({ hasText: 'ihc-' }).getByRole('link');
+      const link = page.getByTestId('worklist-row').filter({ hasText: 'wsi-71680' }).getByRole('link');
       await link.waitFor();
       await page.evaluate(() => (window as unknown as { __watchFirstTile: () => void }).__watchFirstTile());
       const t0 = await page.evaluate(() => performance.now());
@@ -586,6 +579,30 @@ async function nodeWorkloads(): Promise<void> {
     rows.push(makeRow({ workload: 'merge BASE RETURN -o OUT (CLI, wall)', kind: 'merge', size: n, unit: 'ms', perRun: wall(runs, rssRuns), all: runs, heapMB: Math.max(...rssRuns), heapKind: 'max RSS', extra: { summary } }));
     rows.push(makeRow({ workload: 'the same return again into OUT (CLI, wall)', kind: 'merge-again', size: n, unit: 'ms', perRun: wall(again, rssAgain), all: again, heapMB: Math.max(...rssAgain), heapKind: 'max RSS', extra: { summary } }));
     log(`  ${runs.map((r) => r.toFixed(0)).join(', ')} ms; again ${again.map((r) => r.toFixed(0)).join(', ')} ms; ${summary}`);
+  });
+  if (want('wsi')) await attempt('granula info / region on a JPEG pyramidal BigTIFF', 'wsi-region', 0, async () => {
+    const repeat = QUICK ? 40 : 140;
+    log(`whole-slide TIFF: ihc.png × ${repeat}² (${repeat * 512}² px), granula info and a 1000×1000 granula region at level 0`);
+    const path = makeLargePyramid(dir, repeat);
+    const size = statSync(path).size;
+    const region = ['--x', String(repeat * 256), '--y', String(repeat * 256), '--w', '1000', '--h', '1000', '-o', join(dir, 'wsi-region.png')];
+    const info: number[] = [], infoRss: number[] = [], regions: number[] = [], regionRss: number[] = [];
+    let inProcess: Record<string, number> = {};
+    for (let i = 0; i < (QUICK ? 1 : 3); i++) {
+      const a = await runNode('bin/granula.mjs info', [path]);
+      info.push(a.ms);
+      infoRss.push(a.maxRssMB);
+      const b = await runNode('bin/granula.mjs region', [path, ...region]);
+      regions.push(b.ms);
+      regionRss.push(b.maxRssMB);
+      // The same open and region in-process: without Node's and tsx's start-up, and with the bytes read.
+      inProcess = JSON.parse((await runNode('--import tsx bench/node/slideRun.ts', [path, String(repeat * 256), String(repeat * 256), '1000', '1000'])).stdout);
+    }
+    const wall = (ms: number[], rssMB: number[]) => ms.map((v, i) => runStats([v], true, { heapMB: rssMB[i] }));
+    const mb = `${(size / 2 ** 20).toFixed(0)} MB`;
+    rows.push(makeRow({ workload: `granula info, ${mb} JPEG BigTIFF (CLI, wall)`, kind: 'wsi-info', size: repeat * 512, unit: 'ms', perRun: wall(info, infoRss), all: info, heapMB: Math.max(...infoRss), heapKind: 'max RSS', extra: inProcess }));
+    rows.push(makeRow({ workload: `granula region 1000×1000, level 0 (CLI, wall)`, kind: 'wsi-region', size: repeat * 512, unit: 'ms', perRun: wall(regions, regionRss), all: regions, heapMB: Math.max(...regionRss), heapKind: 'max RSS', extra: inProcess }));
+    log(`  info ${info.map((r) => r.toFixed(0)).join(', ')} ms; region ${regions.map((r) => r.toFixed(0)).join(', ')} ms; in-process: open ${inProcess.openMs?.toFixed(1)} ms reading ${inProcess.infoBytes} bytes, region ${inProcess.regionMs?.toFixed(0)} ms reading ${inProcess.regionBytes} bytes`);
   });
   for (const format of ['shared', 'geojson'] as const) {
     if (!want(`export-${format}`) && !want('export')) continue;

@@ -14,6 +14,8 @@ export type RowKind =
   | 'merge-again'
   | 'export-shared'
   | 'export-geojson'
+  | 'wsi-info'
+  | 'wsi-region'
   | 'slide-open'
   | 'slide-bytes'
   | 'slide-panzoom';
@@ -116,6 +118,7 @@ export function sizeCell(r: AnyRow): string {
   if (r.kind === 'agree') return `2 × ${s(n)}`;
   if (r.kind === 'merge') return `${s(n)} + ${s(n)}`;
   if (r.kind === 'merge-again') return `${s(2 * n)} + ${s(n)}`;
+  if (r.kind === 'wsi-info' || r.kind === 'wsi-region') return `${s(n)}² px`;
   return s(n);
 }
 

@@ -43,17 +43,38 @@ export function pasteTile(out: RgbaImage, tile: RgbaImage, x: number, y: number,
 }
 
 /**
- * The `w`×`h` pixels of `level` whose top-left is level-0 pixel (x, y). Where x / downsample is not
- * a whole number OpenSlide resamples the tiles by a fraction of a pixel; here the region starts at
- * the nearest level pixel instead (never more than half a level pixel away).
+ * The `w`×`h` pixels of `level` whose top-left is level-0 pixel (x, y), as OpenSlide's read_region
+ * gives them: a negative x or y leaves whole transparent columns or rows (x / downsample, truncated),
+ * and where x / downsample is not a whole number the level is sampled between its pixels
+ * (bilinear, as cairo paints OpenSlide's tiles at a fractional offset).
  */
 export async function readRegion(slide: Slide, decoders: TileDecoders, level: number, x: number, y: number, w: number, h: number): Promise<RgbaImage> {
   const info = slide.info.levels[level];
   if (!info) throw new RangeError(`level ${level} does not exist (the slide has ${slide.info.levels.length}: 0–${slide.info.levels.length - 1})`);
   if (!(w > 0 && h > 0) || !Number.isInteger(w) || !Number.isInteger(h)) throw new RangeError(`the region's size must be whole pixels above 0 (got ${w}×${h})`);
   const out: RgbaImage = { width: w, height: h, data: new Uint8ClampedArray(w * h * 4) };
-  const lx = Math.round(x / info.downsample);
-  const ly = Math.round(y / info.downsample);
+  const ds = info.downsample;
+  const skipX = x < 0 ? Math.min(w, Math.trunc(-x / ds)) : 0;
+  const skipY = y < 0 ? Math.min(h, Math.trunc(-y / ds)) : 0;
+  const fx = Math.max(0, x) / ds;
+  const fy = Math.max(0, y) / ds;
+  const [cw, ch] = [w - skipX, h - skipY];
+  if (cw <= 0 || ch <= 0) return out;
+  if (Number.isInteger(fx) && Number.isInteger(fy)) {
+    pasteTile(out, await stitch(slide, decoders, level, fx, fy, cw, ch), skipX, skipY, cw, ch);
+    return out;
+  }
+  // One more column and row than asked: each output pixel mixes the four level pixels around its sampling point.
+  const [x0, y0] = [Math.floor(fx), Math.floor(fy)];
+  const source = await stitch(slide, decoders, level, x0, y0, cw + 1, ch + 1);
+  pasteTile(out, shiftBilinear(source, fx - x0, fy - y0, cw, ch), skipX, skipY, cw, ch);
+  return out;
+}
+
+/** The level's pixels from whole-pixel (lx, ly), `w`×`h`, from the tiles that cover them; transparent outside the level. */
+async function stitch(slide: Slide, decoders: TileDecoders, level: number, lx: number, ly: number, w: number, h: number): Promise<RgbaImage> {
+  const info = slide.info.levels[level];
+  const out: RgbaImage = { width: w, height: h, data: new Uint8ClampedArray(w * h * 4) };
   const { tileWidth: tw, tileHeight: th } = info;
   const col0 = Math.max(0, Math.floor(lx / tw));
   const row0 = Math.max(0, Math.floor(ly / th));
@@ -70,6 +91,34 @@ export async function readRegion(slide: Slide, decoders: TileDecoders, level: nu
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_TILES, cells.length) }, worker));
+  return out;
+}
+
+/**
+ * `w`×`h` pixels sampled at (i + tx, j + ty) of `source` (0 ≤ tx, ty < 1), mixing the four neighbours
+ * with premultiplied alpha, so the level's edge fades into the transparent outside as OpenSlide's does.
+ */
+function shiftBilinear(source: RgbaImage, tx: number, ty: number, w: number, h: number): RgbaImage {
+  const out: RgbaImage = { width: w, height: h, data: new Uint8ClampedArray(w * h * 4) };
+  const s = source.data;
+  const stride = source.width * 4;
+  const weights = [(1 - tx) * (1 - ty), tx * (1 - ty), (1 - tx) * ty, tx * ty];
+  for (let j = 0; j < h; j++) {
+    for (let i = 0; i < w; i++) {
+      const at = j * stride + i * 4;
+      const corners = [at, at + 4, at + stride, at + stride + 4];
+      let alpha = 0;
+      for (let k = 0; k < 4; k++) alpha += weights[k] * s[corners[k] + 3];
+      const d = (j * w + i) * 4;
+      if (alpha <= 0) continue;
+      for (let c = 0; c < 3; c++) {
+        let premultiplied = 0;
+        for (let k = 0; k < 4; k++) premultiplied += weights[k] * s[corners[k] + c] * s[corners[k] + 3];
+        out.data[d + c] = Math.round(premultiplied / alpha);
+      }
+      out.data[d + 3] = Math.round(alpha);
+    }
+  }
   return out;
 }
 

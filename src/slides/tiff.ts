@@ -44,7 +44,8 @@ interface TiffImage {
   predictor: number;
   subfileType: number;
   description?: string;
-  chunks?: Promise<{ offsets: number[]; counts: number[] }>;
+  /** Blocks of the tile (strip) offset and byte count lists, read as the view reaches them. */
+  chunkBlocks: Map<number, Promise<{ offsets: number[]; counts: number[] }>>;
   jpegTables?: Promise<Uint8Array | undefined>;
 }
 
@@ -74,8 +75,12 @@ async function describe(file: TiffFile, ifd: Ifd): Promise<TiffImage> {
     predictor: (await num(TAG.Predictor, 1))!,
     subfileType: (await num(TAG.NewSubfileType, 0))!,
     description: await file.text(ifd, TAG.ImageDescription),
+    chunkBlocks: new Map(),
   };
 }
+
+/** Tile offsets read at once: 4096 × 8 bytes (BigTIFF) = 32 kB, a few rows of tiles of a large level. */
+const CHUNK_BLOCK = 4096;
 
 /** Throws the reason Granula cannot read this directory's pixels, if there is one. */
 async function checkReadable(file: TiffFile, image: TiffImage): Promise<void> {
@@ -101,11 +106,14 @@ interface Layout {
 
 /** Opens a TIFF-family slide, or throws a SlideFormatError saying why not and what to do. */
 export async function openTiff(source: ByteSource): Promise<Slide> {
+  // By name first: NDPI files over 4 GB break TIFF's 32-bit offsets, so their directories may not even read.
+  const ndpi = `${source.name} is a Hamamatsu NDPI file, which Granula does not read; convert it with ${CONVERT_HINT}`;
+  if (/\.ndpi$/i.test(source.name)) throw new SlideFormatError(ndpi);
   const counted = new CountingSource(source);
   const file = await TiffFile.open(counted);
   const chain = await file.chain();
   const first = chain[0];
-  if (first.entries.has(TAG.NdpiFormatFlag) || /\.ndpi$/i.test(source.name)) throw new SlideFormatError(`${source.name} is a Hamamatsu NDPI file, which Granula does not read; convert it with ${CONVERT_HINT}`);
+  if (first.entries.has(TAG.NdpiFormatFlag)) throw new SlideFormatError(ndpi);
   const description = (await file.text(first, TAG.ImageDescription)) ?? '';
   if (description.includes('leica-microsystems.com/scn')) throw new SlideFormatError(`${source.name} is a Leica SCN file, which Granula does not read; convert it with ${CONVERT_HINT}`);
   const layout = description.startsWith('Aperio')
@@ -258,29 +266,38 @@ class TiffSlide implements Slide {
     return out;
   }
 
-  /** The offsets and byte counts of every tile (or strip) of a directory, read once and checked against the file size. */
-  private chunkTable(image: TiffImage): Promise<{ offsets: number[]; counts: number[] }> {
-    image.chunks ??= (async () => {
-      const { ifd } = image;
-      const offsetsEntry = ifd.entries.get(image.tiled ? TAG.TileOffsets : TAG.StripOffsets);
-      const countsEntry = ifd.entries.get(image.tiled ? TAG.TileByteCounts : TAG.StripByteCounts);
-      const what = image.tiled ? 'tile' : 'strip';
-      if (!offsetsEntry || !countsEntry) throw new SlideFormatError(`${this.file.name}: IFD ${ifd.label} has no ${what} offsets or byte counts`);
-      const [offsets, counts] = await Promise.all([this.file.numbers(ifd, offsetsEntry), this.file.numbers(ifd, countsEntry)]);
-      const needed = image.across * image.down;
-      if (offsets.length < needed || counts.length < needed) throw new SlideFormatError(`${this.file.name}: IFD ${ifd.label} lists ${Math.min(offsets.length, counts.length)} ${what}s where its size needs ${needed}`);
-      for (let i = 0; i < needed; i++) if (counts[i] > 0) this.file.check(ifd, offsets[i], counts[i], `${what} offsets (${what} ${i})`);
-      return { offsets, counts };
-    })();
-    return image.chunks;
+  /**
+   * Where tile (strip) `index` of a directory is: its offset and byte count, from the block of the
+   * lists that holds it (read once, every entry checked against the file size).
+   */
+  private async chunkAt(image: TiffImage, index: number): Promise<{ offset: number; count: number }> {
+    const block = Math.floor(index / CHUNK_BLOCK);
+    let lists = image.chunkBlocks.get(block);
+    if (!lists) {
+      lists = (async () => {
+        const { ifd } = image;
+        const what = image.tiled ? 'tile' : 'strip';
+        const offsetsEntry = ifd.entries.get(image.tiled ? TAG.TileOffsets : TAG.StripOffsets);
+        const countsEntry = ifd.entries.get(image.tiled ? TAG.TileByteCounts : TAG.StripByteCounts);
+        if (!offsetsEntry || !countsEntry) throw new SlideFormatError(`${this.file.name}: IFD ${ifd.label} has no ${what} offsets or byte counts`);
+        const needed = image.across * image.down;
+        if (offsetsEntry.count < needed || countsEntry.count < needed) throw new SlideFormatError(`${this.file.name}: IFD ${ifd.label} lists ${Math.min(offsetsEntry.count, countsEntry.count)} ${what}s where its size needs ${needed}`);
+        const start = block * CHUNK_BLOCK;
+        const [offsets, counts] = await Promise.all([this.file.numberRange(ifd, offsetsEntry, start, CHUNK_BLOCK), this.file.numberRange(ifd, countsEntry, start, CHUNK_BLOCK)]);
+        for (let i = 0; i < offsets.length; i++) if (counts[i] > 0) this.file.check(ifd, offsets[i], counts[i], `${what} offsets (${what} ${start + i})`);
+        return { offsets, counts };
+      })();
+      image.chunkBlocks.set(block, lists);
+    }
+    const { offsets, counts } = await lists;
+    return { offset: offsets[index % CHUNK_BLOCK], count: counts[index % CHUNK_BLOCK] };
   }
 
   private async chunk(image: TiffImage, col: number, row: number): Promise<EncodedTile | null> {
-    const { offsets, counts } = await this.chunkTable(image);
-    const index = row * image.across + col;
+    const { offset, count } = await this.chunkAt(image, row * image.across + col);
     // A byte count of 0 is a tile the scanner never wrote (outside the scanned area): nothing to draw.
-    if (counts[index] === 0) return null;
-    const bytes = await this.file.source.read(offsets[index], counts[index]);
+    if (count === 0) return null;
+    const bytes = await this.file.source.read(offset, count);
     const visibleWidth = Math.min(image.chunkWidth, image.width - col * image.chunkWidth);
     const visibleHeight = Math.min(image.chunkHeight, image.height - row * image.chunkHeight);
     // Tiles are stored whole (padded at the edges); the last strip holds only the rows left.

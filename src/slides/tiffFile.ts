@@ -111,8 +111,8 @@ export class TiffFile {
     const countSize = this.bigTiff ? 8 : 2;
     const entrySize = this.bigTiff ? 20 : 12;
     if (offset + countSize > this.source.size) throw new SlideFormatError(`${this.name}: IFD ${label} starts past the end of the file`);
-    // One read usually holds the whole directory (a slide's IFD has 15–25 entries).
-    let block = await this.source.read(offset, 4096);
+    // One read usually holds the whole directory: a slide's IFD has 15–25 entries (12 or 20 bytes each).
+    let block = await this.source.read(offset, 1024);
     let view = new DataView(block.buffer, block.byteOffset, block.byteLength);
     const count = this.bigTiff ? readUint64(view, 0, this.littleEndian) : view.getUint16(0, this.littleEndian);
     const length = countSize + count * entrySize + (this.bigTiff ? 8 : 4);
@@ -149,11 +149,27 @@ export class TiffFile {
 
   /** An entry's values as numbers (integers, or rationals divided out). */
   async numbers(ifd: Ifd, entry: TiffEntry): Promise<number[]> {
-    const b = await this.bytes(ifd, entry);
+    return this.decode(ifd, entry, await this.bytes(ifd, entry), entry.count);
+  }
+
+  /**
+   * Values `start` to `start + count` of an entry (clipped to its length), reading only their bytes:
+   * a large level's tile offsets are read a block at a time, where the view needs them.
+   */
+  async numberRange(ifd: Ifd, entry: TiffEntry, start: number, count: number): Promise<number[]> {
+    const n = Math.max(0, Math.min(count, entry.count - start));
+    if (entry.inline) return (await this.numbers(ifd, entry)).slice(start, start + n);
+    const size = TYPE_SIZE[entry.type] ?? 0;
+    if (size === 0) throw new SlideFormatError(`${this.name}: IFD ${ifd.label} tag ${entry.tag} has an unknown field type ${entry.type}`);
+    this.check(ifd, entry.offset + start * size, n * size, `${tagName(entry.tag)} list`);
+    return this.decode(ifd, entry, await this.source.read(entry.offset + start * size, n * size), n);
+  }
+
+  private decode(ifd: Ifd, entry: TiffEntry, b: Uint8Array, count: number): number[] {
     const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
     const le = this.littleEndian;
-    const out = new Array<number>(entry.count);
-    for (let i = 0; i < entry.count; i++) {
+    const out = new Array<number>(count);
+    for (let i = 0; i < count; i++) {
       switch (entry.type) {
         case 1: case 2: case 7: out[i] = v.getUint8(i); break;
         case 6: out[i] = v.getInt8(i); break;

@@ -27,10 +27,24 @@ export function python(script: string, args: string[] = []): string {
 export function tissue(dir: string, width = 3000, height = 2200): string {
   const out = join(dir, `tissue-${width}x${height}.v`);
   if (existsSync(out)) return out;
-  const ihc = python("import skimage, os; print(os.path.join(os.path.dirname(skimage.__file__), 'data', 'ihc.png'))").trim();
   const repeated = join(dir, `ihc-${width}x${height}.v`);
-  run('vips', ['replicate', ihc, repeated, String(Math.ceil(width / 512)), String(Math.ceil(height / 512))]);
+  run('vips', ['replicate', ihcPath(), repeated, String(Math.ceil(width / 512)), String(Math.ceil(height / 512))]);
   run('vips', ['extract_area', repeated, out, '0', '0', String(width), String(height)]);
+  return out;
+}
+
+/** ihc.png's path in Debian's scikit-image. */
+function ihcPath(): string {
+  return python("import skimage, os; print(os.path.join(os.path.dirname(skimage.__file__), 'data', 'ihc.png'))").trim();
+}
+
+/**
+ * A large JPEG pyramidal BigTIFF straight from libvips' pipeline (no full-size intermediate):
+ * ihc.png repeated `repeat` × `repeat` times (140 → 71,680² px, about 1.5 GB), for the benchmark.
+ */
+export function makeLargePyramid(dir: string, repeat: number): string {
+  const out = join(dir, `wsi-${repeat * 512}.tif`);
+  if (!existsSync(out)) run('vips', ['replicate', ihcPath(), `${out}[tile,tile-width=256,tile-height=256,pyramid,compression=jpeg,Q=75,bigtiff]`, String(repeat), String(repeat)]);
   return out;
 }
 
@@ -64,8 +78,8 @@ export function makeTiff(dir: string, options: TiffOptions = {}): string {
 }
 
 export interface SvsOptions {
-  /** JPEG (Aperio's 7, RGB) or JPEG 2000 (Aperio's 33005, RGB). */
-  compression?: 'jpeg' | 'jp2k';
+  /** JPEG (Aperio's 7, RGB), JPEG 2000 coding RGB (Aperio's 33005) or YCbCr (33003). */
+  compression?: 'jpeg' | 'jp2k' | 'jp2k-ycbcr';
   mpp?: number;
   appMag?: number;
   /** Add the stripped label (LZW) and macro (JPEG) images Aperio scanners write. */
@@ -84,7 +98,9 @@ export function makeSvs(dir: string, options: SvsOptions = {}): string {
   const out = join(dir, options.name ?? `aperio-${compression}.svs`);
   const image = tissue(dir);
   const pyramid = join(dir, `svs-levels-${compression}.tif`);
-  run('vips', ['tiffsave', image, pyramid, '--tile', '--tile-width', '256', '--tile-height', '256', '--pyramid', '--compression', compression, '--Q', '70', ...(compression === 'jpeg' ? ['--rgbjpeg'] : [])]);
+  // For 33003 the levels are left uncompressed here and each tile is coded as YCbCr by PIL below.
+  const vipsCompression = compression === 'jp2k-ycbcr' ? 'none' : compression;
+  run('vips', ['tiffsave', image, pyramid, '--tile', '--tile-width', '256', '--tile-height', '256', '--pyramid', '--compression', vipsCompression, '--Q', '70', ...(compression === 'jpeg' ? ['--rgbjpeg'] : [])]);
   const thumbnailPixels = join(dir, 'svs-thumbnail.v');
   const thumbnail = join(dir, 'svs-thumbnail.tif');
   run('vips', ['thumbnail', image, thumbnailPixels, '768']);
@@ -100,18 +116,32 @@ export function makeSvs(dir: string, options: SvsOptions = {}): string {
     extras.push(join(dir, 'svs-label.tif'), join(dir, 'svs-macro.tif'));
   }
   const description = `Aperio Image Library v12.0.15 \n3000x2200 [0,100 3000x2200] (256x256) ${compression === 'jpeg' ? 'JPEG/RGB Q=70' : 'J2K/KDU Q=70'}|AppMag = ${appMag}|MPP = ${mpp.toFixed(4)}|ScanScope ID = SS1234`;
-  python(SVS_SCRIPT, [out, pyramid, thumbnail, description, compression === 'jpeg' ? '7' : '33005', ...extras]);
+  python(SVS_SCRIPT, [out, pyramid, thumbnail, description, { jpeg: '7', jp2k: '33005', 'jp2k-ycbcr': '33003' }[compression], ...extras]);
   return out;
 }
 
 // Copies libvips' encoded tiles and strips into Aperio's directory order. tifffile writes chunks
 // handed to it as bytes unchanged; it is told 'zlib' (which it knows without imagecodecs) and
-// the Compression tag is set to the real scheme afterwards.
+// the Compression tag is set to the real scheme afterwards. For 33003, PIL codes each tile's
+// YCbCr (JFIF's conversion) as a JPEG 2000 codestream without a component transform, as Aperio does.
 const SVS_SCRIPT = String.raw`
-import sys, tifffile
+import io, sys, numpy, tifffile
+from PIL import Image
 out, pyramid, thumbnail, description, level_compression = sys.argv[1:6]
 extras = sys.argv[6:]
 def chunks(tf, page):
+    if page.compression == 1 and level_compression == '33003' and page.is_tiled:
+        pixels = page.asarray()
+        th, tw = page.tilelength, page.tilewidth
+        for y in range(0, page.imagelength, th):
+            for x in range(0, page.imagewidth, tw):
+                tile = numpy.zeros((th, tw, 3), numpy.uint8)
+                part = pixels[y:y + th, x:x + tw]
+                tile[:part.shape[0], :part.shape[1]] = part
+                buffer = io.BytesIO()
+                Image.fromarray(tile).convert('YCbCr').save(buffer, 'JPEG2000', no_jp2=True, quality_mode='rates', quality_layers=[8])
+                yield buffer.getvalue()
+        return
     fh = tf.filehandle
     for offset, count in zip(page.dataoffsets, page.databytecounts):
         fh.seek(offset)

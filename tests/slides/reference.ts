@@ -5,8 +5,15 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RgbaImage } from '../../src/slides/types';
+import { openFileSource } from '../../src/cli/slideFiles';
+import { openSlide } from '../../src/slides/open';
+import type { RgbaImage, Slide } from '../../src/slides/types';
 import { python } from './makeSlides';
+
+/** A slide file opened as the CLI opens it. */
+export async function openSlideFile(path: string): Promise<Slide> {
+  return openSlide([await openFileSource(path)]);
+}
 
 export interface ReferenceSlide {
   vendor: string;

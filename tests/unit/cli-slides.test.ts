@@ -25,7 +25,7 @@ describe('granula info and region on an Aperio .svs', { timeout: 30_000 }, () =>
   beforeAll(() => {
     svs = makeSvs(dir, { compression: 'jpeg', mpp: 0.252, appMag: 20 });
     reference = openslideReference(svs, regions);
-  });
+  }, 60_000);
 
   it('info prints the contract JSON with what OpenSlide reports', () => {
     const r = granula('info', svs);
