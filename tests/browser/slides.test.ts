@@ -13,9 +13,9 @@ import { lookAt, openProject, pagePoint, setIdentity, storedAnnotations, viewTra
 const base = inject('baseUrl');
 const dir = mkdtempSync(join(tmpdir(), 'granula-slides-'));
 /** The mean RGB of a 9×9 level-0 block, as OpenSlide reads it: the reference the screen is held to. */
-function openSlideMean(x: number, y: number): number[] {
+function openSlideMean(x: number, y: number, file = svs): number[] {
   const code = `import openslide, sys\nr = openslide.OpenSlide(sys.argv[1]).read_region((${x - 4}, ${y - 4}), 0, (9, 9)).convert('RGB')\npx = list(r.getdata())\nprint(' '.join(str(sum(p[c] for p in px) / len(px)) for c in range(3)))`;
-  return execFileSync(PYTHON, ['-c', code, svs], { encoding: 'utf8' }).trim().split(' ').map(Number);
+  return execFileSync(PYTHON, ['-c', code, file], { encoding: 'utf8' }).trim().split(' ').map(Number);
 }
 
 /** The mean RGB the viewer shows in a 9×9 screen block around a page point. */
@@ -167,6 +167,25 @@ describe('a slide file from disk', () => {
     await page.getByText('Choose case-17.svs again').click();
     await (await chooser).setFiles(svs);
     await outlineKept(page);
+  });
+
+  it('shows a JPEG 2000 .svs (Aperio 33005) as OpenSlide decodes it: the WebAssembly decoder loads under the page policy', async () => {
+    const j2k = makeSvs(dir, { compression: 'jp2k', name: 'case-18.svs', label: false });
+    const page = await plain.context.newPage();
+    await openProject(page, base, /Demo: pathology cell outlines/);
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByText(/Add slide files/).click();
+    await (await chooser).setFiles(j2k);
+    await page.getByRole('link', { name: 'case-18' }).click();
+    await waitViewer(page);
+    await lookAt(page, 1500, 1100, 1);
+    await tilesLoaded(page);
+    for (const [x, y] of [[1100, 800], [1800, 1350]]) {
+      const s = await pagePoint(page, x, y);
+      const shown = await screenMean(page, s.x, s.y);
+      openSlideMean(x, y, j2k).forEach((v, k) => expect(Math.abs(shown[k] - v)).toBeLessThan(6));
+    }
+    await page.close();
   });
 
   it('refuses an NDPI file with a message that names a conversion', async () => {
