@@ -4,12 +4,8 @@ import { CONVERT_HINT, openTiff } from './tiff';
 import { isTiffSignature } from './tiffFile';
 import { SlideFormatError, type ByteSource, type Slide } from './types';
 
-/** Extensions the app's file picker accepts as slides; NDPI and MRXS so their users get the conversion hint. */
-const SLIDE_EXTENSIONS = /\.(svs|tiff?|btf|tf8|dcm|ndpi|mrxs|vms|scn)$/i;
+export { isSlideFileName } from './fileNames';
 
-export function isSlideFileName(name: string): boolean {
-  return SLIDE_EXTENSIONS.test(name);
-}
 
 /** DICOM Part 10: a 128-byte preamble, then "DICM". */
 function isDicom(head: Uint8Array): boolean {

@@ -1,7 +1,7 @@
 import { addImages } from '../../store/actions';
 import { SLIDE_FORMATS, type Modality, type SlideFormatName } from '../../model/types';
 import { newFileKey, rememberSlideFiles, type FsDirectoryHandle, type FsFileHandle, type FsHandle, filesOf } from '../../storage/slideFiles';
-import { isSlideFileName } from '../../slides/open';
+import { isSlideFileName } from '../../slides/fileNames';
 import { slideClient } from '../../viewer/slideClient';
 
 /** One slide to add: its files (a TIFF file, or the DICOM instances of one series) and, where the browser has them, handles. */
