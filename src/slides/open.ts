@@ -6,7 +6,6 @@ import { SlideFormatError, type ByteSource, type Slide } from './types';
 
 export { isSlideFileName } from './fileNames';
 
-
 /** DICOM Part 10: a 128-byte preamble, then "DICM". */
 function isDicom(head: Uint8Array): boolean {
   return head.length >= 132 && head[128] === 0x44 && head[129] === 0x49 && head[130] === 0x43 && head[131] === 0x4d;
