@@ -1,12 +1,13 @@
 // A pathologist opens their own Aperio .svs from disk: true scale, an outline, a reload.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { scaleBarLength } from '../../src/ui/annotate/ScaleBar';
-import { makeNdpi, makeSvs, PYTHON } from '../slides/makeSlides';
+import { ihcPath, makeNdpi, makeSvs, PYTHON } from '../slides/makeSlides';
 import { launchProfile, type Session } from './chromium';
 import { lookAt, openProject, pagePoint, setIdentity, storedAnnotations, viewTransform, waitSaved, waitViewer } from './app';
 
@@ -197,5 +198,59 @@ describe('a slide file from disk', () => {
     await (await chooser).setFiles(ndpi);
     await expect(page.getByRole('alert').filter({ hasText: 'scan.ndpi' }).textContent()).resolves.toMatch(/NDPI.*vips/);
     await page.close();
+  });
+
+  it('adds a Deep Zoom slide from a tile server on this computer; a server without CORS and a host the page policy blocks are each named, with the fix', async () => {
+    // A Deep Zoom pyramid as libvips writes it, served from 127.0.0.1 with and without CORS.
+    execFileSync('vips', ['dzsave', ihcPath(), join(dir, 'ihc')]);
+    const serve = (cors: boolean): Promise<{ server: Server; url: string }> =>
+      new Promise((res) => {
+        const server = createServer((req, out) => {
+          const path = join(dir, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+          if (cors) out.setHeader('Access-Control-Allow-Origin', '*');
+          try {
+            out.end(readFileSync(path));
+          } catch {
+            out.statusCode = 404;
+            out.end();
+          }
+        }).listen(0, '127.0.0.1', () => res({ server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/ihc.dzi` }));
+      });
+    const withCors = await serve(true);
+    const withoutCors = await serve(false);
+    const page = await plain.context.newPage();
+    try {
+      await openProject(page, base, /Demo: pathology cell outlines/);
+      const url = page.getByLabel(/Add whole-slide image by URL/);
+      const add = async (address: string) => {
+        await url.fill(address);
+        await page.getByRole('button', { name: 'Add', exact: true }).click();
+      };
+      await add(withoutCors.url);
+      await expect(page.getByRole('alert').filter({ hasText: 'Could not read that URL' }).textContent()).resolves.toContain(
+        `the server at ${new URL(withoutCors.url).origin} answered but does not let ${base} read its tiles: it must send the header Access-Control-Allow-Origin`,
+      );
+      // .invalid never resolves, and the page's policy stops plain http to other hosts before any request.
+      await add('http://tiles.invalid:8080/slide.dzi');
+      await page.getByRole('alert').filter({ hasText: "this page's security policy does not allow http://tiles.invalid:8080" }).waitFor();
+      await add(withCors.url);
+      const row = page.getByTestId('worklist-row').filter({ hasText: 'ihc.dzi' });
+      await row.waitFor();
+      await expect(row.textContent()).resolves.toContain('512 × 512 · no scale');
+      // A URL says nothing of scale: the user enters it, and the viewer's scale bar follows.
+      await row.getByRole('button', { name: 'Set µm/pixel: ihc.dzi' }).click();
+      await page.getByLabel('µm per pixel of ihc.dzi').fill('0,5');
+      await row.getByRole('button', { name: 'Apply' }).click();
+      await expect(row.textContent()).resolves.toContain('512 × 512 · 0.5 µm/pixel');
+      await row.getByRole('link', { name: 'ihc.dzi' }).click();
+      await waitViewer(page);
+      await tilesLoaded(page);
+      const t = await viewTransform(page);
+      await expect(page.getByTestId('scale-bar').getAttribute('aria-label')).resolves.toBe(`Scale ${scaleBarLength(0.5, t.scale).microns} µm`);
+    } finally {
+      await page.close();
+      withCors.server.close();
+      withoutCors.server.close();
+    }
   });
 });

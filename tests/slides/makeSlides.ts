@@ -34,7 +34,7 @@ export function tissue(dir: string, width = 3000, height = 2200): string {
 }
 
 /** ihc.png's path in Debian's scikit-image. */
-function ihcPath(): string {
+export function ihcPath(): string {
   return python("import skimage, os; print(os.path.join(os.path.dirname(skimage.__file__), 'data', 'ihc.png'))").trim();
 }
 
