@@ -23,7 +23,7 @@ function openSlideLibrary(): string {
   return path;
 }
 
-function dicomize(tiff: string, folder: string, options: string[] = []): string {
+export function dicomize(tiff: string, folder: string, options: string[] = []): string {
   mkdirSync(folder);
   run('OrthancWSIDicomizer', [`--openslide=${openSlideLibrary()}`, `--folder=${folder}`, ...options, tiff]);
   return folder;
