@@ -3,13 +3,14 @@
  * each frame's bytes) and OpenSlide (the source pyramid's levels and pixels), both run at test time
  * on series the Orthanc dicomizer and pydicom write (tests/slides/makeDicomWsi.ts).
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeDicomWsi, pydicomReference, type DicomWsiFixtures, type ReferenceInstance } from '../../tests/slides/makeDicomWsi';
-import { crop, meanAbsDiff, openslideReference, type RegionArgs } from '../../tests/slides/reference';
+import { crop, meanAbsDiff, openslideReference, pngPixels, type RegionArgs } from '../../tests/slides/reference';
 import { nodeTileDecoders } from '../cli/slideDecoders';
 import { openFileSource, type FileSource } from '../cli/slideFiles';
 import { CountingSource } from './byteSource';
@@ -279,4 +280,36 @@ describe('openDicomWsi on broken files says which file and where', () => {
   it('files that are not DICOM', async () => {
     await expect(openFolder(notes)).rejects.toThrow(`${join(notes, 'README.txt')} is not a DICOM file (no DICM after the 128-byte preamble)`);
   });
+});
+
+describe('granula info and granula region on a DICOM WSI folder (the command in a child process)', () => {
+  const granula = (...args: string[]) => spawnSync('node', ['bin/granula.mjs', ...args], { encoding: 'utf8' });
+
+  it('info prints the levels pydicom describes', () => {
+    const r = granula('info', fx.folders.full);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    const levels = referenceLevels(reference[fx.folders.full]);
+    expect(out.format).toBe('dicom-wsi');
+    expect(out.levels.map((l: { width: number; height: number }) => [l.width, l.height])).toEqual(levels.map(({ level }) => [level.totalColumns, level.totalRows]));
+    expect(out.associated).toEqual(['label', 'macro', 'thumbnail']);
+  });
+
+  it("region writes OpenSlide's read_region of the source pyramid, across tiles and past the slide's edge", () => {
+    // Level 0 across four tiles; level 1 running 60 px past the right edge (transparent there, as OpenSlide leaves it).
+    const regions: RegionArgs[] = [
+      [0, 1000, 700, 600, 400],
+      [1, 2700, 500, 210, 100],
+    ];
+    const reference = openslideReference(fx.tiffs.large, regions).regions;
+    for (const [i, [level, x, y, w, h]] of regions.entries()) {
+      const png = join(dir, `region-${i}.png`);
+      const r = granula('region', fx.folders.jpeg, '--x', String(x), '--y', String(y), '--w', String(w), '--h', String(h), '--level', String(level), '-o', png);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(meanAbsDiff(pngPixels(png), reference[i]), `region ${i}`).toBe(0);
+    }
+  });
+
 });
