@@ -16,7 +16,7 @@ import { openFileSource, type FileSource } from '../cli/slideFiles';
 import { CountingSource } from './byteSource';
 import { openDicomWsi } from './dicom';
 import { decodeTile } from './region';
-import type { EncodedTile, Slide } from './types';
+import type { EncodedTile, RgbaImage, Slide } from './types';
 
 let dir: string;
 /** A folder holding a text file only. */
@@ -242,6 +242,25 @@ describe('openDicomWsi on other layouts', () => {
     expect(await differenceFromOpenSlide(slide, fx.tiffs.small, [[0, 1, 1], [0, 3, 3]])).toEqual([0, 0]);
   });
 
+  it('decodes JPEG 2000 coded YBR_RCT (the codestream undoes its transform) and YBR_FULL (YCbCr turned into RGB) to the uncompressed pixels', async () => {
+    const native = await openFolder(fx.folders.native);
+    for (const [folder, tolerance] of [
+      // Lossless, and the reversible transform is exact.
+      [fx.folders.j2kRct, 0],
+      // Lossless codestream, but RGB → YCbCr → RGB at 8 bits rounds twice: a level or two per channel.
+      [fx.folders.j2kYcc, 1],
+    ] as const) {
+      const slide = await openFolder(folder);
+      for (const [level, col, row] of [[0, 1, 1], [2, 0, 0]]) {
+        const expected = await native.tile(level, col, row);
+        const tile = await slide.tile(level, col, row);
+        expect(tile?.kind).toBe('jpeg2000');
+        const ours = await decodeTile(tile!, nodeTileDecoders);
+        expect(meanAbsDiff(ours, (expected as { image: RgbaImage }).image), `${folder} level ${level} tile (${col}, ${row})`).toBeLessThanOrEqual(tolerance);
+      }
+    }
+  });
+
   it('decodes RGB-coded JPEG frames without an Adobe marker in their colours', async () => {
     const slide = await openFolder(fx.folders.rgb);
     expect(await differenceFromOpenSlide(slide, fx.tiffs.rgb, [[0, 1, 1], [1, 0, 0]])).toEqual([0, 0]);
@@ -311,5 +330,4 @@ describe('granula info and granula region on a DICOM WSI folder (the command in 
       expect(meanAbsDiff(pngPixels(png), reference[i]), `region ${i}`).toBe(0);
     }
   });
-
 });
