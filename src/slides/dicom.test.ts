@@ -228,6 +228,9 @@ describe('openDicomWsi on other layouts', () => {
     expect(instances.every((i) => i.transferSyntax === '1.2.840.10008.1.2')).toBe(true);
     expect(instances.filter((i) => i.totalColumns === slide.info.width).length).toBeGreaterThan(1);
     expect(slide.info.compression).toBe('none');
+    // Pixel Spacing nested two sequences deep, in implicit VR.
+    const [rowSpacing, columnSpacing] = instances[0].pixelSpacing;
+    expect(slide.info.mpp).toEqual({ x: columnSpacing * 1000, y: rowSpacing * 1000 });
     expect(await expectEveryTileIsPydicomsFrame(slide, instances)).toBeGreaterThan(15);
     // Level 0: the dicomizer decoded the TIFF's JPEG tiles with libjpeg, as OpenSlide does, so the
     // pixels are the same. (Re-encoding, it makes the smaller levels itself: pydicom's are checked above.)
