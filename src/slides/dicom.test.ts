@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ import { openFileSource, type FileSource } from '../cli/slideFiles';
 import { CountingSource } from './byteSource';
 import { openDicomWsi } from './dicom';
 import { decodeTile } from './region';
-import type { EncodedTile, RgbaImage, Slide } from './types';
+import { SlideFormatError, type EncodedTile, type RgbaImage, type Slide } from './types';
 
 let dir: string;
 /** A folder holding a text file only. */
@@ -293,6 +293,22 @@ describe('openDicomWsi on broken files says which file and where', () => {
     const { file, size, element } = fx.facts['cut-header'];
     await expect(openFolder(fx.folders.cutHeader)).rejects.toThrow(`${join(fx.folders.cutHeader, file)}: ${element}`);
     await expect(openFolder(fx.folders.cutHeader)).rejects.toThrow(`runs past the end of the file (${size} bytes)`);
+  });
+
+  it('a file cut anywhere is refused with a SlideFormatError naming it, never another error', async () => {
+    const path = join(fx.folders.jpeg, reference[fx.folders.jpeg][0].name);
+    const whole = new Uint8Array(readFileSync(path));
+    const cuts = [0, 100, 131, 132, 140, 200, 500, 1000, 2000, 4000, 6000, 8000, 12_000, 16_383, 16_384, 20_000, 30_000, whole.length / 2, whole.length - 1];
+    for (const cut of cuts.map(Math.floor)) {
+      const bytes = whole.subarray(0, cut);
+      const source = { name: path, size: bytes.length, read: async (offset: number, length: number) => bytes.slice(offset, offset + length) };
+      const error = await openDicomWsi([source]).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error, `cut at byte ${cut}`).toBeInstanceOf(SlideFormatError);
+      expect((error as Error).message, `cut at byte ${cut}`).toContain(path);
+    }
   });
 
   it('a transfer syntax Granula does not decode, by name and UID', async () => {

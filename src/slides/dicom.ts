@@ -451,7 +451,8 @@ async function walkFragments(source: ByteSource, at: number, where: string, firs
     const n = firstNumber + fragments.length;
     if (pos + 8 > source.size) {
       if (pos >= source.size && fragments.length > 0) return fragments; // no delimiter: the file ends with the last fragment
-      throw new SlideFormatError(`${where} fragment ${n} runs past the end of the file: its header at byte ${pos} needs 8 bytes, the file has ${source.size}`);
+      const what = fragments.length === 0 ? `fragment ${n} runs past the end of the file: its item header` : `runs past the end of the file after fragment ${n - 1}: the next item header`;
+      throw new SlideFormatError(`${where} ${what} at byte ${pos} needs 8 bytes, the file has ${source.size}`);
     }
     const previous = fragments[fragments.length - 1];
     const back = previous ? 3 : 0;
