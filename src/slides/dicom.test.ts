@@ -28,8 +28,8 @@ const open: FileSource[] = [];
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'granula-dicom-wsi-'));
   fx = makeDicomWsi(dir);
-  const { jpeg, native, j2k, full, sparse, rgb } = fx.folders;
-  reference = pydicomReference([jpeg, native, j2k, full, sparse, rgb]);
+  const { jpeg, native, j2k, full, sparse, rgb, rgbWithMarker } = fx.folders;
+  reference = pydicomReference([jpeg, native, j2k, full, sparse, rgb, rgbWithMarker]);
   notes = join(dir, 'notes');
   mkdirSync(notes);
   writeFileSync(join(notes, 'README.txt'), 'scanned 2026-11-30\n');
@@ -267,6 +267,11 @@ describe('openDicomWsi on other layouts', () => {
   it('decodes RGB-coded JPEG frames without an Adobe marker in their colours', async () => {
     const slide = await openFolder(fx.folders.rgb);
     expect(await differenceFromOpenSlide(slide, fx.tiffs.rgb, [[0, 1, 1], [1, 0, 0]])).toEqual([0, 0]);
+  });
+
+  it('hands RGB-coded JPEG frames that carry their Adobe marker over unchanged', async () => {
+    const slide = await openFolder(fx.folders.rgbWithMarker);
+    expect(await expectEveryTileIsPydicomsFrame(slide, reference[fx.folders.rgbWithMarker])).toBeGreaterThan(15);
   });
 });
 

@@ -55,6 +55,8 @@ export interface DicomWsiFixtures {
     full: string;
     /** `jpeg` with level 1's first and sixth frames removed. */
     sparse: string;
+    /** The dicomizer's own from `rgb`: RGB-coded JPEG frames carrying libjpeg's Adobe marker. */
+    rgbWithMarker: string;
     /** From `rgb`, RGB-coded JPEG frames without an Adobe marker or R, G, B component ids. */
     rgb: string;
     truncated: string;
@@ -79,7 +81,7 @@ export function makeDicomWsi(dir: string): DicomWsiFixtures {
   const v = (name: string) => join(variants, name);
   return {
     tiffs: { large, small, rgb },
-    folders: { jpeg, native, j2k, j2kRct: v('j2k-ybr-rct'), j2kYcc: v('j2k-ybr-full'), full: v('full'), sparse: v('sparse'), rgb: v('rgb'), truncated: v('truncated'), truncatedNoOffsets: v('truncated-no-offsets'), rle: v('rle'), cutHeader: v('cut-header') },
+    folders: { jpeg, native, j2k, j2kRct: v('j2k-ybr-rct'), j2kYcc: v('j2k-ybr-full'), full: v('full'), sparse: v('sparse'), rgbWithMarker: rgbSource, rgb: v('rgb'), truncated: v('truncated'), truncatedNoOffsets: v('truncated-no-offsets'), rle: v('rle'), cutHeader: v('cut-header') },
     facts,
   };
 }
