@@ -2,7 +2,8 @@
  * A DICOM Part 10 file's header, read lazily: the preamble, the file meta group and the dataset up
  * to Pixel Data, in growing chunks, never the pixels. Little endian only (explicit and implicit VR),
  * which is what whole-slide files are written in. Values stay raw bytes until a caller asks for one
- * by type, so the parser needs no data dictionary beyond the sequences implicit VR cannot reveal.
+ * by type, so the parser needs no data dictionary: only a short table of the VRs an implicit VR file
+ * leaves unsaid for the elements a slide reader uses.
  */
 
 import { SlideFormatError, type ByteSource } from './types';
