@@ -6,7 +6,7 @@
  * offsets, never the frames.
  */
 
-import { items, number, numbers, readDicomHeader, tag, tagName, text, texts, type DicomDataset, type DicomHeader } from './dicomDataset';
+import { eachItem, items, number, numbers, readDicomHeader, tag, tagName, text, texts, type DicomDataset, type DicomHeader } from './dicomDataset';
 import { CountingSource } from './byteSource';
 import { decodeTile, pasteTile } from './region';
 import { completeJpeg } from './tiffCodecs';
@@ -269,19 +269,15 @@ function tiledImage(instances: Instance[]): TiledImage {
   const tileInstance = new Int32Array(across * down).fill(-1);
   const tileFrame = new Int32Array(across * down).fill(-1);
   instances.forEach((inst, index) => {
-    const ds = inst.header.dataset;
-    const perFrame = items(ds, TAGS.perFrameGroups);
-    const positioned = text(ds, TAGS.dimensionOrganizationType) !== 'TILED_FULL' && perFrame.some((f) => items(f, TAGS.planePosition).length > 0);
+    const positions = framePositions(inst);
     // TILED_FULL: frames fill the grid row by row, across the concatenation's parts in order; frames
     // past the grid are further focal planes or optical paths, not shown.
-    const firstFrame = number(ds, TAGS.concatenationFrameOffset) ?? 0;
+    const firstFrame = number(inst.header.dataset, TAGS.concatenationFrameOffset) ?? 0;
     for (let f = 0; f < inst.frames; f++) {
       let cell: number;
-      if (positioned) {
-        const position = items(perFrame[f], TAGS.planePosition)[0];
-        const x = position && number(position, TAGS.columnPosition);
-        const y = position && number(position, TAGS.rowPosition);
-        if (x === undefined || y === undefined) throw new SlideFormatError(`${inst.source.name}: (5200,9230) item ${f + 1} has no (0048,021E)/(0048,021F) position in the total pixel matrix`);
+      if (positions) {
+        const x = positions[2 * f];
+        const y = positions[2 * f + 1];
         if ((x - 1) % tileWidth !== 0 || (y - 1) % tileHeight !== 0 || x < 1 || y < 1 || x > width || y > height) {
           throw new SlideFormatError(`${inst.source.name}: frame ${f + 1} sits at column ${x}, row ${y}, off the ${tileWidth}×${tileHeight} tile grid of a ${width}×${height} image`);
         }
@@ -297,6 +293,32 @@ function tiledImage(instances: Instance[]): TiledImage {
     }
   });
   return { width, height, tileWidth, tileHeight, across, instances, tileInstance, tileFrame };
+}
+
+/**
+ * Where each frame sits, from its Plane Position (Slide) in the per-frame functional groups: its
+ * 1-based column and row in the total pixel matrix, two numbers a frame. Undefined for TILED_FULL,
+ * and when the frames carry no positions.
+ */
+function framePositions(inst: Instance): Int32Array | undefined {
+  const ds = inst.header.dataset;
+  if (text(ds, TAGS.dimensionOrganizationType) === 'TILED_FULL') return undefined;
+  let positions: Int32Array | undefined;
+  let listed = 0;
+  eachItem(ds, TAGS.perFrameGroups, (frame, f) => {
+    const position = items(frame, TAGS.planePosition)[0];
+    if (f === 0 && !position) return;
+    if (f === 0) positions = new Int32Array(2 * inst.frames);
+    if (!positions || f >= inst.frames) return;
+    const x = number(position, TAGS.columnPosition);
+    const y = number(position, TAGS.rowPosition);
+    if (x === undefined || y === undefined) throw new SlideFormatError(`${inst.source.name}: (5200,9230) item ${f + 1} has no (0048,021E)/(0048,021F) position in the total pixel matrix`);
+    positions[2 * f] = x;
+    positions[2 * f + 1] = y;
+    listed = f + 1;
+  });
+  if (positions && listed < inst.frames) throw new SlideFormatError(`${inst.source.name}: (5200,9230) lists ${listed} frames, (0028,0008) Number of Frames is ${inst.frames}`);
+  return positions;
 }
 
 async function readTile(image: TiledImage, col: number, row: number): Promise<EncodedTile | null> {

@@ -170,7 +170,7 @@ function parseElements(c: Cursor, at: number, explicit: boolean, end: number | u
     if (vr === 'SQ' || ((vr === '??' || vr === 'UN') && length === UNDEFINED)) {
       const explicitItems = explicit && vr === 'SQ';
       // Stepped over (checking its items are whole) and kept as bytes, parsed when asked for.
-      const after = length === UNDEFINED ? parseItems(c, valueAt, explicitItems, undefined, false, here).end : valueAt + length;
+      const after = length === UNDEFINED ? parseItems(c, valueAt, explicitItems, undefined, undefined, here) : valueAt + length;
       c.need(after, here);
       dataset?.set(t, { vr: 'SQ', value: c.bytes.subarray(valueAt, after), explicitItems });
       pos = after;
@@ -183,14 +183,18 @@ function parseElements(c: Cursor, at: number, explicit: boolean, end: number | u
   }
 }
 
-function parseItems(c: Cursor, at: number, explicit: boolean, end: number | undefined, build: boolean, where: Where) {
-  const items: DicomDataset[] = [];
+/**
+ * Items from `at` to `end` (a defined length) or the sequence delimiter; each is handed to `visit`,
+ * or, without one, only stepped over. Returns where the sequence ends.
+ */
+function parseItems(c: Cursor, at: number, explicit: boolean, end: number | undefined, visit: ((item: DicomDataset, index: number) => void) | undefined, where: Where): number {
+  const build = visit !== undefined;
   let pos = at;
   for (let n = 1; ; n++) {
-    if (end !== undefined && pos >= end) return { items, end: pos };
+    if (end !== undefined && pos >= end) return pos;
     c.need(pos + 8, () => `${where()} item ${n}`);
     const t = c.tagAt(pos);
-    if (t === SEQUENCE_END) return { items, end: pos + 8 };
+    if (t === SEQUENCE_END) return pos + 8;
     if (t !== ITEM) throw new HeaderProblem(`${where()} item ${n}: expected an item tag, found ${tagName(t)} at byte ${pos}`);
     const length = c.u32(pos + 4);
     const itemEnd = length === UNDEFINED ? undefined : pos + 8 + length;
@@ -200,7 +204,7 @@ function parseItems(c: Cursor, at: number, explicit: boolean, end: number | unde
       continue;
     }
     const parsed = parseElements(c, pos + 8, explicit, itemEnd, false, build, () => `${where()} item ${n} > `);
-    if (parsed.dataset) items.push(parsed.dataset);
+    if (parsed.dataset) visit!(parsed.dataset, n - 1);
     pos = parsed.end;
   }
 }
@@ -277,42 +281,48 @@ export function texts(ds: DicomDataset | undefined, t: number): string[] {
   return s ? s.split('\\').map((v) => v.trim()) : [];
 }
 
+/** Bytes per value and how to read one, for the binary numeric VRs. */
+const BINARY_NUMBERS: Record<string, [size: number, read: (view: DataView, at: number) => number]> = {
+  US: [2, (v, at) => v.getUint16(at, true)],
+  SS: [2, (v, at) => v.getInt16(at, true)],
+  UL: [4, (v, at) => v.getUint32(at, true)],
+  SL: [4, (v, at) => v.getInt32(at, true)],
+  FL: [4, (v, at) => v.getFloat32(at, true)],
+  FD: [8, (v, at) => v.getFloat64(at, true)],
+};
+
+/** Numbers written as text: IS, DS, and (implicit VR, not in the table of binary values) unknown ones. */
+const TEXT_NUMBERS = new Set(['IS', 'DS', '??']);
+
 export function numbers(ds: DicomDataset | undefined, t: number): number[] {
   const e = ds?.get(t);
   if (!e) return [];
+  const binary = BINARY_NUMBERS[e.vr];
+  if (!binary) return TEXT_NUMBERS.has(e.vr) ? texts(ds, t).map(Number) : [];
+  const [size, read] = binary;
   const view = new DataView(e.value.buffer, e.value.byteOffset, e.value.byteLength);
-  const every = (size: number, read: (at: number) => number) => Array.from({ length: Math.floor(e.value.length / size) }, (_, i) => read(i * size));
-  switch (e.vr) {
-    case 'US':
-      return every(2, (at) => view.getUint16(at, true));
-    case 'SS':
-      return every(2, (at) => view.getInt16(at, true));
-    case 'UL':
-      return every(4, (at) => view.getUint32(at, true));
-    case 'SL':
-      return every(4, (at) => view.getInt32(at, true));
-    case 'FL':
-      return every(4, (at) => view.getFloat32(at, true));
-    case 'FD':
-      return every(8, (at) => view.getFloat64(at, true));
-    case 'IS':
-    case 'DS':
-    case '??': // implicit VR, not in the table of binary values: IS or DS, numbers written as text
-      return texts(ds, t).map(Number);
-    default:
-      return [];
-  }
+  return Array.from({ length: Math.floor(e.value.length / size) }, (_, i) => read(view, i * size));
 }
 
+/** The first number (read without building the list: 10^5 frame positions are read this way). */
 export function number(ds: DicomDataset | undefined, t: number): number | undefined {
-  const n = numbers(ds, t)[0];
-  return Number.isFinite(n) ? n : undefined;
+  const e = ds?.get(t);
+  const binary = e && BINARY_NUMBERS[e.vr];
+  const n = !binary ? numbers(ds, t)[0] : e.value.length >= binary[0] ? binary[1](new DataView(e.value.buffer, e.value.byteOffset, binary[0]), 0) : undefined;
+  return n !== undefined && Number.isFinite(n) ? n : undefined;
 }
 
 /** A sequence's items, parsed now (each call parses again: keep the result while you need it). */
 export function items(ds: DicomDataset | undefined, t: number): DicomDataset[] {
+  const list: DicomDataset[] = [];
+  eachItem(ds, t, (item) => list.push(item));
+  return list;
+}
+
+/** Each item of a sequence in turn, none kept: for the 10^5 items of per-frame functional groups. */
+export function eachItem(ds: DicomDataset | undefined, t: number, visit: (item: DicomDataset, index: number) => void): void {
   const e = ds?.get(t);
-  if (!e || e.vr !== 'SQ') return [];
+  if (!e || e.vr !== 'SQ') return;
   // The bytes were checked whole when the header was read; offsets in messages count from the sequence.
-  return parseItems(new Cursor(e.value, true), 0, e.explicitItems ?? false, e.value.length, true, () => tagName(t)).items;
+  parseItems(new Cursor(e.value, true), 0, e.explicitItems ?? false, e.value.length, visit, () => tagName(t));
 }
