@@ -16,8 +16,8 @@ import { SlideFormatError, type ByteSource } from './types';
 export interface DicomElement {
   vr: string;
   value: Uint8Array;
-  /** For sequences: whether the items are in explicit VR. */
-  explicitItems?: boolean;
+  /** For sequences: whether the items are in explicit VR, and where they are, for messages. */
+  sequence?: { explicitItems: boolean; file: string; offset: number };
 }
 
 export type DicomDataset = Map<number, DicomElement>;
@@ -92,15 +92,20 @@ class Cursor {
   private readonly view: DataView;
   constructor(
     readonly bytes: Uint8Array,
-    /** True when `bytes` is the whole file: running out is then a broken file, not a short read. */
+    /** True when `bytes` is all there is: running out is then a broken file, not a short read. */
     readonly complete: boolean,
+    readonly file: string,
+    /** Where `bytes` start in the file, for messages. */
+    readonly base = 0,
+    /** What `bytes` are, for messages: the file, or one sequence's value. */
+    readonly within = 'the file',
   ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   need(end: number, what: () => string) {
     if (end <= this.bytes.length) return;
-    if (this.complete) throw new HeaderProblem(`${what()} runs past the end of the file (${this.bytes.length} bytes)`);
+    if (this.complete) throw new HeaderProblem(`${what()} runs past the end of ${this.within} (${this.bytes.length} bytes)`);
     throw new NeedMore(end);
   }
   u16(at: number) {
@@ -139,7 +144,7 @@ function parseElements(c: Cursor, at: number, explicit: boolean, end: number | u
   for (;;) {
     if (end !== undefined && pos >= end) return { dataset, end: pos };
     if (end === undefined && topLevel && c.complete && pos >= c.bytes.length) return { dataset, end: pos };
-    c.need(pos + 8, () => `${where()}element at byte ${pos}`);
+    c.need(pos + 8, () => `${where()}element at byte ${c.base + pos}`);
     const t = c.tagAt(pos);
     if (t === ITEM_END) return { dataset, end: pos + 8 };
     let vr = '??';
@@ -172,7 +177,7 @@ function parseElements(c: Cursor, at: number, explicit: boolean, end: number | u
       // Stepped over (checking its items are whole) and kept as bytes, parsed when asked for.
       const after = length === UNDEFINED ? parseItems(c, valueAt, explicitItems, undefined, undefined, here) : valueAt + length;
       c.need(after, here);
-      dataset?.set(t, { vr: 'SQ', value: c.bytes.subarray(valueAt, after), explicitItems });
+      dataset?.set(t, { vr: 'SQ', value: c.bytes.subarray(valueAt, after), sequence: { explicitItems, file: c.file, offset: c.base + valueAt } });
       pos = after;
       continue;
     }
@@ -195,7 +200,7 @@ function parseItems(c: Cursor, at: number, explicit: boolean, end: number | unde
     c.need(pos + 8, () => `${where()} item ${n}`);
     const t = c.tagAt(pos);
     if (t === SEQUENCE_END) return pos + 8;
-    if (t !== ITEM) throw new HeaderProblem(`${where()} item ${n}: expected an item tag, found ${tagName(t)} at byte ${pos}`);
+    if (t !== ITEM) throw new HeaderProblem(`${where()} item ${n}: expected an item tag, found ${tagName(t)} at byte ${c.base + pos}`);
     const length = c.u32(pos + 4);
     const itemEnd = length === UNDEFINED ? undefined : pos + 8 + length;
     // An item of defined length need not be read to be stepped over.
@@ -249,7 +254,7 @@ export async function readDicomHeader(source: ByteSource, firstChunk = 16 * 1024
   let bytes = await source.read(0, Math.min(firstChunk, source.size));
   if (!isDicom(bytes)) return undefined;
   for (;;) {
-    const cursor = new Cursor(bytes, bytes.length >= source.size);
+    const cursor = new Cursor(bytes, bytes.length >= source.size, source.name);
     try {
       return parseHeader(cursor);
     } catch (e) {
@@ -322,7 +327,13 @@ export function items(ds: DicomDataset | undefined, t: number): DicomDataset[] {
 /** Each item of a sequence in turn, none kept: for the 10^5 items of per-frame functional groups. */
 export function eachItem(ds: DicomDataset | undefined, t: number, visit: (item: DicomDataset, index: number) => void): void {
   const e = ds?.get(t);
-  if (!e || e.vr !== 'SQ') return;
-  // The bytes were checked whole when the header was read; offsets in messages count from the sequence.
-  parseItems(new Cursor(e.value, true), 0, e.explicitItems ?? false, e.value.length, visit, () => tagName(t));
+  if (!e?.sequence) return;
+  const { explicitItems, file, offset } = e.sequence;
+  // The sequence's end was found when the header was read; its items are read only now.
+  try {
+    parseItems(new Cursor(e.value, true, file, offset, `the sequence at byte ${offset}`), 0, explicitItems, e.value.length, visit, () => tagName(t));
+  } catch (problem) {
+    if (problem instanceof HeaderProblem) throw new SlideFormatError(`${file}: ${problem.message}`);
+    throw problem;
+  }
 }

@@ -5,8 +5,9 @@
       Image Type, an Extended Offset Table, frames in two fragments with and without a Basic
       Offset Table, an objective lens power, LABEL, OVERVIEW and THUMBNAIL images; a sparse level with missing frames; RGB JPEG
       frames without the Adobe marker or R, G, B component ids; JPEG 2000 frames coded YBR_RCT (with
-      the codestream's component transform) and YBR_FULL (YCbCr components, none); truncated files;
-      a transfer syntax the reader refuses. Prints facts about the broken files.
+      the codestream's component transform) and YBR_FULL (YCbCr components, none); truncated files,
+      a broken per-frame item; a transfer syntax the reader refuses. Prints facts about the broken
+      files.
   dicomWsiFixtures.py reference DIR...
       Prints, per folder, per file: what pydicom reads (sizes, frames, spacing, positions, and a
       SHA-1 of each frame's bytes, or of its RGB pixels when uncompressed).
@@ -192,6 +193,22 @@ def variants(jpeg_dir, rgb_dir, native_dir, out):
     ds.file_meta.TransferSyntaxUID = '1.2.840.10008.1.2.5'
     ds.save_as(os.path.join(rle, name))
     facts['rle'] = {'file': name}
+
+    # Level 0 with the third frame's Plane Position item tag overwritten: the per-frame groups have
+    # defined lengths, so only reading that item finds it.
+    broken = os.path.join(out, 'broken-item')
+    shutil.copytree(jpeg_dir, broken)
+    ds, name = levels[0]
+    raw = bytearray(open(os.path.join(jpeg_dir, name), 'rb').read())
+    plane_position = b'\x48\x00\x1a\x02SQ\x00\x00'
+    at = -1
+    for _ in range(3):
+        at = raw.index(plane_position, at + 1)
+    item = at + 12  # after the tag, VR, reserved bytes and length
+    assert raw[item:item + 4] == b'\xfe\xff\x00\xe0'
+    raw[item:item + 4] = b'\x00\x00\x00\x00'
+    open(os.path.join(broken, name), 'wb').write(raw)
+    facts['broken-item'] = {'file': name, 'byte': item}
 
     # A header cut inside the per-frame functional groups.
     cut = os.path.join(out, 'cut-header')
