@@ -3,19 +3,20 @@
  * each frame's bytes) and OpenSlide (the source pyramid's levels and pixels), both run at test time
  * on series the Orthanc dicomizer and pydicom write (tests/slides/makeDicomWsi.ts).
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeDicomWsi, pydicomReference, type DicomWsiFixtures, type ReferenceInstance } from '../../tests/slides/makeDicomWsi';
-import { crop, meanAbsDiff, openslideReference, type RegionArgs } from '../../tests/slides/reference';
+import { crop, meanAbsDiff, openslideReference, pngPixels, type RegionArgs } from '../../tests/slides/reference';
 import { nodeTileDecoders } from '../cli/slideDecoders';
 import { openFileSource, type FileSource } from '../cli/slideFiles';
 import { CountingSource } from './byteSource';
 import { openDicomWsi } from './dicom';
 import { decodeTile } from './region';
-import type { EncodedTile, Slide } from './types';
+import { SlideFormatError, type EncodedTile, type RgbaImage, type Slide } from './types';
 
 let dir: string;
 /** A folder holding a text file only. */
@@ -27,8 +28,8 @@ const open: FileSource[] = [];
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'granula-dicom-wsi-'));
   fx = makeDicomWsi(dir);
-  const { jpeg, native, j2k, full, sparse, rgb } = fx.folders;
-  reference = pydicomReference([jpeg, native, j2k, full, sparse, rgb]);
+  const { jpeg, native, j2k, full, sparse, rgb, rgbWithMarker } = fx.folders;
+  reference = pydicomReference([jpeg, native, j2k, full, sparse, rgb, rgbWithMarker]);
   notes = join(dir, 'notes');
   mkdirSync(notes);
   writeFileSync(join(notes, 'README.txt'), 'scanned 2026-11-30\n');
@@ -227,6 +228,9 @@ describe('openDicomWsi on other layouts', () => {
     expect(instances.every((i) => i.transferSyntax === '1.2.840.10008.1.2')).toBe(true);
     expect(instances.filter((i) => i.totalColumns === slide.info.width).length).toBeGreaterThan(1);
     expect(slide.info.compression).toBe('none');
+    // Pixel Spacing nested two sequences deep, in implicit VR.
+    const [rowSpacing, columnSpacing] = instances[0].pixelSpacing;
+    expect(slide.info.mpp).toEqual({ x: columnSpacing * 1000, y: rowSpacing * 1000 });
     expect(await expectEveryTileIsPydicomsFrame(slide, instances)).toBeGreaterThan(15);
     // Level 0: the dicomizer decoded the TIFF's JPEG tiles with libjpeg, as OpenSlide does, so the
     // pixels are the same. (Re-encoding, it makes the smaller levels itself: pydicom's are checked above.)
@@ -241,9 +245,33 @@ describe('openDicomWsi on other layouts', () => {
     expect(await differenceFromOpenSlide(slide, fx.tiffs.small, [[0, 1, 1], [0, 3, 3]])).toEqual([0, 0]);
   });
 
+  it('decodes JPEG 2000 coded YBR_RCT (the codestream undoes its transform) and YBR_FULL (YCbCr turned into RGB) to the uncompressed pixels', async () => {
+    const native = await openFolder(fx.folders.native);
+    for (const [folder, tolerance] of [
+      // Lossless, and the reversible transform is exact.
+      [fx.folders.j2kRct, 0],
+      // Lossless codestream, but RGB → YCbCr → RGB at 8 bits rounds twice: a level or two per channel.
+      [fx.folders.j2kYcc, 1],
+    ] as const) {
+      const slide = await openFolder(folder);
+      for (const [level, col, row] of [[0, 1, 1], [2, 0, 0]]) {
+        const expected = await native.tile(level, col, row);
+        const tile = await slide.tile(level, col, row);
+        expect(tile?.kind).toBe('jpeg2000');
+        const ours = await decodeTile(tile!, nodeTileDecoders);
+        expect(meanAbsDiff(ours, (expected as { image: RgbaImage }).image), `${folder} level ${level} tile (${col}, ${row})`).toBeLessThanOrEqual(tolerance);
+      }
+    }
+  });
+
   it('decodes RGB-coded JPEG frames without an Adobe marker in their colours', async () => {
     const slide = await openFolder(fx.folders.rgb);
     expect(await differenceFromOpenSlide(slide, fx.tiffs.rgb, [[0, 1, 1], [1, 0, 0]])).toEqual([0, 0]);
+  });
+
+  it('hands RGB-coded JPEG frames that carry their Adobe marker over unchanged', async () => {
+    const slide = await openFolder(fx.folders.rgbWithMarker);
+    expect(await expectEveryTileIsPydicomsFrame(slide, reference[fx.folders.rgbWithMarker])).toBeGreaterThan(15);
   });
 });
 
@@ -266,10 +294,31 @@ describe('openDicomWsi on broken files says which file and where', () => {
     expect(await slide.tile(1, 0, 0)).not.toBeNull();
   });
 
+  it('a broken item deep in the per-frame groups, by its sequence and byte', async () => {
+    const { file, byte } = fx.facts['broken-item'];
+    await expect(openFolder(fx.folders.brokenItem)).rejects.toThrow(`${join(fx.folders.brokenItem, file)}: (0048,021A) item 1: expected an item tag, found (0000,0000) at byte ${byte}`);
+  });
+
   it('a header cut short', async () => {
     const { file, size, element } = fx.facts['cut-header'];
     await expect(openFolder(fx.folders.cutHeader)).rejects.toThrow(`${join(fx.folders.cutHeader, file)}: ${element}`);
     await expect(openFolder(fx.folders.cutHeader)).rejects.toThrow(`runs past the end of the file (${size} bytes)`);
+  });
+
+  it('a file cut anywhere is refused with a SlideFormatError naming it, never another error', async () => {
+    const path = join(fx.folders.jpeg, reference[fx.folders.jpeg][0].name);
+    const whole = new Uint8Array(readFileSync(path));
+    const cuts = [0, 100, 131, 132, 140, 200, 500, 1000, 2000, 4000, 6000, 8000, 12_000, 16_383, 16_384, 20_000, 30_000, whole.length / 2, whole.length - 1];
+    for (const cut of cuts.map(Math.floor)) {
+      const bytes = whole.subarray(0, cut);
+      const source = { name: path, size: bytes.length, read: async (offset: number, length: number) => bytes.slice(offset, offset + length) };
+      const error = await openDicomWsi([source]).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error, `cut at byte ${cut}`).toBeInstanceOf(SlideFormatError);
+      expect((error as Error).message, `cut at byte ${cut}`).toContain(path);
+    }
   });
 
   it('a transfer syntax Granula does not decode, by name and UID', async () => {
@@ -278,5 +327,33 @@ describe('openDicomWsi on broken files says which file and where', () => {
 
   it('files that are not DICOM', async () => {
     await expect(openFolder(notes)).rejects.toThrow(`${join(notes, 'README.txt')} is not a DICOM file (no DICM after the 128-byte preamble)`);
+  });
+});
+
+describe('granula info and granula region on a DICOM WSI folder (the command in a child process)', () => {
+  const granula = (...args: string[]) => spawnSync('node', ['bin/granula.mjs', ...args], { encoding: 'utf8' });
+
+  it('info prints the levels pydicom describes', () => {
+    const r = granula('info', fx.folders.full);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    const levels = referenceLevels(reference[fx.folders.full]);
+    expect(out.format).toBe('dicom-wsi');
+    expect(out.levels.map((l: { width: number; height: number }) => [l.width, l.height])).toEqual(levels.map(({ level }) => [level.totalColumns, level.totalRows]));
+    expect(out.associated).toEqual(['label', 'macro', 'thumbnail']);
+  });
+
+  it("region writes OpenSlide's read_region of the source pyramid", () => {
+    // Level 0, across four tiles. (Regions past the edge are region.ts's, tested on TIFF slides.)
+    const regions: RegionArgs[] = [[0, 1000, 700, 600, 400]];
+    const reference = openslideReference(fx.tiffs.large, regions).regions;
+    for (const [i, [level, x, y, w, h]] of regions.entries()) {
+      const png = join(dir, `region-${i}.png`);
+      const r = granula('region', fx.folders.jpeg, '--x', String(x), '--y', String(y), '--w', String(w), '--h', String(h), '--level', String(level), '-o', png);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(meanAbsDiff(pngPixels(png), reference[i]), `region ${i}`).toBe(0);
+    }
   });
 });

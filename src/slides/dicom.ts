@@ -6,7 +6,7 @@
  * offsets, never the frames.
  */
 
-import { items, number, numbers, readDicomHeader, tag, tagName, text, texts, type DicomDataset, type DicomHeader } from './dicomDataset';
+import { eachItem, items, number, numbers, readDicomHeader, tag, tagName, text, texts, type DicomDataset, type DicomHeader } from './dicomDataset';
 import { CountingSource } from './byteSource';
 import { decodeTile, pasteTile } from './region';
 import { completeJpeg } from './tiffCodecs';
@@ -269,19 +269,15 @@ function tiledImage(instances: Instance[]): TiledImage {
   const tileInstance = new Int32Array(across * down).fill(-1);
   const tileFrame = new Int32Array(across * down).fill(-1);
   instances.forEach((inst, index) => {
-    const ds = inst.header.dataset;
-    const perFrame = items(ds, TAGS.perFrameGroups);
-    const positioned = text(ds, TAGS.dimensionOrganizationType) !== 'TILED_FULL' && perFrame.some((f) => items(f, TAGS.planePosition).length > 0);
+    const positions = framePositions(inst);
     // TILED_FULL: frames fill the grid row by row, across the concatenation's parts in order; frames
     // past the grid are further focal planes or optical paths, not shown.
-    const firstFrame = number(ds, TAGS.concatenationFrameOffset) ?? 0;
+    const firstFrame = number(inst.header.dataset, TAGS.concatenationFrameOffset) ?? 0;
     for (let f = 0; f < inst.frames; f++) {
       let cell: number;
-      if (positioned) {
-        const position = items(perFrame[f], TAGS.planePosition)[0];
-        const x = position && number(position, TAGS.columnPosition);
-        const y = position && number(position, TAGS.rowPosition);
-        if (x === undefined || y === undefined) throw new SlideFormatError(`${inst.source.name}: (5200,9230) item ${f + 1} has no (0048,021E)/(0048,021F) position in the total pixel matrix`);
+      if (positions) {
+        const x = positions[2 * f];
+        const y = positions[2 * f + 1];
         if ((x - 1) % tileWidth !== 0 || (y - 1) % tileHeight !== 0 || x < 1 || y < 1 || x > width || y > height) {
           throw new SlideFormatError(`${inst.source.name}: frame ${f + 1} sits at column ${x}, row ${y}, off the ${tileWidth}×${tileHeight} tile grid of a ${width}×${height} image`);
         }
@@ -297,6 +293,32 @@ function tiledImage(instances: Instance[]): TiledImage {
     }
   });
   return { width, height, tileWidth, tileHeight, across, instances, tileInstance, tileFrame };
+}
+
+/**
+ * Where each frame sits, from its Plane Position (Slide) in the per-frame functional groups: its
+ * 1-based column and row in the total pixel matrix, two numbers a frame. Undefined for TILED_FULL,
+ * and when the frames carry no positions.
+ */
+function framePositions(inst: Instance): Int32Array | undefined {
+  const ds = inst.header.dataset;
+  if (text(ds, TAGS.dimensionOrganizationType) === 'TILED_FULL') return undefined;
+  let positions: Int32Array | undefined;
+  let listed = 0;
+  eachItem(ds, TAGS.perFrameGroups, (frame, f) => {
+    const position = items(frame, TAGS.planePosition)[0];
+    if (f === 0 && !position) return;
+    if (f === 0) positions = new Int32Array(2 * inst.frames);
+    if (!positions || f >= inst.frames) return;
+    const x = number(position, TAGS.columnPosition);
+    const y = number(position, TAGS.rowPosition);
+    if (x === undefined || y === undefined) throw new SlideFormatError(`${inst.source.name}: (5200,9230) item ${f + 1} has no (0048,021E)/(0048,021F) position in the total pixel matrix`);
+    positions[2 * f] = x;
+    positions[2 * f + 1] = y;
+    listed = f + 1;
+  });
+  if (positions && listed < inst.frames) throw new SlideFormatError(`${inst.source.name}: (5200,9230) lists ${listed} frames, (0028,0008) Number of Frames is ${inst.frames}`);
+  return positions;
 }
 
 async function readTile(image: TiledImage, col: number, row: number): Promise<EncodedTile | null> {
@@ -385,15 +407,17 @@ async function locateFrames(inst: Omit<Instance, 'frameRanges'>): Promise<() => 
     return known(Array.from({ length: frames }, (_, f) => ({ start: pixelData.valueOffset + f * frameSize, end: pixelData.valueOffset + (f + 1) * frameSize })));
   }
 
-  // The Basic Offset Table item, read with its header in one go (4 bytes a frame when written).
-  const head = await source.read(pixelData.valueOffset, Math.min(8 + 4 * frames, source.size - pixelData.valueOffset));
+  const eot = header.dataset.get(TAGS.extendedOffsets);
+  const eotLengths = header.dataset.get(TAGS.extendedOffsetLengths);
+  const extended = eot !== undefined && eotLengths !== undefined && eot.value.length === 8 * frames && eotLengths.value.length === 8 * frames;
+  // The Basic Offset Table item, read with its header in one go (4 bytes a frame when written; empty
+  // beside an Extended Offset Table).
+  const head = await source.read(pixelData.valueOffset, Math.min(extended ? 8 : 8 + 4 * frames, source.size - pixelData.valueOffset));
   const view = viewOf(head);
   if (head.length < 8 || tag(view.getUint16(0, true), view.getUint16(2, true)) !== ITEM) throw new SlideFormatError(`${where}: no Basic Offset Table item at byte ${pixelData.valueOffset}`);
   const botLength = view.getUint32(4, true);
   const firstFragment = pixelData.valueOffset + 8 + botLength;
-  const eot = header.dataset.get(TAGS.extendedOffsets);
-  const eotLengths = header.dataset.get(TAGS.extendedOffsetLengths);
-  if (eot && eotLengths && eot.value.length === 8 * frames && eotLengths.value.length === 8 * frames) {
+  if (extended) {
     const offsets = viewOf(eot.value);
     const lengths = viewOf(eotLengths.value);
     const ranges = Array.from({ length: frames }, (_, f) => {
@@ -406,12 +430,13 @@ async function locateFrames(inst: Omit<Instance, 'frameRanges'>): Promise<() => 
   }
   if (botLength === 0) {
     let walked: Promise<FrameRange[]> | undefined;
-    return () => (walked ??= walkFragments(source, firstFragment, where, 1).then((fragments) => groupFragments(fragments, frames, where)));
+    // The bytes read for the table are the first fragments': the walk starts with them.
+    return () => (walked ??= walkFragments(source, firstFragment, where, { start: pixelData.valueOffset, bytes: head }).then((fragments) => groupFragments(fragments, frames, where)));
   }
   if (botLength !== 4 * frames) throw new SlideFormatError(`${where}: the Basic Offset Table holds ${botLength / 4} offsets for ${frames} frames`);
   const starts = Array.from({ length: frames }, (_, f) => firstFragment + view.getUint32(8 + 4 * f, true));
   // The last frame ends where the fragments end: walk its fragments (usually one) to the sequence's end.
-  const lastFragments = await walkFragments(source, starts[frames - 1], `${where} frame ${frames}:`, 1);
+  const lastFragments = await walkFragments(source, starts[frames - 1], `${where} frame ${frames}:`);
   return known(starts.map((start, f) => ({ start, end: f + 1 < frames ? starts[f + 1] : lastFragments[lastFragments.length - 1].end })));
 }
 
@@ -431,14 +456,20 @@ interface Fragment {
 const SMALL_FRAGMENT = 4096;
 const WALK_WINDOW = 64 * 1024;
 
+/** Bytes of the file already read, from `start`. */
+interface Window {
+  start: number;
+  bytes: Uint8Array;
+}
+
 /**
- * The fragment items from `at` to the sequence delimiter, reading only their 8-byte headers and the
+ * The fragment items from `at` to the sequence delimiter (starting with the bytes in `read`), reading only their 8-byte headers and the
  * three bytes before each (to see whether the previous fragment ends an image) — or, while the
  * fragments are small, a window of 64 KB holding many of them.
  */
-async function walkFragments(source: ByteSource, at: number, where: string, firstNumber: number): Promise<Fragment[]> {
+async function walkFragments(source: ByteSource, at: number, where: string, read: Window = { start: 0, bytes: new Uint8Array(0) }): Promise<Fragment[]> {
   const fragments: Fragment[] = [];
-  let window: { start: number; bytes: Uint8Array } = { start: 0, bytes: new Uint8Array(0) };
+  let window = read;
   /** Bytes [from, from + length), from the window when it holds them. */
   const bytesAt = async (from: number, length: number, small: boolean) => {
     if (from < window.start || from + length > window.start + window.bytes.length) {
@@ -448,10 +479,11 @@ async function walkFragments(source: ByteSource, at: number, where: string, firs
   };
   let pos = at;
   for (;;) {
-    const n = firstNumber + fragments.length;
+    const n = fragments.length + 1;
     if (pos + 8 > source.size) {
       if (pos >= source.size && fragments.length > 0) return fragments; // no delimiter: the file ends with the last fragment
-      throw new SlideFormatError(`${where} fragment ${n} runs past the end of the file: its header at byte ${pos} needs 8 bytes, the file has ${source.size}`);
+      const what = fragments.length === 0 ? `fragment ${n} runs past the end of the file: its item header` : `runs past the end of the file after fragment ${n - 1}: the next item header`;
+      throw new SlideFormatError(`${where} ${what} at byte ${pos} needs 8 bytes, the file has ${source.size}`);
     }
     const previous = fragments[fragments.length - 1];
     const back = previous ? 3 : 0;
