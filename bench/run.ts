@@ -475,7 +475,10 @@ async function slideFileWorkload(base: string): Promise<void> {
       const o: Opened = { session, page, firstPaintMs: ms, heapMB: 0, heapAfterGcMB: 0 };
       // The first pass loads the tiles the second one shows; the second is measured.
       await page.evaluate(([x, y, ms]) => window.__bench!.panZoom({ x, y, durationMs: ms, maxScale: 1 }), [info.w / 2, info.h / 2, SIZES.panMs] as const);
+      const profiler = PROFILE ? await session.context.newCDPSession(page) : null;
+      if (profiler) await startProfile(profiler);
       const r = await page.evaluate(([x, y, ms]) => window.__bench!.panZoom({ x, y, durationMs: ms, maxScale: 1 }), [info.w / 2, info.h / 2, SIZES.panMs] as const);
+      if (profiler) log(await stopProfile(profiler, join(CACHE_DIR, 'profiles'), `slide-file-panzoom-${i}`));
       pans.push({ frames: r.frames, scales: r.scales, draws: r.draws, longTasks: r.longTasks, heapMB: await heapMB(o) });
       log(`    run ${i + 1}: pan/zoom p95 ${percentile(r.frames, 95).toFixed(1)} ms, ${r.longTasks.filter((d) => d > 50).length} long tasks > 50 ms`);
     } finally {
