@@ -167,8 +167,8 @@ describe('openDicomWsi on the Orthanc dicomizer’s series (JPEG, a position for
     expect(slide.bytesRead() - read).toBe((tile as { bytes: Uint8Array }).bytes.length + 8);
   });
 
-  it('passes over files that are not DICOM beside the series', async () => {
-    const slide = await openFolder(fx.folders.jpeg, notes);
+  it('passes over files that are not DICOM, and DICOM objects that are not slides (unread), beside the series', async () => {
+    const slide = await openFolder(fx.folders.jpeg, notes, fx.folders.otherObjects);
     expect(slide.info.levels.length).toBe(referenceLevels(reference[fx.folders.jpeg]).length);
   });
 
@@ -325,8 +325,10 @@ describe('openDicomWsi on broken files says which file and where', () => {
     await expect(openFolder(fx.folders.rle)).rejects.toThrow(`${join(fx.folders.rle, fx.facts.rle.file)}: its frames are encoded in RLE Lossless (1.2.840.10008.1.2.5), which Granula does not decode`);
   });
 
-  it('files that are not DICOM', async () => {
+  it('files that are not DICOM, or not slides', async () => {
     await expect(openFolder(notes)).rejects.toThrow(`${join(notes, 'README.txt')} is not a DICOM file (no DICM after the 128-byte preamble)`);
+    const { file, sopClass } = fx.facts['other-objects'];
+    await expect(openFolder(fx.folders.otherObjects)).rejects.toThrow(`${join(fx.folders.otherObjects, file)}: a DICOM object of SOP class ${sopClass}, not a whole-slide image`);
   });
 });
 
