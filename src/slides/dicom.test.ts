@@ -23,6 +23,8 @@ let dir: string;
 let notes: string;
 let fx: DicomWsiFixtures;
 let reference: Record<string, ReferenceInstance[]>;
+/** The levels OpenSlide reports for the large source pyramid. */
+let openSlideLevels: { width: number; height: number; downsample: number }[];
 const open: FileSource[] = [];
 
 beforeAll(() => {
@@ -30,6 +32,7 @@ beforeAll(() => {
   fx = makeDicomWsi(dir);
   const { jpeg, native, j2k, full, sparse, rgb, rgbWithMarker } = fx.folders;
   reference = pydicomReference([jpeg, native, j2k, full, sparse, rgb, rgbWithMarker]);
+  openSlideLevels = openslideReference(fx.tiffs.large).info.levels;
   notes = join(dir, 'notes');
   mkdirSync(notes);
   writeFileSync(join(notes, 'README.txt'), 'scanned 2026-11-30\n');
@@ -128,9 +131,8 @@ describe('openDicomWsi on the Orthanc dicomizer’s series (JPEG, a position for
         tileHeight: level.rows,
       })),
     );
-    const openSlide = openslideReference(fx.tiffs.large).info.levels;
-    expect(slide.info.levels.map(({ width, height }) => ({ width, height }))).toEqual(openSlide.map(({ width, height }) => ({ width, height })));
-    slide.info.levels.forEach((l, i) => expect(l.downsample).toBeCloseTo(openSlide[i].downsample, 6));
+    expect(slide.info.levels.map(({ width, height }) => ({ width, height }))).toEqual(openSlideLevels.map(({ width, height }) => ({ width, height })));
+    slide.info.levels.forEach((l, i) => expect(l.downsample).toBeCloseTo(openSlideLevels[i].downsample, 6));
     // Pixel Spacing is (row spacing, column spacing) in mm; mpp is µm.
     const [rowSpacing, columnSpacing] = base.level.pixelSpacing;
     expect(slide.info.mpp?.x).toBeCloseTo(columnSpacing * 1000, 9);
@@ -167,8 +169,8 @@ describe('openDicomWsi on the Orthanc dicomizer’s series (JPEG, a position for
     expect(slide.bytesRead() - read).toBe((tile as { bytes: Uint8Array }).bytes.length + 8);
   });
 
-  it('passes over files that are not DICOM beside the series', async () => {
-    const slide = await openFolder(fx.folders.jpeg, notes);
+  it('passes over files that are not DICOM, and DICOM objects that are not slides (unread), beside the series', async () => {
+    const slide = await openFolder(fx.folders.jpeg, notes, fx.folders.otherObjects);
     expect(slide.info.levels.length).toBe(referenceLevels(reference[fx.folders.jpeg]).length);
   });
 
@@ -195,7 +197,7 @@ describe('openDicomWsi on other layouts', () => {
     // OpenSlide's objective-power: the first optical path's Objective Lens Power.
     expect(slide.info.objectivePower).toBe(widest.objectiveLensPower);
     expect(widest.objectiveLensPower).toBeGreaterThan(0);
-    expect(slide.info.levels.map(({ width, height }) => ({ width, height }))).toEqual(openslideReference(fx.tiffs.large).info.levels.map(({ width, height }) => ({ width, height })));
+    expect(slide.info.levels.map(({ width, height }) => ({ width, height }))).toEqual(openSlideLevels.map(({ width, height }) => ({ width, height })));
     expect(await expectEveryTileIsPydicomsFrame(slide, instances)).toBeGreaterThan(150);
   });
 
@@ -203,7 +205,7 @@ describe('openDicomWsi on other layouts', () => {
     const slide = await openFolder(fx.folders.full);
     expect(slide.info.associated).toEqual(['label', 'macro', 'thumbnail']);
     // A THUMBNAIL is never a level, even one the size of a level.
-    expect(slide.info.levels.length).toBe(openslideReference(fx.tiffs.large).info.levels.length);
+    expect(slide.info.levels.length).toBe(openSlideLevels.length);
     const read = slide.bytesRead();
     const label = await slide.associated('label', nodeTileDecoders);
     expect(slide.bytesRead()).toBeGreaterThan(read);
@@ -325,24 +327,15 @@ describe('openDicomWsi on broken files says which file and where', () => {
     await expect(openFolder(fx.folders.rle)).rejects.toThrow(`${join(fx.folders.rle, fx.facts.rle.file)}: its frames are encoded in RLE Lossless (1.2.840.10008.1.2.5), which Granula does not decode`);
   });
 
-  it('files that are not DICOM', async () => {
+  it('files that are not DICOM, or not slides', async () => {
     await expect(openFolder(notes)).rejects.toThrow(`${join(notes, 'README.txt')} is not a DICOM file (no DICM after the 128-byte preamble)`);
+    const { file, sopClass } = fx.facts['other-objects'];
+    await expect(openFolder(fx.folders.otherObjects)).rejects.toThrow(`${join(fx.folders.otherObjects, file)}: a DICOM object of SOP class ${sopClass}, not a whole-slide image`);
   });
 });
 
-describe('granula info and granula region on a DICOM WSI folder (the command in a child process)', () => {
+describe('granula region on a DICOM WSI folder (the command in a child process)', () => {
   const granula = (...args: string[]) => spawnSync('node', ['bin/granula.mjs', ...args], { encoding: 'utf8' });
-
-  it('info prints the levels pydicom describes', () => {
-    const r = granula('info', fx.folders.full);
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-    const out = JSON.parse(r.stdout);
-    const levels = referenceLevels(reference[fx.folders.full]);
-    expect(out.format).toBe('dicom-wsi');
-    expect(out.levels.map((l: { width: number; height: number }) => [l.width, l.height])).toEqual(levels.map(({ level }) => [level.totalColumns, level.totalRows]));
-    expect(out.associated).toEqual(['label', 'macro', 'thumbnail']);
-  });
 
   it("region writes OpenSlide's read_region of the source pyramid", () => {
     // Level 0, across four tiles. (Regions past the edge are region.ts's, tested on TIFF slides.)

@@ -16,6 +16,7 @@ const WSI_SOP_CLASS = '1.2.840.10008.5.1.4.1.1.77.1.6';
 
 const TAGS = {
   imageType: tag(0x0008, 0x0008),
+  mediaStorageSopClass: tag(0x0002, 0x0002),
   sopClass: tag(0x0008, 0x0016),
   sopInstance: tag(0x0008, 0x0018),
   series: tag(0x0020, 0x000e),
@@ -170,16 +171,20 @@ export async function openDicomWsi(sources: readonly ByteSource[]): Promise<Slid
 
 async function readInstances(sources: ByteSource[]): Promise<Instance[]> {
   if (sources.length === 0) throw new SlideFormatError('no DICOM file given');
-  const headers = await Promise.all(sources.map(async (source) => ({ source, header: await readDicomHeader(source) })));
+  // The meta group's Media Storage SOP Class says what a file holds: other objects (a DICOMDIR, an
+  // annotation, a report) are passed over unread, whatever their encoding.
+  const isSlide = (meta: DicomDataset) => [WSI_SOP_CLASS, undefined].includes(text(meta, TAGS.mediaStorageSopClass));
+  const headers = await Promise.all(sources.map(async (source) => ({ source, header: await readDicomHeader(source, isSlide) })));
   const dicom = headers.filter((h): h is { source: ByteSource; header: DicomHeader } => h.header !== undefined);
   if (dicom.length === 0) {
     const which = sources.length === 1 ? `${sources[0].name} is not a DICOM file` : `${sources[0].name} and the ${sources.length - 1} other files are not DICOM files`;
     throw new SlideFormatError(`${which} (no DICM after the 128-byte preamble)`);
   }
-  const slides = dicom.filter(({ header }) => (text(header.dataset, TAGS.sopClass) ?? text(header.meta, tag(0x0002, 0x0002))) === WSI_SOP_CLASS);
+  const sopClass = ({ meta, dataset }: DicomHeader) => text(meta, TAGS.mediaStorageSopClass) ?? text(dataset, TAGS.sopClass);
+  const slides = dicom.filter(({ header }) => sopClass(header) === WSI_SOP_CLASS);
   if (slides.length === 0) {
     const { source, header } = dicom[0];
-    throw new SlideFormatError(`${source.name}: a DICOM object of SOP class ${text(header.dataset, TAGS.sopClass) ?? '(none)'}, not a whole-slide image (VL Whole Slide Microscopy Image Storage, ${WSI_SOP_CLASS})`);
+    throw new SlideFormatError(`${source.name}: a DICOM object of SOP class ${sopClass(header) ?? '(none)'}, not a whole-slide image (VL Whole Slide Microscopy Image Storage, ${WSI_SOP_CLASS})`);
   }
 
   // One series is one slide; several series in one pick is ambiguous, so the user chooses.

@@ -220,7 +220,7 @@ const UNREADABLE_DATASETS: Record<string, string> = {
   '1.2.840.10008.1.2.1.99': 'Deflated Explicit VR Little Endian',
 };
 
-function parseHeader(c: Cursor): DicomHeader {
+function parseHeader(c: Cursor, wanted: (meta: DicomDataset) => boolean): DicomHeader {
   // The meta group is always explicit VR little endian; it ends where group 0002 ends.
   let metaEnd = 132;
   for (;;) {
@@ -233,6 +233,7 @@ function parseHeader(c: Cursor): DicomHeader {
   }
   const meta = parseElements(c, 132, true, metaEnd, false, true, () => '').dataset!;
   const transferSyntax = text(meta, tag(0x0002, 0x0010)) ?? '';
+  if (!wanted(meta)) return { meta, dataset: new Map(), transferSyntax, pixelData: undefined };
   if (!transferSyntax) throw new HeaderProblem('(0002,0010) Transfer Syntax UID is missing');
   const unreadable = UNREADABLE_DATASETS[transferSyntax];
   if (unreadable) throw new HeaderProblem(`is written in ${unreadable} (${transferSyntax}), which Granula does not read; convert it to explicit VR little endian`);
@@ -248,15 +249,16 @@ function isDicom(bytes: Uint8Array) {
 
 /**
  * Reads `source` from its start, `firstChunk` bytes and then more, until the header up to Pixel
- * Data is whole. Only the new bytes are read each time. Undefined for a file that is not DICOM.
+ * Data is whole. Only the new bytes are read each time. Undefined for a file that is not DICOM; only
+ * the meta group (and an empty dataset) when `wanted` says from it that the rest is of no use.
  */
-export async function readDicomHeader(source: ByteSource, firstChunk = 16 * 1024): Promise<DicomHeader | undefined> {
+export async function readDicomHeader(source: ByteSource, wanted: (meta: DicomDataset) => boolean = () => true, firstChunk = 16 * 1024): Promise<DicomHeader | undefined> {
   let bytes = await source.read(0, Math.min(firstChunk, source.size));
   if (!isDicom(bytes)) return undefined;
   for (;;) {
     const cursor = new Cursor(bytes, bytes.length >= source.size, source.name);
     try {
-      return parseHeader(cursor);
+      return parseHeader(cursor, wanted);
     } catch (e) {
       if (e instanceof HeaderProblem) throw new SlideFormatError(`${source.name}: ${e.message}`);
       if (!(e instanceof NeedMore)) throw e;

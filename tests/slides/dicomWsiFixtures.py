@@ -6,8 +6,8 @@
       Offset Table, an objective lens power, LABEL, OVERVIEW and THUMBNAIL images; a sparse level with missing frames; RGB JPEG
       frames without the Adobe marker or R, G, B component ids; JPEG 2000 frames coded YBR_RCT (with
       the codestream's component transform) and YBR_FULL (YCbCr components, none); truncated files,
-      a broken per-frame item; a transfer syntax the reader refuses. Prints facts about the broken
-      files.
+      a broken per-frame item; a transfer syntax the reader refuses; a deflated secondary capture.
+      Prints facts about the broken files.
   dicomWsiFixtures.py reference DIR...
       Prints, per folder, per file: what pydicom reads (sizes, frames, spacing, positions, and a
       SHA-1 of each frame's bytes, or of its RGB pixels when uncompressed).
@@ -24,6 +24,9 @@ import pydicom
 from pydicom.encaps import encapsulate, encapsulate_extended, generate_pixel_data_frame
 from pydicom.uid import generate_uid
 from PIL import Image
+
+
+SECONDARY_CAPTURE = '1.2.840.10008.5.1.4.1.1.7'
 
 
 def frames_of(ds):
@@ -209,6 +212,16 @@ def variants(jpeg_dir, rgb_dir, native_dir, out):
     raw[item:item + 4] = b'\x00\x00\x00\x00'
     open(os.path.join(broken, name), 'wb').write(raw)
     facts['broken-item'] = {'file': name, 'byte': item}
+
+    # Another kind of DICOM object beside a series: a secondary capture, deflated.
+    others = os.path.join(out, 'other-objects')
+    os.makedirs(others)
+    ds = copy.deepcopy(levels[-1][0])
+    new_instance(ds)
+    ds.SOPClassUID = ds.file_meta.MediaStorageSOPClassUID = SECONDARY_CAPTURE
+    ds.file_meta.TransferSyntaxUID = '1.2.840.10008.1.2.1.99'
+    ds.save_as(os.path.join(others, 'capture.dcm'))
+    facts['other-objects'] = {'file': 'capture.dcm', 'sopClass': SECONDARY_CAPTURE}
 
     # A header cut inside the per-frame functional groups.
     cut = os.path.join(out, 'cut-header')

@@ -61,12 +61,14 @@ export interface DicomWsiFixtures {
     rgb: string;
     truncated: string;
     truncatedNoOffsets: string;
+    /** A secondary capture in deflated explicit VR: DICOM, not a slide. */
+    otherObjects: string;
     /** `jpeg` with level 0's third Plane Position item tag zeroed. */
     brokenItem: string;
     rle: string;
     cutHeader: string;
   };
-  facts: { 'broken-item': { file: string; byte: number }; truncated: BrokenFileFacts; 'truncated-no-offsets': BrokenFileFacts; rle: { file: string }; 'cut-header': { file: string; size: number; element: string } };
+  facts: { 'broken-item': { file: string; byte: number }; 'other-objects': { file: string; sopClass: string }; truncated: BrokenFileFacts; 'truncated-no-offsets': BrokenFileFacts; rle: { file: string }; 'cut-header': { file: string; size: number; element: string } };
 }
 
 export function makeDicomWsi(dir: string): DicomWsiFixtures {
@@ -83,7 +85,7 @@ export function makeDicomWsi(dir: string): DicomWsiFixtures {
   const v = (name: string) => join(variants, name);
   return {
     tiffs: { large, small, rgb },
-    folders: { jpeg, native, j2k, j2kRct: v('j2k-ybr-rct'), j2kYcc: v('j2k-ybr-full'), full: v('full'), sparse: v('sparse'), rgbWithMarker: rgbSource, rgb: v('rgb'), truncated: v('truncated'), truncatedNoOffsets: v('truncated-no-offsets'), brokenItem: v('broken-item'), rle: v('rle'), cutHeader: v('cut-header') },
+    folders: { jpeg, native, j2k, j2kRct: v('j2k-ybr-rct'), j2kYcc: v('j2k-ybr-full'), full: v('full'), sparse: v('sparse'), rgbWithMarker: rgbSource, rgb: v('rgb'), truncated: v('truncated'), truncatedNoOffsets: v('truncated-no-offsets'), brokenItem: v('broken-item'), otherObjects: v('other-objects'), rle: v('rle'), cutHeader: v('cut-header') },
     facts,
   };
 }
