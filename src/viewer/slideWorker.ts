@@ -26,7 +26,7 @@ function slideOf(id: number): Slide {
   return s;
 }
 
-/** Where a sparse DICOM level has no tile the scanner saw only glass: show it white, as OpenSlide does. */
+/** Where a sparse DICOM level has no tile the scanner saw only glass: white (OpenSlide leaves it transparent; viewers draw that on white). */
 function glassTile(slide: Slide, level: number, col: number, row: number): Promise<ImageBitmap> {
   const l = slide.info.levels[level];
   const w = Math.max(1, Math.min(l.tileWidth, l.width - col * l.tileWidth));
