@@ -3,7 +3,8 @@
 // and measures frames, long tasks and input-to-paint latency inside the page.
 import { nowIso } from '../../src/model/ids';
 import { openGranulaDb } from '../../src/storage/db';
-import { replaceProject, setMeta } from '../../src/storage/repository';
+import { setMeta } from '../../src/storage/repository';
+import { storeProjects } from '../../src/storage/writes';
 import { decodeCells } from '../cellsFormat';
 import { BENCH_IMAGE_ID, projectFromCells } from '../cellsProject';
 
@@ -15,7 +16,8 @@ async function seed(url: string, name: string): Promise<{ projectId: string; ima
   const cells = decodeCells(await (await fetch(url)).arrayBuffer());
   const data = projectFromCells(cells, { name, now: nowIso(), annotator: BENCH_ANNOTATOR });
   const db = await openGranulaDb();
-  await replaceProject(db, data);
+  // The app's own store of a whole project (an import): the same transaction, rows and packs.
+  await storeProjects(db, [{ data, blobs: [] }], { replaceFiles: false });
   // The app readies its demo projects on a profile's first start: not part of what is measured.
   await setMeta(db, 'demoSeeded', true);
   db.close();

@@ -433,15 +433,21 @@ export class PackedStore {
     this.cache = new Array(this.count);
   }
 
-  /** The reader holding an ordinal and the position in it. */
-  locate(ordinal: number): [PackReader, number] {
+  /** The index (in `readers`) of the pack holding an ordinal. */
+  packOf(ordinal: number): number {
     let lo = 0, hi = this.readers.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (this.base[mid] <= ordinal) lo = mid;
       else hi = mid - 1;
     }
-    return [this.readers[lo], ordinal - this.base[lo]];
+    return lo;
+  }
+
+  /** The reader holding an ordinal and the position in it. */
+  locate(ordinal: number): [PackReader, number] {
+    const k = this.packOf(ordinal);
+    return [this.readers[k], ordinal - this.base[k]];
   }
 
   id(ordinal: number): string {
@@ -507,51 +513,29 @@ export class PackedStore {
   }
 }
 
-
 /**
- * What loadProject hands the document store besides plain records when some annotations are packed:
- * the packs (built into objects only when read), annotations stored as single rows (new or edited
- * since packing, shadowing a packed one of the same id), and ids deleted since packing.
+ * A project's packed annotations as storage holds them (see repository.loadStoredProject): the
+ * packs, built into objects only when read, and which packed ids no longer count.
  */
 export interface PackedSource {
   store: PackedStore;
+  /** The storage key of each pack, in the order of `store.readers`. */
+  keys: string[];
   /** Per image: ordinal ranges [from, to) of its packs. */
   images: Map<string, [number, number][]>;
-  loose: Annotation[];
+  /** Packed ids deleted since packing. */
   deleted: string[];
 }
 
-const PACKED_SOURCE = Symbol('granula.packedSource');
-
-/** Attaches the packed source to a project's records; `annotations` is then built on first read. */
-export function attachPackedSource<T extends { annotations: Annotation[] }>(data: T, source: PackedSource): T {
-  let list: Annotation[] | null = null;
-  Object.defineProperty(data, PACKED_SOURCE, { value: source, enumerable: false, writable: true, configurable: true });
-  Object.defineProperty(data, 'annotations', {
-    enumerable: true,
-    configurable: true,
-    get() {
-      if (!list) list = materialize(source);
-      return list;
-    },
-    set(v: Annotation[]) {
-      list = v;
-      // Replaced by the caller: the packs no longer describe this project's annotations.
-      Object.defineProperty(data, PACKED_SOURCE, { value: undefined });
-    },
-  });
-  return data;
-}
-
-export function packedSourceOf(data: object): PackedSource | undefined {
-  return (data as { [PACKED_SOURCE]?: PackedSource })[PACKED_SOURCE];
-}
-
-function materialize(src: PackedSource): Annotation[] {
-  const hidden = new Set<string>(src.deleted);
-  for (const a of src.loose) hidden.add(a.id);
+/**
+ * Every live annotation: the packed ones (in pack order) not deleted nor shadowed by a row, then
+ * the rows. Builds each packed annotation: for a backup or an export, not for opening a project.
+ */
+export function liveAnnotations(packed: PackedSource, rows: readonly Annotation[]): Annotation[] {
+  const hidden = new Set<string>(packed.deleted);
+  for (const a of rows) hidden.add(a.id);
   const out: Annotation[] = [];
-  const { store } = src;
+  const { store } = packed;
   let o = 0;
   for (const r of store.readers) {
     for (let i = 0; i < r.count; i++, o++) {
@@ -559,6 +543,6 @@ function materialize(src: PackedSource): Annotation[] {
       out.push(store.annotation(o));
     }
   }
-  for (const a of src.loose) out.push(a);
+  for (const a of rows) out.push(a);
   return out;
 }

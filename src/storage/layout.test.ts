@@ -8,7 +8,8 @@ import type { ProjectData } from '../model/projectData';
 import type { Annotation } from '../model/types';
 import { applyToDoc, countAnnotations, dataFromDoc, docFromData, packedOnImage } from '../store/docState';
 import { LAYOUT_VERSION, openGranulaDb, PACKING } from './db';
-import { deleteProject, listProjects, loadProject, replaceProject, writeChanges } from './repository';
+import { listProjects, loadProject, loadStoredProject } from './repository';
+import { deleteProject, storeProjects, writeChangesMerging } from './writes';
 
 interface LayoutFixture {
   layoutVersion: number;
@@ -90,6 +91,9 @@ function bigProject(count = 2 * PACK_SIZE + 30): ProjectData {
   };
 }
 
+/** An import, as the app stores it. */
+const storeImport = (db: Awaited<ReturnType<typeof openGranulaDb>>, data: ProjectData) => storeProjects(db, [{ data, blobs: [] }], { replaceFiles: false });
+
 const byId = (list: readonly Annotation[]) => new Map(list.map((a) => [a.id, a]));
 
 function expectSameProject(actual: ProjectData, expected: ProjectData): void {
@@ -163,7 +167,7 @@ describe('layout 2', () => {
   it('stores an import with a big image as packs, and edits, deletions and new shapes survive a reload', async () => {
     const db = await openGranulaDb('edits');
     const data = bigProject();
-    await replaceProject(db, data);
+    await storeImport(db, data);
     expect(await db.count('annotationPacks')).toBe(3);
     const first = (await loadProject(db, 'prj_big'))!;
     expectSameProject(first, data);
@@ -171,16 +175,16 @@ describe('layout 2', () => {
     const slide = data.annotations.filter((a) => a.imageId === 'slide');
     const moved = { ...slide[3], geometry: { type: 'point' as const, x: 1, y: 2 }, updatedAt: '2026-02-02T00:00:00.000Z' };
     const added = cell(999_999, 'slide');
-    await writeChanges(db, 'prj_big', [updated('annotation', slide[3], moved), deleted('annotation', slide[4]), created('annotation', added), deleted('annotation', data.annotations.find((a) => a.id === 'label')!)]);
+    await writeChangesMerging(db, 'prj_big', [updated('annotation', slide[3], moved), deleted('annotation', slide[4]), created('annotation', added), deleted('annotation', data.annotations.find((a) => a.id === 'label')!)]);
     const expected = data.annotations.filter((a) => a.id !== slide[4].id && a.id !== 'label').map((a) => (a.id === moved.id ? moved : a));
     expected.push(added);
     expectSameProject((await loadProject(db, 'prj_big'))!, { ...data, annotations: expected });
 
     // Deleting the edited one, then restoring the deleted one (undo), through the document too.
-    const doc = docFromData((await loadProject(db, 'prj_big'))!);
+    const doc = docFromData((await loadStoredProject(db, 'prj_big'))!);
     const changes = [deleted('annotation', moved), created('annotation', slide[4])];
     applyToDoc(doc, changes);
-    await writeChanges(db, 'prj_big', changes);
+    await writeChangesMerging(db, 'prj_big', changes);
     const again = expected.filter((a) => a.id !== moved.id).concat(slide[4]);
     expectSameProject(dataFromDoc(doc), { ...data, annotations: again });
     expectSameProject((await loadProject(db, 'prj_big'))!, { ...data, annotations: again });
@@ -194,7 +198,7 @@ describe('layout 2', () => {
   it('keeps an import all-or-nothing when a pack cannot be written', async () => {
     const db = await openGranulaDb('all-or-nothing');
     const data = bigProject();
-    await replaceProject(db, { ...data, annotations: data.annotations.slice(0, 10) });
+    await storeImport(db, { ...data, annotations: data.annotations.slice(0, 10) });
     const before = JSON.stringify({ records: await db.getAll('records'), packs: await db.count('annotationPacks') });
     const realPut = IDBObjectStore.prototype.put;
     IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
@@ -202,7 +206,7 @@ describe('layout 2', () => {
       return realPut.apply(this, args);
     } as IDBObjectStore['put'];
     try {
-      await expect(replaceProject(db, data)).rejects.toMatchObject({ name: 'QuotaExceededError' });
+      await expect(storeImport(db, data)).rejects.toMatchObject({ name: 'QuotaExceededError' });
     } finally {
       IDBObjectStore.prototype.put = realPut;
     }
@@ -215,8 +219,9 @@ describe('a document opened from packs', () => {
   it('reads, edits and counts like one built from plain records, building only what is read', async () => {
     const db = await openGranulaDb('doc');
     const data = bigProject();
-    await replaceProject(db, data);
-    const loaded = (await loadProject(db, 'prj_big'))!;
+    await storeImport(db, data);
+    const loaded = (await loadStoredProject(db, 'prj_big'))!;
+    expect(loaded.annotations.packed).not.toBeNull();
     const doc = docFromData(loaded);
     const plain = docFromData(data);
     const packed = packedOnImage(doc, 'slide')!;

@@ -3,7 +3,7 @@ import { created, updated } from '../model/changes';
 import type { Annotator } from '../model/types';
 import { Autosaver, type SaveStatus } from './autosave';
 import { openGranulaDb } from './db';
-import { writeChangesMerging } from './mergeWrite';
+import { writeChangesMerging } from './writes';
 
 const ann = (id: string, name = id): Annotator => ({ id, projectId: 'p', displayName: name });
 const realPut = IDBObjectStore.prototype.put;
