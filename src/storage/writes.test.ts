@@ -87,10 +87,21 @@ describe('Autosaver and other tabs', () => {
   });
 });
 
+const slideOf = (data: ProjectData) => data.annotations.filter((a) => a.imageId === 'slide');
+
+/** bigProject stored as the app stores an import, in a fresh database. */
+async function storedBigProject(name: string) {
+  const db = await openGranulaDb(name);
+  const data = bigProject();
+  await storeImport(db, data);
+  return { db, data, slide: slideOf(data) };
+}
+
+const expectLoadsAs = async (db: Awaited<ReturnType<typeof openGranulaDb>>, expected: ProjectData) => expectSameProject((await loadProject(db, 'prj_big'))!, expected);
+
 describe('the autosaver\'s writers on a project whose annotations are packed', () => {
   useSmallPacks();
   const later = '2026-03-03T00:00:00.000Z';
-  const slideOf = (data: ProjectData) => data.annotations.filter((a) => a.imageId === 'slide');
   /** The project with `changes` applied by hand: what a reload must show. */
   const applied = (data: ProjectData, changes: readonly RecordChange[]): ProjectData => {
     const byId = new Map(data.annotations.map((a) => [a.id, a]));
@@ -102,62 +113,51 @@ describe('the autosaver\'s writers on a project whose annotations are packed', (
   };
 
   it('merging: two tabs editing the same packed annotation keep both edits, and a reload shows them', async () => {
-    const db = await openGranulaDb('packed-merge');
-    const data = bigProject();
-    await storeImport(db, data);
-    const a = slideOf(data)[3];
+    const { db, data, slide } = await storedBigProject('packed-merge');
+    const a = slide[3];
     // Both tabs opened the project before either edited: both start from the packed value.
     await writeChangesMerging(db, 'prj_big', [updated('annotation', a, { ...a, classId: 'stroma', updatedAt: later })]);
     const outcome = await writeChangesMerging(db, 'prj_big', [updated('annotation', a, { ...a, note: 'mitosis?', updatedAt: later })]);
     const both = { ...a, classId: 'stroma', note: 'mitosis?', updatedAt: later };
     expect(outcome.merged).toEqual([{ kind: 'annotation', id: a.id, before: { ...a, note: 'mitosis?', updatedAt: later }, after: both }]);
-    expectSameProject((await loadProject(db, 'prj_big'))!, applied(data, [updated('annotation', a, both)]));
+    await expectLoadsAs(db, applied(data, [updated('annotation', a, both)]));
     db.close();
   });
 
   it('merging: a packed annotation deleted in one tab and edited in the other comes back edited (no work disappears unseen)', async () => {
-    const db = await openGranulaDb('packed-delete-edit');
-    const data = bigProject();
-    await storeImport(db, data);
-    const a = slideOf(data)[70];
+    const { db, data, slide } = await storedBigProject('packed-delete-edit');
+    const a = slide[70];
     await writeChangesMerging(db, 'prj_big', [deleted('annotation', a)]);
     expect((await loadProject(db, 'prj_big'))!.annotations.some((x) => x.id === a.id)).toBe(false);
     const edited = { ...a, classId: 'stroma', updatedAt: later };
     await writeChangesMerging(db, 'prj_big', [updated('annotation', a, edited)]);
-    expectSameProject((await loadProject(db, 'prj_big'))!, applied(data, [updated('annotation', a, edited)]));
+    await expectLoadsAs(db, applied(data, [updated('annotation', a, edited)]));
     db.close();
   });
 
   it('blind (page closing): deletions, edits and new shapes of a packed image survive a reload', async () => {
-    const db = await openGranulaDb('packed-blind');
-    const data = bigProject();
-    await storeImport(db, data);
+    const { db, data, slide } = await storedBigProject('packed-blind');
     // The closing tab knows the project has packs from having loaded it; it writes without reading.
     await loadStoredProject(db, 'prj_big');
-    const slide = slideOf(data);
     const changes = [deleted('annotation', slide[5]), deleted('annotation', slide[PACK_SIZE + 1]), updated('annotation', slide[6], { ...slide[6], classId: 'stroma' }), created('annotation', cell(5000, 'slide'))];
     await writeChangesBlind(db, 'prj_big', changes);
-    expectSameProject((await loadProject(db, 'prj_big'))!, applied(data, changes));
+    await expectLoadsAs(db, applied(data, changes));
     db.close();
   });
 
   it('a batch that fails part-way stores none of its deletions or edits of packed annotations', async () => {
-    const db = await openGranulaDb('packed-quota');
-    const data = bigProject();
-    await storeImport(db, data);
-    const slide = slideOf(data);
+    const { db, data, slide } = await storedBigProject('packed-quota');
     failPutsAfter(1);
     const batch = [deleted('annotation', slide[1]), updated('annotation', slide[2], { ...slide[2], classId: 'stroma' })];
     await expect(writeChangesMerging(db, 'prj_big', batch)).rejects.toMatchObject({ name: 'QuotaExceededError' });
     IDBObjectStore.prototype.put = realPut;
-    expectSameProject((await loadProject(db, 'prj_big'))!, data);
+    await expectLoadsAs(db, data);
     db.close();
   });
 });
 
 describe('folding rows back into packs', () => {
   useSmallPacks();
-  const slideOf = (data: ProjectData) => data.annotations.filter((a) => a.imageId === 'slide');
   const annotationRows = async (db: Awaited<ReturnType<typeof openGranulaDb>>) => (await db.getAll('records')).filter((r) => r.kind === 'annotation').length;
 
   /**
@@ -180,11 +180,18 @@ describe('folding rows back into packs', () => {
     return expected;
   }
 
-  it('rewrites a much-edited pack with its edits, packs the new shapes, and the project loads the same from fewer rows', async () => {
-    const db = await openGranulaDb('fold');
-    const data = bigProject();
-    await storeImport(db, data);
+  /** A stored bigProject edited by editALot: the database, the import and what a reload must show. */
+  async function editedProject(name: string) {
+    const { db, data } = await storedBigProject(name);
     const expected = await editALot(db, data);
+    const expectLoadsAsEdited = () => expectLoadsAs(db, { ...data, annotations: [...expected.values()] });
+    return { db, data, expected, expectLoadsAsEdited };
+  }
+
+  const everything = async (db: Awaited<ReturnType<typeof openGranulaDb>>) => JSON.stringify({ records: await db.getAll('records'), packs: await db.getAll('annotationPacks') });
+
+  it('rewrites a much-edited pack with its edits, packs the new shapes, and the project loads the same from fewer rows', async () => {
+    const { db, expectLoadsAsEdited } = await editedProject('fold');
     // 6 rows of the small image, then 16 + 2 + 3 + 16 edits, deletions and new shapes.
     expect(await annotationRows(db)).toBe(6 + 37);
     const stored = (await loadStoredProject(db, 'prj_big'))!;
@@ -193,17 +200,14 @@ describe('folding rows back into packs', () => {
     expect(result).toEqual({ packs: 2, rows: 34 });
     expect(await annotationRows(db)).toBe(6 + 3);
     expect((await db.getAll('annotationPacks')).map((p) => p.pack.count)).toEqual([PACK_SIZE - 2, PACK_SIZE, 30, PACK_FOLD]);
-    expectSameProject((await loadProject(db, 'prj_big'))!, { ...data, annotations: [...expected.values()] });
+    await expectLoadsAsEdited();
     // Nothing left worth folding: a second fold writes nothing.
     expect(await foldIntoPacks(db, 'prj_big', (await loadStoredProject(db, 'prj_big'))!.annotations, PACK_FOLD)).toEqual({ packs: 0, rows: 0 });
     db.close();
   });
 
   it('keeps edits written after the tab loaded the project: stored rows, not the loaded ones, are folded', async () => {
-    const db = await openGranulaDb('fold-later-edits');
-    const data = bigProject();
-    await storeImport(db, data);
-    const expected = await editALot(db, data);
+    const { db, data, expected, expectLoadsAsEdited } = await editedProject('fold-later-edits');
     const stored = (await loadStoredProject(db, 'prj_big'))!;
     const slide = slideOf(data);
     const edited = expected.get(slide[2].id)!;
@@ -212,37 +216,31 @@ describe('folding rows back into packs', () => {
     expected.set(again.id, again);
     expected.delete(slide[3].id);
     await foldIntoPacks(db, 'prj_big', stored.annotations, PACK_FOLD);
-    expectSameProject((await loadProject(db, 'prj_big'))!, { ...data, annotations: [...expected.values()] });
+    await expectLoadsAsEdited();
     db.close();
   });
 
   it('does nothing when another tab changed which packs exist since the load', async () => {
-    const db = await openGranulaDb('fold-other-tab');
-    const data = bigProject();
-    await storeImport(db, data);
-    const expected = await editALot(db, data);
+    const { db, expectLoadsAsEdited } = await editedProject('fold-other-tab');
     const mine = (await loadStoredProject(db, 'prj_big'))!;
     // The other tab loaded too and folded first: it added a pack of the new shapes.
     expect((await foldIntoPacks(db, 'prj_big', (await loadStoredProject(db, 'prj_big'))!.annotations, PACK_FOLD)).packs).toBe(2);
-    const before = JSON.stringify({ records: await db.getAll('records'), packs: await db.getAll('annotationPacks') });
+    const before = await everything(db);
     expect(await foldIntoPacks(db, 'prj_big', mine.annotations, PACK_FOLD)).toEqual({ packs: 0, rows: 0 });
-    expect(JSON.stringify({ records: await db.getAll('records'), packs: await db.getAll('annotationPacks') })).toBe(before);
-    expectSameProject((await loadProject(db, 'prj_big'))!, { ...data, annotations: [...expected.values()] });
+    expect(await everything(db)).toBe(before);
+    await expectLoadsAsEdited();
     db.close();
   });
 
   it('is all-or-nothing: a pack that cannot be written leaves every row and pack as it was', async () => {
-    const db = await openGranulaDb('fold-quota');
-    const data = bigProject();
-    await storeImport(db, data);
-    const expected = await editALot(db, data);
+    const { db, expectLoadsAsEdited } = await editedProject('fold-quota');
     const stored = (await loadStoredProject(db, 'prj_big'))!;
-    const before = JSON.stringify({ records: await db.getAll('records'), packs: await db.getAll('annotationPacks') });
+    const before = await everything(db);
     failPutsAfter(1);
     await expect(foldIntoPacks(db, 'prj_big', stored.annotations, PACK_FOLD)).rejects.toMatchObject({ name: 'QuotaExceededError' });
     IDBObjectStore.prototype.put = realPut;
-    expect(JSON.stringify({ records: await db.getAll('records'), packs: await db.getAll('annotationPacks') })).toBe(before);
-    expectSameProject((await loadProject(db, 'prj_big'))!, { ...data, annotations: [...expected.values()] });
+    expect(await everything(db)).toBe(before);
+    await expectLoadsAsEdited();
     db.close();
   });
 });
