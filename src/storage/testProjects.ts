@@ -1,5 +1,6 @@
 // Test-only: a project big enough to be packed, with packs small enough for fake-indexeddb.
 import { afterAll, beforeAll, expect } from 'vitest';
+import type { RecordChange } from '../model/changes';
 import type { ProjectData } from '../model/projectData';
 import type { Annotation } from '../model/types';
 import { PACKING, type openGranulaDb } from './db';
@@ -70,4 +71,15 @@ export function expectSameProject(actual: ProjectData, expected: ProjectData): v
   expect(restA).toEqual(restB);
   expect(a).toHaveLength(b.length);
   expect(byId(a)).toEqual(byId(b));
+}
+
+/** The project with annotation changes applied by hand (a change's `after`, or gone when undefined): what a reload must show. */
+export function withChanges(data: ProjectData, changes: readonly RecordChange[]): ProjectData {
+  const byId = new Map(data.annotations.map((a) => [a.id, a]));
+  for (const c of changes) {
+    if (c.kind !== 'annotation') continue;
+    if (c.after === undefined) byId.delete(c.id);
+    else byId.set(c.id, c.after as Annotation);
+  }
+  return { ...data, annotations: [...byId.values()] };
 }

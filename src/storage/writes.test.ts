@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { created, deleted, updated, type RecordChange } from '../model/changes';
 import type { ProjectData } from '../model/projectData';
-import type { Annotation, Annotator } from '../model/types';
+import type { Annotator } from '../model/types';
 import { Autosaver, type SaveStatus } from './autosave';
 import { openGranulaDb } from './db';
 import { loadProject, loadStoredProject } from './repository';
-import { bigProject, cell, expectSameProject, PACK_FOLD, PACK_SIZE, storeImport, useSmallPacks } from './testProjects';
+import { bigProject, cell, expectSameProject, PACK_FOLD, PACK_SIZE, storeImport, useSmallPacks, withChanges } from './testProjects';
 import { foldIntoPacks, writeChangesBlind, writeChangesMerging } from './writes';
 
 const ann = (id: string, name = id): Annotator => ({ id, projectId: 'p', displayName: name });
@@ -102,16 +102,6 @@ const expectLoadsAs = async (db: Awaited<ReturnType<typeof openGranulaDb>>, expe
 describe('the autosaver\'s writers on a project whose annotations are packed', () => {
   useSmallPacks();
   const later = '2026-03-03T00:00:00.000Z';
-  /** The project with `changes` applied by hand: what a reload must show. */
-  const applied = (data: ProjectData, changes: readonly RecordChange[]): ProjectData => {
-    const byId = new Map(data.annotations.map((a) => [a.id, a]));
-    for (const c of changes) {
-      if (c.after === undefined) byId.delete(c.id);
-      else byId.set(c.id, c.after as Annotation);
-    }
-    return { ...data, annotations: [...byId.values()] };
-  };
-
   it('merging: two tabs editing the same packed annotation keep both edits, and a reload shows them', async () => {
     const { db, data, slide } = await storedBigProject('packed-merge');
     const a = slide[3];
@@ -120,7 +110,7 @@ describe('the autosaver\'s writers on a project whose annotations are packed', (
     const outcome = await writeChangesMerging(db, 'prj_big', [updated('annotation', a, { ...a, note: 'mitosis?', updatedAt: later })]);
     const both = { ...a, classId: 'stroma', note: 'mitosis?', updatedAt: later };
     expect(outcome.merged).toEqual([{ kind: 'annotation', id: a.id, before: { ...a, note: 'mitosis?', updatedAt: later }, after: both }]);
-    await expectLoadsAs(db, applied(data, [updated('annotation', a, both)]));
+    await expectLoadsAs(db, withChanges(data, [updated('annotation', a, both)]));
     db.close();
   });
 
@@ -131,7 +121,7 @@ describe('the autosaver\'s writers on a project whose annotations are packed', (
     expect((await loadProject(db, 'prj_big'))!.annotations.some((x) => x.id === a.id)).toBe(false);
     const edited = { ...a, classId: 'stroma', updatedAt: later };
     await writeChangesMerging(db, 'prj_big', [updated('annotation', a, edited)]);
-    await expectLoadsAs(db, applied(data, [updated('annotation', a, edited)]));
+    await expectLoadsAs(db, withChanges(data, [updated('annotation', a, edited)]));
     db.close();
   });
 
@@ -141,7 +131,7 @@ describe('the autosaver\'s writers on a project whose annotations are packed', (
     await loadStoredProject(db, 'prj_big');
     const changes = [deleted('annotation', slide[5]), deleted('annotation', slide[PACK_SIZE + 1]), updated('annotation', slide[6], { ...slide[6], classId: 'stroma' }), created('annotation', cell(5000, 'slide'))];
     await writeChangesBlind(db, 'prj_big', changes);
-    await expectLoadsAs(db, applied(data, changes));
+    await expectLoadsAs(db, withChanges(data, changes));
     db.close();
   });
 
@@ -164,7 +154,7 @@ describe('folding rows back into packs', () => {
    * The slide's first pack gets PACK_FOLD edits and 2 deletions, its second pack 3 edits (too few
    * to fold), and the slide PACK_FOLD new shapes. Returns what a reload must show.
    */
-  async function editALot(db: Awaited<ReturnType<typeof openGranulaDb>>, data: ProjectData): Promise<Map<string, Annotation>> {
+  async function editALot(db: Awaited<ReturnType<typeof openGranulaDb>>, data: ProjectData): Promise<ProjectData> {
     const slide = slideOf(data);
     const changes: RecordChange[] = [];
     for (let i = 0; i < PACK_FOLD; i++) changes.push(updated('annotation', slide[i], { ...slide[i], classId: 'stroma', note: `edit ${i}` }));
@@ -172,20 +162,15 @@ describe('folding rows back into packs', () => {
     for (let i = 0; i < 3; i++) changes.push(updated('annotation', slide[PACK_SIZE + i], { ...slide[PACK_SIZE + i], uncertain: true }));
     for (let i = 0; i < PACK_FOLD; i++) changes.push(created('annotation', cell(9000 + i, 'slide')));
     await writeChangesMerging(db, 'prj_big', changes);
-    const expected = new Map(data.annotations.map((a) => [a.id, a]));
-    for (const c of changes) {
-      if (c.after === undefined) expected.delete(c.id);
-      else expected.set(c.id, c.after as Annotation);
-    }
-    return expected;
+    return withChanges(data, changes);
   }
 
   /** A stored bigProject edited by editALot: the database, the import and what a reload must show. */
   async function editedProject(name: string) {
     const { db, data } = await storedBigProject(name);
     const expected = await editALot(db, data);
-    const expectLoadsAsEdited = () => expectLoadsAs(db, { ...data, annotations: [...expected.values()] });
-    return { db, data, expected, expectLoadsAsEdited };
+    const expectLoadsAsEdited = () => expectLoadsAs(db, expected);
+    return { db, expected, expectLoadsAsEdited };
   }
 
   const everything = async (db: Awaited<ReturnType<typeof openGranulaDb>>) => JSON.stringify({ records: await db.getAll('records'), packs: await db.getAll('annotationPacks') });
@@ -207,16 +192,13 @@ describe('folding rows back into packs', () => {
   });
 
   it('keeps edits written after the tab loaded the project: stored rows, not the loaded ones, are folded', async () => {
-    const { db, data, expected, expectLoadsAsEdited } = await editedProject('fold-later-edits');
+    const { db, expected } = await editedProject('fold-later-edits');
     const stored = (await loadStoredProject(db, 'prj_big'))!;
-    const slide = slideOf(data);
-    const edited = expected.get(slide[2].id)!;
-    const again = { ...edited, note: 'edited again after the load' };
-    await writeChangesMerging(db, 'prj_big', [updated('annotation', edited, again), deleted('annotation', expected.get(slide[3].id)!)]);
-    expected.set(again.id, again);
-    expected.delete(slide[3].id);
+    const [edited, gone] = [expected.annotations[2], expected.annotations[3]];
+    const later = [updated('annotation', edited, { ...edited, note: 'edited again after the load' }), deleted('annotation', gone)];
+    await writeChangesMerging(db, 'prj_big', later);
     await foldIntoPacks(db, 'prj_big', stored.annotations, PACK_FOLD);
-    await expectLoadsAsEdited();
+    await expectLoadsAs(db, withChanges(expected, later));
     db.close();
   });
 
