@@ -171,7 +171,8 @@ async function seedProfile(base: string, n: number): Promise<Seeded> {
   await page.goto(`${base}/__bench/blank.html`);
   await withBenchScript(page);
   const seeded = await page.evaluate(([u, name]) => window.__bench!.seed(u, name), [cellsFile(n), `Bench ${n}`] as const);
-  log(`  seeded ${seeded.count} outlines in ${(seeded.ms / 1000).toFixed(1)} s`);
+  log(`  seeded ${seeded.count} outlines in ${(seeded.ms / 1000).toFixed(1)} s (storing ${(seeded.storeMs / 1000).toFixed(1)} s)`);
+  if (n > 0) rows.push(makeRow({ workload: 'store an imported project whole (storeProjects: rows and packs, one transaction)', kind: 'store', size: n, unit: 'ms', perRun: [runStats([seeded.storeMs], true)], all: [seeded.storeMs], heapMB: NaN }));
   await seeding.context.close();
   return { dir: seeding.dir, projectId: seeded.projectId, imageId: seeded.imageId, n };
 }

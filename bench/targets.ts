@@ -6,6 +6,7 @@ export type RowKind =
   | 'panzoom-slide'
   | 'panzoom'
   | 'overlay-draw'
+  | 'store'
   | 'open'
   | 'click'
   | 'drag'

@@ -433,21 +433,15 @@ export class PackedStore {
     this.cache = new Array(this.count);
   }
 
-  /** The index (in `readers`) of the pack holding an ordinal. */
-  packOf(ordinal: number): number {
+  /** The reader holding an ordinal and the position in it. */
+  locate(ordinal: number): [PackReader, number] {
     let lo = 0, hi = this.readers.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (this.base[mid] <= ordinal) lo = mid;
       else hi = mid - 1;
     }
-    return lo;
-  }
-
-  /** The reader holding an ordinal and the position in it. */
-  locate(ordinal: number): [PackReader, number] {
-    const k = this.packOf(ordinal);
-    return [this.readers[k], ordinal - this.base[k]];
+    return [this.readers[lo], ordinal - this.base[lo]];
   }
 
   id(ordinal: number): string {

@@ -191,6 +191,24 @@ describe('folding rows back into packs', () => {
     db.close();
   });
 
+  it('rewrites at most 8 packs a call, the most edited first; the next call folds the rest', async () => {
+    const db = await openGranulaDb('fold-few-at-once');
+    const data = bigProject(10 * PACK_SIZE);
+    await storeImport(db, data);
+    const slide = slideOf(data);
+    // Pack p gets PACK_FOLD + p edits: packs 2 to 9 are the 8 most edited.
+    const changes: RecordChange[] = [];
+    for (let p = 0; p < 10; p++) for (let i = 0; i < PACK_FOLD + p; i++) changes.push(updated('annotation', slide[p * PACK_SIZE + i], { ...slide[p * PACK_SIZE + i], classId: 'stroma' }));
+    await writeChangesMerging(db, 'prj_big', changes);
+    const first = await foldIntoPacks(db, 'prj_big', (await loadStoredProject(db, 'prj_big'))!.annotations, PACK_FOLD);
+    // Rows of packs 2..9: sum of PACK_FOLD + p for p = 2..9 = 8 * PACK_FOLD + 44.
+    expect(first).toEqual({ packs: 8, rows: 8 * PACK_FOLD + 44 });
+    const second = await foldIntoPacks(db, 'prj_big', (await loadStoredProject(db, 'prj_big'))!.annotations, PACK_FOLD);
+    expect(second).toEqual({ packs: 2, rows: 2 * PACK_FOLD + 1 });
+    await expectLoadsAs(db, withChanges(data, changes));
+    db.close();
+  });
+
   it('keeps edits written after the tab loaded the project: stored rows, not the loaded ones, are folded', async () => {
     const { db, expected } = await editedProject('fold-later-edits');
     const stored = (await loadStoredProject(db, 'prj_big'))!;
@@ -202,26 +220,31 @@ describe('folding rows back into packs', () => {
     db.close();
   });
 
-  it('does nothing when another tab changed which packs exist since the load', async () => {
-    const { db, expectLoadsAsEdited } = await editedProject('fold-other-tab');
+  it('does nothing when another tab changed which packs exist since the load (no shape packed twice)', async () => {
+    const { db, expected } = await editedProject('fold-other-tab');
     const mine = (await loadStoredProject(db, 'prj_big'))!;
-    // The other tab loaded too and folded first: it added a pack of the new shapes.
+    // The other tab loaded too and folded first: it added a pack of the new shapes, then edited one.
     expect((await foldIntoPacks(db, 'prj_big', (await loadStoredProject(db, 'prj_big'))!.annotations, PACK_FOLD)).packs).toBe(2);
+    const shape = expected.annotations.at(-1)!;
+    const again = [updated('annotation', shape, { ...shape, classId: 'stroma' })];
+    await writeChangesMerging(db, 'prj_big', again);
     const before = await everything(db);
     expect(await foldIntoPacks(db, 'prj_big', mine.annotations, PACK_FOLD)).toEqual({ packs: 0, rows: 0 });
     expect(await everything(db)).toBe(before);
-    await expectLoadsAsEdited();
+    await expectLoadsAs(db, withChanges(expected, again));
     db.close();
   });
 
-  it('is all-or-nothing: a pack that cannot be written leaves every row and pack as it was', async () => {
+  it('folds each pack all-or-nothing: when the new shapes cannot be packed, they stay rows and the project loads the same', async () => {
     const { db, expectLoadsAsEdited } = await editedProject('fold-quota');
     const stored = (await loadStoredProject(db, 'prj_big'))!;
-    const before = await everything(db);
+    // The first pack's rewrite is the first put; the new shapes' pack, the second, fails.
     failPutsAfter(1);
     await expect(foldIntoPacks(db, 'prj_big', stored.annotations, PACK_FOLD)).rejects.toMatchObject({ name: 'QuotaExceededError' });
     IDBObjectStore.prototype.put = realPut;
-    expect(await everything(db)).toBe(before);
+    expect((await db.getAll('annotationPacks')).map((p) => p.pack.count)).toEqual([PACK_SIZE - 2, PACK_SIZE, 30]);
+    // The small image's 6, the second pack's 3 edits and the 16 new shapes.
+    expect(await annotationRows(db)).toBe(6 + 3 + PACK_FOLD);
     await expectLoadsAsEdited();
     db.close();
   });

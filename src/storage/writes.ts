@@ -186,6 +186,9 @@ export async function deleteProject(db: Db, projectId: string): Promise<void> {
   rememberPacks(projectId, false);
 }
 
+/** At most this many packs are rewritten by one fold (~30 ms each for 8,192 outlines); the next open folds more. */
+const FOLD_PACKS_AT_ONCE = 8;
+
 export interface FoldResult {
   /** Packs written (rewritten with their rows folded in, or new ones of an image's new annotations). */
   packs: number;
@@ -197,10 +200,12 @@ export interface FoldResult {
  * Folds rows back into packs, so a project edited a lot opens as fast as a freshly imported one:
  * a pack with `threshold` or more of its annotations edited or deleted since packing is rewritten
  * with those edits in it, and an image with `threshold` or more new annotations stored as rows gets
- * a new pack of them. `annotations` says where things stood when this tab loaded the project; what
- * is written is worked out from what is stored when the transaction runs, so edits written since
- * by this or another tab are never lost. If another tab changed which packs exist meanwhile,
- * nothing is done (the next open folds).
+ * a new pack of them (at most FOLD_PACKS_AT_ONCE rewritten packs a call, the most edited first).
+ * `annotations` says where things stood when this tab loaded the project; what
+ * is written is worked out from what is stored when each pack's transaction runs, so edits written
+ * since by this or another tab are never lost. Each pack is folded in a transaction of its own (all
+ * of its rows or none), with a pause between, so the page stays responsive. If another tab changed
+ * which packs exist meanwhile, folding stops there (the next open folds).
  *
  * Rows of deletions whose annotation is in no pack stay (they are small, and proving that no pack
  * holds the id would mean reading every pack).
@@ -209,72 +214,105 @@ export async function foldIntoPacks(db: Db, projectId: string, annotations: { ro
   const none: FoldResult = { packs: 0, rows: 0 };
   const packed = annotations.packed;
   if (!packed || annotations.rows.length + packed.deleted.length < threshold) return none;
-  const { store } = packed;
-  const hiddenByPack = new Map<number, string[]>();
-  const newByImage = new Map<string, string[]>();
   const push = <K>(map: Map<K, string[]>, key: K, id: string) => {
     const list = map.get(key);
     if (list) list.push(id);
     else map.set(key, [id]);
   };
-  const inPack = (id: string): boolean => {
-    const o = store.ordinalOf(id);
-    if (o !== undefined) push(hiddenByPack, store.packOf(o), id);
-    return o !== undefined;
-  };
-  for (const id of packed.deleted) inPack(id);
-  for (const a of annotations.rows) if (!inPack(a.id) && packed.images.has(a.imageId)) push(newByImage, a.imageId, a.id);
-  const folds = [...hiddenByPack].filter(([, ids]) => ids.length >= threshold);
+  // Which pack each edited or deleted id is in: one pass over the packs' ids (a Set lookup each),
+  // rather than the id → position map, which takes a long task to build for a million.
+  const hidden = new Set(packed.deleted);
+  for (const a of annotations.rows) hidden.add(a.id);
+  const hiddenByPack = new Map<number, string[]>();
+  const packedIds = new Set<string>();
+  packed.store.readers.forEach((reader, k) => {
+    for (let i = 0; i < reader.count; i++) {
+      const id = reader.id(i);
+      if (!hidden.has(id)) continue;
+      push(hiddenByPack, k, id);
+      packedIds.add(id);
+    }
+  });
+  const newByImage = new Map<string, string[]>();
+  for (const a of annotations.rows) if (!packedIds.has(a.id) && packed.images.has(a.imageId)) push(newByImage, a.imageId, a.id);
+  // The most edited packs first, a few per call: each rewrite is a moment of work on this thread.
+  const folds = [...hiddenByPack].filter(([, ids]) => ids.length >= threshold).sort((a, b) => b[1].length - a[1].length).slice(0, FOLD_PACKS_AT_ONCE);
   const extensions = [...newByImage].filter(([, ids]) => ids.length >= threshold);
   if (!folds.length && !extensions.length) return none;
+  // Which packs exist, as this tab knows: what it loaded, then its own folds.
   const knownKeys = new Set(packed.keys);
-  return withTx(db, RECORD_STORES, async (tx) => {
-    const records = tx.objectStore('records');
-    const packStore = tx.objectStore('annotationPacks');
-    const rowsOf = (ids: readonly string[]) => Promise.all(ids.map((id) => records.get(rowKey(projectId, 'annotation', id))));
-    const [keysNow, foldReads, extensionReads] = await Promise.all([
-      packStore.index('projectId').getAllKeys(projectId),
-      Promise.all(folds.map(([k, ids]) => Promise.all([packStore.get(packed.keys[k]), rowsOf(ids)] as const))),
-      Promise.all(extensions.map(([, ids]) => rowsOf(ids))),
-    ]);
-    if (keysNow.length !== knownKeys.size || keysNow.some((k) => !knownKeys.has(k))) return none;
-    const result: FoldResult = { packs: 0, rows: 0 };
-    for (const [packRow, rows] of foldReads) {
-      if (!packRow) continue;
-      const edited = new Map<string, RecordRow>();
-      for (const r of rows) if (r) edited.set(r.key, r);
-      const reader = new PackReader(packRow.pack, projectId, packRow.imageId);
-      const list: Annotation[] = [];
-      for (let i = 0; i < reader.count; i++) {
-        const r = edited.get(rowKey(projectId, 'annotation', reader.id(i)));
-        // No row (any more): the pack as stored now is the annotation's value.
-        if (!r) list.push(reader.annotation(i));
-        else if (r.gone || (r.value as Annotation).imageId === packRow.imageId) {
-          if (!r.gone) list.push(r.value as Annotation);
-          quiet(records.delete(r.key));
-          result.rows++;
-        }
-        // Else it was moved to another image: its row stays, the packed copy goes.
-      }
-      if (list.length) quiet(packStore.put({ ...packRow, pack: packAnnotations(list) }));
-      else quiet(packStore.delete(packRow.key));
-      result.packs++;
-    }
-    extensions.forEach(([imageId], n) => {
-      const list: Annotation[] = [];
-      for (const r of extensionReads[n]) {
-        if (!r || r.gone || (r.value as Annotation).imageId !== imageId) continue;
-        list.push(r.value as Annotation);
-        quiet(records.delete(r.key));
-      }
-      if (!list.length) return;
-      const prefix = packKey(projectId, imageId, 0).slice(0, -6);
-      const lastSeq = Math.max(...keysNow.filter((k) => k.startsWith(prefix) && k.length === prefix.length + 6).map((k) => Number(k.slice(prefix.length))));
-      const added = packRows(projectId, imageId, list, lastSeq + 1);
-      for (const p of added) quiet(packStore.put(p));
-      result.packs += added.length;
-      result.rows += list.length;
+  const steps: ((tx: WriteTx<typeof RECORD_STORES>) => Promise<FoldStep>)[] = [
+    ...folds.map(([k, ids]) => (tx: WriteTx<typeof RECORD_STORES>) => foldPack(tx, projectId, packed.keys[k], ids)),
+    ...extensions.map(([imageId, ids]) => (tx: WriteTx<typeof RECORD_STORES>) => packNewRows(tx, projectId, imageId, ids, knownKeys)),
+  ];
+  const result: FoldResult = { packs: 0, rows: 0 };
+  for (const [n, step] of steps.entries()) {
+    // Each step is its own transaction, with a pause between: the page stays responsive.
+    if (n) await new Promise((resolve) => setTimeout(resolve, 0));
+    const done = await withTx(db, RECORD_STORES, async (tx) => {
+      const keysNow = await tx.objectStore('annotationPacks').index('projectId').getAllKeys(projectId);
+      return keysNow.length === knownKeys.size && keysNow.every((k) => knownKeys.has(k)) ? step(tx) : null;
     });
-    return result;
-  });
+    // Another tab changed which packs exist: its view is newer; the next open folds.
+    if (!done) break;
+    for (const k of done.added) knownKeys.add(k);
+    for (const k of done.removed) knownKeys.delete(k);
+    result.packs += done.packs;
+    result.rows += done.rows;
+  }
+  return result;
+}
+
+interface FoldStep extends FoldResult {
+  /** Pack keys the step wrote anew, and removed. */
+  added: string[];
+  removed: string[];
+}
+
+/** Rewrites one pack with the rows of its edited and deleted annotations (`ids`), which then go. */
+async function foldPack(tx: WriteTx<typeof RECORD_STORES>, projectId: string, key: string, ids: readonly string[]): Promise<FoldStep> {
+  const records = tx.objectStore('records');
+  const packStore = tx.objectStore('annotationPacks');
+  const [packRow, rows] = await Promise.all([packStore.get(key), Promise.all(ids.map((id) => records.get(rowKey(projectId, 'annotation', id))))]);
+  const step: FoldStep = { packs: 0, rows: 0, added: [], removed: [] };
+  if (!packRow) return step;
+  const edited = new Map<string, RecordRow>();
+  for (const r of rows) if (r) edited.set(r.key, r);
+  const reader = new PackReader(packRow.pack, projectId, packRow.imageId);
+  const list: Annotation[] = [];
+  for (let i = 0; i < reader.count; i++) {
+    const r = edited.get(rowKey(projectId, 'annotation', reader.id(i)));
+    // No row (any more): the pack as stored now is the annotation's value.
+    if (!r) list.push(reader.annotation(i));
+    else if (r.gone || (r.value as Annotation).imageId === packRow.imageId) {
+      if (!r.gone) list.push(r.value as Annotation);
+      quiet(records.delete(r.key));
+      step.rows++;
+    }
+    // Else it was moved to another image: its row stays, the packed copy goes.
+  }
+  if (list.length) quiet(packStore.put({ ...packRow, pack: packAnnotations(list) }));
+  else {
+    quiet(packStore.delete(key));
+    step.removed.push(key);
+  }
+  step.packs = 1;
+  return step;
+}
+
+/** Packs an image's new annotations, stored as rows (`ids`), after the image's last pack. */
+async function packNewRows(tx: WriteTx<typeof RECORD_STORES>, projectId: string, imageId: string, ids: readonly string[], packKeys: ReadonlySet<string>): Promise<FoldStep> {
+  const records = tx.objectStore('records');
+  const rows = await Promise.all(ids.map((id) => records.get(rowKey(projectId, 'annotation', id))));
+  const list: Annotation[] = [];
+  for (const r of rows) {
+    if (!r || r.gone || (r.value as Annotation).imageId !== imageId) continue;
+    list.push(r.value as Annotation);
+    quiet(records.delete(r.key));
+  }
+  const prefix = packKey(projectId, imageId, 0).slice(0, -6);
+  const seqs = [...packKeys].filter((k) => k.startsWith(prefix) && k.length === prefix.length + 6).map((k) => Number(k.slice(prefix.length)));
+  const added = packRows(projectId, imageId, list, seqs.length ? Math.max(...seqs) + 1 : 0);
+  for (const p of added) quiet(tx.objectStore('annotationPacks').put(p));
+  return { packs: added.length, rows: list.length, added: added.map((p) => p.key), removed: [] };
 }
