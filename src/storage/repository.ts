@@ -84,11 +84,26 @@ export async function loadProject(db: Db, projectId: string): Promise<ProjectDat
   return stored && builtProject(stored);
 }
 
-/** Reads the stored values of some records (for a tab told that another tab wrote them). */
+/**
+ * Reads the stored values of some records (for a tab told that another tab wrote them). An
+ * annotation without a row in a project with packs was folded into a pack since it was written
+ * (a deletion leaves a `gone` row until then): it is read from the packs, which is slow but rare.
+ */
 export async function readRecords(db: Db, projectId: string, keys: readonly { kind: RecordKind; id: string }[]): Promise<(RecordTypes[RecordKind] | undefined)[]> {
-  const tx = db.transaction('records');
-  const rows = await Promise.all(keys.map((k) => tx.store.get(rowKey(projectId, k.kind, k.id))));
-  return rows.map((r) => r?.value as RecordTypes[RecordKind] | undefined);
+  const tx = db.transaction(RECORD_STORES);
+  const rows = await Promise.all(keys.map((k) => tx.objectStore('records').get(rowKey(projectId, k.kind, k.id))));
+  const folded = new Set(keys.filter((k, i) => k.kind === 'annotation' && !rows[i]).map((k) => k.id));
+  const packed = new Map<string, Annotation>();
+  if (folded.size) {
+    let cursor = await tx.objectStore('annotationPacks').index('projectId').openCursor(projectId);
+    while (cursor && packed.size < folded.size) {
+      const { pack, imageId } = cursor.value;
+      const reader = new PackReader(pack, projectId, imageId);
+      for (let i = 0; i < reader.count; i++) if (folded.has(reader.id(i))) packed.set(reader.id(i), reader.annotation(i));
+      cursor = await cursor.continue();
+    }
+  }
+  return rows.map((r, i) => (r ? r.value : keys[i].kind === 'annotation' ? packed.get(keys[i].id) : undefined) as RecordTypes[RecordKind] | undefined);
 }
 
 export async function putBlob(db: Db, blob: BlobRow): Promise<void> {

@@ -4,7 +4,7 @@ import type { ProjectData } from '../model/projectData';
 import type { Annotator } from '../model/types';
 import { Autosaver, type SaveStatus } from './autosave';
 import { openGranulaDb } from './db';
-import { loadProject, loadStoredProject } from './repository';
+import { loadProject, loadStoredProject, readRecords } from './repository';
 import { bigProject, cell, expectSameProject, PACK_FOLD, PACK_SIZE, storeImport, useSmallPacks, withChanges } from './testProjects';
 import { foldIntoPacks, writeChangesBlind, writeChangesMerging } from './writes';
 
@@ -232,6 +232,17 @@ describe('folding rows back into packs', () => {
     expect(await foldIntoPacks(db, 'prj_big', mine.annotations, PACK_FOLD)).toEqual({ packs: 0, rows: 0 });
     expect(await everything(db)).toBe(before);
     await expectLoadsAs(db, withChanges(expected, again));
+    db.close();
+  });
+
+  it('another tab reading an edited annotation after its row was folded gets the edit, not a deletion', async () => {
+    const { db, expected } = await editedProject('fold-then-read');
+    await foldIntoPacks(db, 'prj_big', (await loadStoredProject(db, 'prj_big'))!.annotations, PACK_FOLD);
+    const slide = slideOf(bigProject());
+    // Edited and folded; deleted and folded; new and packed; edited but still a row.
+    const ids = [slide[0].id, slide[PACK_FOLD].id, cell(9000, 'slide').id, slide[PACK_SIZE].id];
+    const byId = new Map(expected.annotations.map((a) => [a.id, a]));
+    expect(await readRecords(db, 'prj_big', ids.map((id) => ({ kind: 'annotation', id })))).toEqual(ids.map((id) => byId.get(id)));
     db.close();
   });
 

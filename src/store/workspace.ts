@@ -7,7 +7,7 @@ import type { ProjectData } from '../model/projectData';
 import type { TemplateId } from '../model/templates';
 import type { Project } from '../model/types';
 import { Autosaver, type SaveStatus } from '../storage/autosave';
-import { openGranulaDb, type BlobRow, type GranulaDb } from '../storage/db';
+import { openGranulaDb, quiet, withTx, type BlobRow, type GranulaDb } from '../storage/db';
 import { mergeRecord, sameValue } from '../storage/recordMerge';
 import * as repo from '../storage/repository';
 import { deleteProject, foldIntoPacks, storeProjects, writeChangesBlind, writeChangesMerging, type ProjectToStore } from '../storage/writes';
@@ -318,16 +318,13 @@ export async function ensureSetting<T>(key: string, make: () => T): Promise<T> {
     if (!memoryMeta.has(key)) memoryMeta.set(key, make());
     return memoryMeta.get(key) as T;
   }
-  const tx = db.transaction('meta', 'readwrite');
-  const existing = await tx.store.get(key);
-  if (existing) {
-    await tx.done;
-    return existing.value as T;
-  }
-  const value = make();
-  await tx.store.put({ key, value });
-  await tx.done;
-  return value;
+  return withTx(db, ['meta'], async (tx) => {
+    const existing = await tx.objectStore('meta').get(key);
+    if (existing) return existing.value as T;
+    const value = make();
+    quiet(tx.objectStore('meta').put({ key, value }));
+    return value;
+  });
 }
 
 /** Closes the tab channel and the database (tests that start several workspaces in one process). */
