@@ -85,27 +85,21 @@ export function packAnnotations(list: readonly Annotation[]): PackedAnnotations 
   const rings: number[] = [];
   // Coordinates in stream order: ring starts, boxes and points go to `abs`, other ring points to `steps`.
   const all: number[] = [];
-  const valueRef = (v: unknown): number => {
-    if (v === null || typeof v !== 'object') {
-      // Map keys compare by SameValueZero: -0 and 0 would merge, so -0 is kept apart.
-      const key = Object.is(v, -0) ? '\u0000-0' : v;
-      let r = primitiveIndex.get(key);
-      if (r === undefined) {
-        r = values.length;
-        values.push(v);
-        primitiveIndex.set(key, r);
-      }
-      return r;
-    }
-    // Objects (attributes, provenance) are compared by content; undefined members kept apart.
-    const key = JSON.stringify(v, (_k, x) => (x === undefined ? '\u0000undefined' : Object.is(x, -0) ? '\u0000-0' : x));
-    let r = objectIndex.get(key);
+  /** The reference of `v`, known in `index` by `key`: added to `values` on first sight. */
+  const intern = <K>(index: Map<K, number>, key: K, v: unknown): number => {
+    let r = index.get(key);
     if (r === undefined) {
       r = values.length;
       values.push(v);
-      objectIndex.set(key, r);
+      index.set(key, r);
     }
     return r;
+  };
+  const valueRef = (v: unknown): number => {
+    // Map keys compare by SameValueZero: -0 and 0 would merge, so -0 is kept apart.
+    if (v === null || typeof v !== 'object') return intern(primitiveIndex, Object.is(v, -0) ? '\u0000-0' : v, v);
+    // Objects (attributes, provenance) are compared by content; undefined members kept apart.
+    return intern(objectIndex, JSON.stringify(v, (_k, x) => (x === undefined ? '\u0000undefined' : Object.is(x, -0) ? '\u0000-0' : x)), v);
   };
   const geometries: (Geometry | null)[] = new Array(n);
   for (let i = 0; i < n; i++) {

@@ -149,7 +149,7 @@ export async function initWorkspace(opts: { dbName?: string; channelName?: strin
   if (db) channel = openTabChannel(tabId, (m) => void onTabMessage(m), opts.channelName);
   if (typeof window !== 'undefined') {
     // `pagehide` may be the last moment this page runs: text still being typed in a field is
-    // committed first (an edit like any other), then written without reading first (see mergeWrite).
+    // committed first (an edit like any other), then written without reading first (see writes.writeChangesBlind).
     window.addEventListener('pagehide', () => {
       commitDrafts();
       void autosaver.flush({ urgent: true });
