@@ -8,6 +8,7 @@ export type RowKind =
   | 'overlay-draw'
   | 'store'
   | 'open'
+  | 'open-edited'
   | 'click'
   | 'drag'
   | 'agree'
