@@ -9,8 +9,8 @@ import { mergeRecord, sameValue } from './recordMerge';
 /**
  * Every write of a project's records goes through here: the autosaver's batches (merged with
  * other tabs' writes, or blind when the page is closing), whole projects (new, imported,
- * restored), deletion, and folding rows back into packs. One transaction per call, through
- * `withTx`: all of it lands or none of it.
+ * restored), deletion, and folding rows back into packs. One transaction per call (per pack
+ * when folding), through `withTx`: all of it lands or none of it.
  */
 
 type Db = IDBPDatabase<GranulaDb>;
@@ -186,7 +186,7 @@ export async function deleteProject(db: Db, projectId: string): Promise<void> {
   rememberPacks(projectId, false);
 }
 
-/** At most this many packs are rewritten by one fold (~30 ms each for 8,192 outlines); the next open folds more. */
+/** At most this many packs are rewritten by one fold (packing 8,192 outlines takes ~50 ms); the next open folds more. */
 const FOLD_PACKS_AT_ONCE = 8;
 
 export interface FoldResult {
