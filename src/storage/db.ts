@@ -21,7 +21,7 @@ export const LAYOUT_VERSION = 2;
  * Annotations per pack, and how many an image must hold to be packed (one read of ~8k outlines is
  * about 1 MB; smaller images stay rows, as layout 1 had them). `fold`: how many rows (edits,
  * deletions, new annotations) a pack or a packed image gathers before they are folded into packs
- * (see writes.foldIntoPacks): each row is one more read on every open, a fold rewrites a whole
+ * (see writes.planFold): each row is one more read on every open, a fold rewrites a whole
  * pack once; at 256 a slide of a million keeps at most ~31,000 rows between folds. Tests shrink
  * these to stay quick.
  */

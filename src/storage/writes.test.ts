@@ -6,7 +6,7 @@ import { Autosaver, type SaveStatus } from './autosave';
 import { openGranulaDb } from './db';
 import { loadProject, loadStoredProject, readRecords } from './repository';
 import { bigProject, cell, expectSameProject, PACK_FOLD, PACK_SIZE, storeImport, useSmallPacks, withChanges } from './testProjects';
-import { foldIntoPacks, writeChangesBlind, writeChangesMerging } from './writes';
+import { planFold, runFold, writeChangesBlind, writeChangesMerging, type FoldResult } from './writes';
 
 const ann = (id: string, name = id): Annotator => ({ id, projectId: 'p', displayName: name });
 const realPut = IDBObjectStore.prototype.put;
@@ -86,6 +86,12 @@ describe('Autosaver and other tabs', () => {
     db.close();
   });
 });
+
+/** Plans and runs a fold as the app does after opening a project (there in a worker). */
+async function foldIntoPacks(db: Awaited<ReturnType<typeof openGranulaDb>>, projectId: string, annotations: Parameters<typeof planFold>[0], threshold: number): Promise<FoldResult> {
+  const plan = planFold(annotations, threshold);
+  return plan ? runFold(db, projectId, plan) : { packs: 0, rows: 0 };
+}
 
 const slideOf = (data: ProjectData) => data.annotations.filter((a) => a.imageId === 'slide');
 

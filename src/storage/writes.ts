@@ -196,24 +196,27 @@ export interface FoldResult {
   rows: number;
 }
 
+/** What to fold, worked out from a loaded project; plain data, so it can be posted to a worker. */
+export interface FoldPlan {
+  /** The project's pack keys when it was loaded. */
+  knownKeys: string[];
+  /** Packs to rewrite: key, and the ids in it that have rows (edits or deletions). */
+  folds: [string, string[]][];
+  /** Images that get a new pack: image id, and the ids of its new annotations stored as rows. */
+  extensions: [string, string[]][];
+}
+
 /**
- * Folds rows back into packs, so a project edited a lot opens as fast as a freshly imported one:
+ * Folding rows back into packs, so a project edited a lot opens as fast as a freshly imported one:
  * a pack with `threshold` or more of its annotations edited or deleted since packing is rewritten
  * with those edits in it, and an image with `threshold` or more new annotations stored as rows gets
- * a new pack of them (at most FOLD_PACKS_AT_ONCE rewritten packs a call, the most edited first).
- * `annotations` says where things stood when this tab loaded the project; what
- * is written is worked out from what is stored when each pack's transaction runs, so edits written
- * since by this or another tab are never lost. Each pack is folded in a transaction of its own (all
- * of its rows or none), with a pause between, so the page stays responsive. If another tab changed
- * which packs exist meanwhile, folding stops there (the next open folds).
- *
- * Rows of deletions whose annotation is in no pack stay (they are small, and proving that no pack
- * holds the id would mean reading every pack).
+ * a new pack of them (at most FOLD_PACKS_AT_ONCE rewritten packs a time, the most edited first).
+ * This is the plan for a project as loaded (`annotations`), or null when nothing is worth folding;
+ * runFold carries it out (the app does so in a worker).
  */
-export async function foldIntoPacks(db: Db, projectId: string, annotations: { rows: readonly Annotation[]; packed: PackedSource | null }, threshold = PACKING.fold): Promise<FoldResult> {
-  const none: FoldResult = { packs: 0, rows: 0 };
+export function planFold(annotations: { rows: readonly Annotation[]; packed: PackedSource | null }, threshold = PACKING.fold): FoldPlan | null {
   const packed = annotations.packed;
-  if (!packed || annotations.rows.length + packed.deleted.length < threshold) return none;
+  if (!packed || annotations.rows.length + packed.deleted.length < threshold) return null;
   const push = <K>(map: Map<K, string[]>, key: K, id: string) => {
     const list = map.get(key);
     if (list) list.push(id);
@@ -223,37 +226,47 @@ export async function foldIntoPacks(db: Db, projectId: string, annotations: { ro
   // rather than the id → position map, which takes a long task to build for a million.
   const hidden = new Set(packed.deleted);
   for (const a of annotations.rows) hidden.add(a.id);
-  const hiddenByPack = new Map<number, string[]>();
+  const hiddenByPack = new Map<string, string[]>();
   const packedIds = new Set<string>();
   packed.store.readers.forEach((reader, k) => {
     for (let i = 0; i < reader.count; i++) {
       const id = reader.id(i);
       if (!hidden.has(id)) continue;
-      push(hiddenByPack, k, id);
+      push(hiddenByPack, packed.keys[k], id);
       packedIds.add(id);
     }
   });
   const newByImage = new Map<string, string[]>();
   for (const a of annotations.rows) if (!packedIds.has(a.id) && packed.images.has(a.imageId)) push(newByImage, a.imageId, a.id);
-  // The most edited packs first, a few per call: each rewrite is a moment of work on this thread.
+  // The most edited packs first, a few per open: each rewrite is a moment of work.
   const folds = [...hiddenByPack].filter(([, ids]) => ids.length >= threshold).sort((a, b) => b[1].length - a[1].length).slice(0, FOLD_PACKS_AT_ONCE);
   const extensions = [...newByImage].filter(([, ids]) => ids.length >= threshold);
-  if (!folds.length && !extensions.length) return none;
+  return folds.length || extensions.length ? { knownKeys: [...packed.keys], folds, extensions } : null;
+}
+
+/**
+ * Carries out a plan. What is written is worked out from what is stored when each pack's
+ * transaction runs, so edits written since the load by this or another tab are never lost. Each
+ * pack is folded in a transaction of its own (all of its rows or none), with a pause between. If
+ * another tab changed which packs exist since the load, folding stops there (the next open folds).
+ *
+ * Rows of deletions whose annotation is in no pack stay (they are small, and proving that no pack
+ * holds the id would mean reading every pack).
+ */
+export async function runFold(db: Db, projectId: string, plan: FoldPlan): Promise<FoldResult> {
   // Which packs exist, as this tab knows: what it loaded, then its own folds.
-  const knownKeys = new Set(packed.keys);
+  const knownKeys = new Set(plan.knownKeys);
   const steps: ((tx: WriteTx<typeof RECORD_STORES>) => Promise<FoldStep>)[] = [
-    ...folds.map(([k, ids]) => (tx: WriteTx<typeof RECORD_STORES>) => foldPack(tx, projectId, packed.keys[k], ids)),
-    ...extensions.map(([imageId, ids]) => (tx: WriteTx<typeof RECORD_STORES>) => packNewRows(tx, projectId, imageId, ids, knownKeys)),
+    ...plan.folds.map(([key, ids]) => (tx: WriteTx<typeof RECORD_STORES>) => foldPack(tx, projectId, key, ids)),
+    ...plan.extensions.map(([imageId, ids]) => (tx: WriteTx<typeof RECORD_STORES>) => packNewRows(tx, projectId, imageId, ids, knownKeys)),
   ];
   const result: FoldResult = { packs: 0, rows: 0 };
   for (const [n, step] of steps.entries()) {
-    // Each step is its own transaction, with a pause between: the page stays responsive.
     if (n) await new Promise((resolve) => setTimeout(resolve, 0));
     const done = await withTx(db, RECORD_STORES, async (tx) => {
       const keysNow = await tx.objectStore('annotationPacks').index('projectId').getAllKeys(projectId);
       return keysNow.length === knownKeys.size && keysNow.every((k) => knownKeys.has(k)) ? step(tx) : null;
     });
-    // Another tab changed which packs exist: its view is newer; the next open folds.
     if (!done) break;
     for (const k of done.added) knownKeys.add(k);
     for (const k of done.removed) knownKeys.delete(k);

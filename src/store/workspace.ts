@@ -10,7 +10,8 @@ import { Autosaver, type SaveStatus } from '../storage/autosave';
 import { openGranulaDb, quiet, withTx, type BlobRow, type GranulaDb } from '../storage/db';
 import { mergeRecord, sameValue } from '../storage/recordMerge';
 import * as repo from '../storage/repository';
-import { deleteProject, foldIntoPacks, storeProjects, writeChangesBlind, writeChangesMerging, type ProjectToStore } from '../storage/writes';
+import type { FoldRequest } from '../storage/fold.worker';
+import { deleteProject, planFold, runFold, storeProjects, writeChangesBlind, writeChangesMerging, type ProjectToStore } from '../storage/writes';
 import { openTabChannel, type RecordKey, type TabChannel, type TabMessage } from '../storage/tabSync';
 import { dataFromDoc, getRecord } from './docState';
 import { commitDrafts } from './drafts';
@@ -213,12 +214,22 @@ async function loadForOpening(projectId: string): Promise<ProjectData | repo.Sto
 
 /**
  * Folds the rows of a much-edited packed project back into packs, once the project is on screen,
- * so its next open reads packs rather than thousands of rows (see writes.foldIntoPacks). A failed
- * fold changes nothing stored: the rows stay and are read as before, so there is nothing to tell
- * the user.
+ * so its next open reads packs rather than thousands of rows (see writes.planFold): in a
+ * worker where there are workers, as rewriting packs is seconds of work. A failed fold changes
+ * nothing stored: the rows stay and are read as before, so there is nothing to tell the user.
  */
 function foldSoon(target: Db, projectId: string, annotations: repo.StoredAnnotations): void {
-  setTimeout(() => void foldIntoPacks(target, projectId, annotations).catch(() => {}), 0);
+  setTimeout(() => {
+    const plan = planFold(annotations);
+    if (!plan) return;
+    if (typeof Worker === 'undefined') {
+      void runFold(target, projectId, plan).catch(() => {});
+      return;
+    }
+    const worker = new Worker(new URL('../storage/fold.worker.ts', import.meta.url), { type: 'module' });
+    worker.onmessage = worker.onerror = () => worker.terminate();
+    worker.postMessage({ dbName: target.name, projectId, plan } satisfies FoldRequest);
+  }, 0);
 }
 
 export async function openProject(projectId: string): Promise<boolean> {
