@@ -164,15 +164,19 @@ async function withBenchScript(page: Page): Promise<void> {
   await page.waitForFunction(() => !!window.__bench);
 }
 
-/** A fresh browser profile holding `n` outlines on the synthetic slide, stored by the app's own storage code. */
-async function seedProfile(base: string, n: number): Promise<Seeded> {
+/**
+ * A fresh browser profile holding `n` outlines on the synthetic slide, stored by the app's own
+ * storage code; `storeRow` reports the time of that store as a row.
+ */
+async function seedProfile(base: string, n: number, storeRow = true): Promise<Seeded> {
   const seeding = await launch();
   const page = await seeding.context.newPage();
   page.setDefaultTimeout(600_000);
   await page.goto(`${base}/__bench/blank.html`);
   await withBenchScript(page);
   const seeded = await page.evaluate(([u, name]) => window.__bench!.seed(u, name), [cellsFile(n), `Bench ${n}`] as const);
-  log(`  seeded ${seeded.count} outlines in ${(seeded.ms / 1000).toFixed(1)} s`);
+  log(`  seeded ${seeded.count} outlines in ${(seeded.ms / 1000).toFixed(1)} s (storing ${(seeded.storeMs / 1000).toFixed(1)} s)`);
+  if (n > 0 && storeRow) rows.push(makeRow({ workload: 'store an imported project whole (storeProjects: rows and packs, one transaction)', kind: 'store', size: n, unit: 'ms', perRun: [runStats([seeded.storeMs], true)], all: [seeded.storeMs], heapMB: NaN }));
   await seeding.context.close();
   return { dir: seeding.dir, projectId: seeded.projectId, imageId: seeded.imageId, n };
 }
@@ -515,6 +519,56 @@ async function browserWorkloads(base: string): Promise<void> {
   }
 }
 
+/**
+ * A project edited after its import (every 10th outline reclassified, saved as the app saves):
+ * opened three times, each time left open until the app has folded what it folds in one open (the
+ * most edited 8 packs) into packs. The first open reads every edit as a row over the packs.
+ */
+async function editedWorkload(base: string): Promise<void> {
+  const n = SIZES.panSmall;
+  const edits = n / 10;
+  log(`${n} outlines, ${edits} of them edited: open three times, the app folding rows into packs`);
+  await attempt('open project → overlay painted, after edits', 'open-edited', n, async () => {
+    const seeded = await seedProfile(base, n, false);
+    try {
+      const editing = await launch(seeded.dir);
+      const page = await editing.context.newPage();
+      page.setDefaultTimeout(600_000);
+      await page.goto(`${base}/__bench/blank.html`);
+      await withBenchScript(page);
+      const edited = await page.evaluate(([pid, k]) => window.__bench!.editSome(pid, k), [seeded.projectId, edits] as const);
+      let rowsNow = await page.evaluate((pid) => window.__bench!.annotationRows(pid), seeded.projectId);
+      await editing.context.close();
+      log(`  saved ${edits} edits in ${(edited.ms / 1000).toFixed(1)} s`);
+      for (let i = 0; i < 3; i++) {
+        const o = await openApp(base, seeded);
+        const rowsAtOpen = rowsNow;
+        // Long tasks from here on: the fold's share of the main thread (the open's own came before).
+        await o.page.evaluate(() => {
+          const w = window as unknown as { __foldTasks: number[] };
+          w.__foldTasks = [];
+          new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__foldTasks.push(e.duration))).observe({ type: 'longtask' });
+        });
+        // The app folds in the background once the project is open: wait until the count settles.
+        for (let still = 0, tries = 0; still < 4 && tries < 240; tries++) {
+          await o.page.waitForTimeout(250);
+          const count = await o.page.evaluate((pid) => window.__bench!.annotationRows(pid), seeded.projectId);
+          still = count === rowsNow ? still + 1 : 0;
+          rowsNow = count;
+        }
+        const foldTasks = await o.page.evaluate(() => (window as unknown as { __foldTasks: number[] }).__foldTasks);
+        await o.session.context.close();
+        const longest = foldTasks.length ? Math.max(...foldTasks) : 0;
+        log(`    open ${i + 1}: overlay painted at ${o.firstPaintMs?.toFixed(0)} ms over ${rowsAtOpen} annotation rows; ${rowsNow} left after folding (${foldTasks.length} long tasks meanwhile, longest ${longest.toFixed(0)} ms)`);
+        const ms = o.firstPaintMs ?? NaN;
+        rows.push(makeRow({ workload: `open project → overlay painted, ${edits} edits since the import, ${rowsAtOpen} of them rows (open ${i + 1})`, kind: 'open-edited', size: n, unit: 'ms', perRun: [runStats([ms], true)], all: [ms], heapMB: o.heapAfterGcMB, heapKind: 'after GC', extra: { rowsAtOpen, rowsAfterFold: rowsNow, longTasksWhileFolding: foldTasks } }));
+      }
+    } finally {
+      rmSync(seeded.dir, { recursive: true, force: true });
+    }
+  });
+}
+
 function runNode(script: string, argv: string[]): Promise<{ ms: number; stdout: string; maxRssMB: number }> {
   return new Promise((res, rej) => {
     const t0 = performance.now();
@@ -651,13 +705,14 @@ function printTable(): void {
 async function main(): Promise<void> {
   const t0 = performance.now();
   log(`granula bench${QUICK ? ' --quick' : ''}: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB`);
-  const needBrowser = ['slide', 'pan-small', 'large', 'slide-file'].some(want);
+  const needBrowser = ['slide', 'pan-small', 'large', 'edited', 'slide-file'].some(want);
   if (needBrowser) {
     await buildAll();
     const server = await preview({ root: ROOT, configFile: false, logLevel: 'warn', build: { outDir: OUT }, preview: { port: 0, host: '127.0.0.1', strictPort: false } });
     const base = server.resolvedUrls!.local[0].replace(/\/$/, '');
     try {
       await browserWorkloads(base);
+      if (want('edited')) await editedWorkload(base);
     } finally {
       await server.close();
     }
