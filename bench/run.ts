@@ -521,7 +521,11 @@ function runNode(script: string, argv: string[]): Promise<{ ms: number; stdout: 
     child.on('close', (code) => {
       const ms = performance.now() - t0;
       const rss = Number(/__MAXRSS_KB=(\d+)/.exec(stderr)?.[1] ?? NaN) / 1024;
-      if (code !== 0) return rej(new Error(`${script} ${argv.join(' ')} exited ${code}: ${stderr.slice(-2000)}`));
+      // The CLI names bad input on stdout (`FILE: cannot read: …`), crashes on stderr: keep both.
+      if (code !== 0) {
+        const said = (stdout.slice(-1000) + stderr.replace(/__MAXRSS_KB=\d+|Command exited with non-zero status \d+/g, '').slice(-1000)).trim().replace(/\s+/g, ' ');
+        return rej(new Error(`${script.split(' ').pop()} exited ${code}: ${said}\n  ${script} ${argv.join(' ')}`));
+      }
       res({ ms, stdout, maxRssMB: rss });
     });
   });
