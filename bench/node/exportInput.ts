@@ -2,6 +2,7 @@
 // as `granula convert` reads it. The export rows then time `granula convert` on it, one process each.
 //   exportInput.ts COUNT DIR   (prints the file's path)
 import { existsSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeChunks } from '../../src/cli/convert';
 import { sharedDocumentChunks } from '../../src/formats/shared/stream';
@@ -16,7 +17,6 @@ if (!existsSync(path)) {
   const now = '2025-01-01T00:00:00.000Z';
   const data = projectFromCells(benchCells(n, () => {}), { name: `Export ${n}`, now, annotator: { id: 'bench', displayName: 'Bench' } });
   await writeChunks(`${path}.part`, sharedDocumentChunks(data, { exportedAt: now }));
-  const { rename } = await import('node:fs/promises');
   await rename(`${path}.part`, path);
 }
 console.log(path);
