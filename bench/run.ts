@@ -24,8 +24,6 @@ const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
 const ONLY = (args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',') ?? []).filter(Boolean);
 const PROFILE = args.includes('--profile');
-/** `--export-mode=string`: the old whole-text export, for comparison. */
-const EXPORT_MODE = args.find((a) => a.startsWith('--export-mode='))?.slice('--export-mode='.length) ?? 'stream';
 const KEEP_RESULTS = !args.includes('--no-write') && !PROFILE;
 const want = (w: string) => ONLY.length === 0 || ONLY.some((o) => w.startsWith(o));
 
@@ -580,7 +578,11 @@ function runNode(script: string, argv: string[]): Promise<{ ms: number; stdout: 
     child.on('close', (code) => {
       const ms = performance.now() - t0;
       const rss = Number(/__MAXRSS_KB=(\d+)/.exec(stderr)?.[1] ?? NaN) / 1024;
-      if (code !== 0) return rej(new Error(`${script} ${argv.join(' ')} exited ${code}: ${stderr.slice(-2000)}`));
+      // The CLI names bad input on stdout (`FILE: cannot read: …`), crashes on stderr: keep both.
+      if (code !== 0) {
+        const said = (stdout.slice(-1000) + stderr.replace(/__MAXRSS_KB=\d+|Command exited with non-zero status \d+/g, '').slice(-1000)).trim().replace(/\s+/g, ' ');
+        return rej(new Error(`${script.split(' ').pop()} exited ${code}: ${said}\n  ${script} ${argv.join(' ')}`));
+      }
       res({ ms, stdout, maxRssMB: rss });
     });
   });
@@ -661,29 +663,43 @@ async function nodeWorkloads(): Promise<void> {
     rows.push(makeRow({ workload: `granula region 1000×1000, level 0 (CLI, wall)`, kind: 'wsi-region', size: repeat * 512, unit: 'ms', perRun: wall(regions, regionRss), all: regions, heapMB: Math.max(...regionRss), heapKind: 'max RSS', extra: inProcess }));
     log(`  info ${info.map((r) => r.toFixed(0)).join(', ')} ms; region ${regions.map((r) => r.toFixed(0)).join(', ')} ms; in-process: open ${inProcess.openMs?.toFixed(1)} ms reading ${inProcess.infoBytes} bytes, region ${inProcess.regionMs?.toFixed(0)} ms reading ${inProcess.regionBytes} bytes`);
   });
-  for (const format of ['shared', 'geojson'] as const) {
-    if (!want(`export-${format}`) && !want('export')) continue;
+  const exports = (['shared', 'geojson', 'coco'] as const).filter((f) => want(`export-${f}`) || want('export'));
+  if (exports.length) {
     const n = SIZES.export;
-    log(`export ${n} outlines to ${format}`);
-    await attempt(`export to ${format}`, `export-${format}`, n, async () => {
-    rmSync(join(dir, `export-${n}.${format}.json`), { force: true });
-    const r = await runNode('--expose-gc --import tsx bench/node/exportRun.ts', [String(n), format, dir, EXPORT_MODE]);
-    const m = JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms: number; bytes: number; heapBeforeMB: number; heapPeakMB: number; rssBeforeMB: number; rssPeakMB: number };
-    rows.push(
-      makeRow({
-        workload: `export to ${format === 'shared' ? 'the shared format' : 'GeoJSON'} (${EXPORT_MODE === 'stream' ? 'streamed to a file' : 'whole text, then written'}, ${(m.bytes / 2 ** 20).toFixed(0)} MB)`,
-        kind: `export-${format}`,
-        size: n,
-        unit: 'ms',
-        perRun: [runStats([m.ms], true, { heapMB: m.heapPeakMB - m.heapBeforeMB, streamed: EXPORT_MODE === 'stream' })],
-        all: [m.ms],
-        heapMB: m.heapPeakMB - m.heapBeforeMB,
-        heapKind: 'heap growth',
-        extra: { outputMB: m.bytes / 2 ** 20, heapBeforeMB: m.heapBeforeMB, heapPeakMB: m.heapPeakMB, rssBeforeMB: m.rssBeforeMB, rssPeakMB: m.rssPeakMB },
-      }),
-    );
-    log(`  ${(m.ms / 1000).toFixed(1)} s, ${(m.bytes / 2 ** 20).toFixed(0)} MB written, heap ${m.heapBeforeMB.toFixed(0)} → peak ${m.heapPeakMB.toFixed(0)} MB, RSS ${m.rssBeforeMB.toFixed(0)} → ${m.rssPeakMB.toFixed(0)} MB`);
-    });
+    log(`granula convert of ${n} outlines (a shared-format file) to ${exports.join(', ')} (CLI)`);
+    for (const format of exports) {
+      await attempt(`granula convert --to ${format}`, `export-${format}`, n, async () => {
+        // Written once (the first format's attempt), then found.
+        const input = (await runNode('--import tsx bench/node/exportInput.ts', [String(n), dir])).stdout.trim();
+        const inputMB = statSync(input).size / 2 ** 20;
+        const out = join(dir, `export-${n}.${format}.json`);
+        const runs: number[] = [], rssRuns: number[] = [];
+        let summary = '';
+        for (let i = 0; i < (QUICK ? 1 : 2); i++) {
+          rmSync(out, { force: true });
+          const r = await runNode('bin/granula.mjs convert', [input, '--to', format, '-o', out]);
+          runs.push(r.ms);
+          rssRuns.push(r.maxRssMB);
+          summary = `${(statSync(out).size / 2 ** 20).toFixed(0)} MB written`;
+        }
+        rmSync(out, { force: true });
+        const name = { shared: 'the shared format', geojson: 'QuPath GeoJSON', coco: 'COCO' }[format];
+        rows.push(
+          makeRow({
+            workload: `granula convert ${inputMB.toFixed(0)} MB shared file --to ${format} (CLI, wall; ${name}, ${summary})`,
+            kind: `export-${format}`,
+            size: n,
+            unit: 'ms',
+            perRun: runs.map((ms, i) => runStats([ms], true, { heapMB: rssRuns[i] })),
+            all: runs,
+            heapMB: Math.max(...rssRuns),
+            heapKind: 'max RSS',
+            extra: { inputMB, summary },
+          }),
+        );
+        log(`  --to ${format}: ${runs.map((r) => (r / 1000).toFixed(1)).join(', ')} s, max RSS ${rssRuns.map((r) => r.toFixed(0)).join(', ')} MB; ${summary}`);
+      });
+    }
   }
 }
 
@@ -724,7 +740,6 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       quick: QUICK,
       only: ONLY,
-      exportMode: EXPORT_MODE,
       samples: 'rows[].perRun: every run of the row, in order. Raw samples in perRun[].samples for every row but the pan/zoom frames and overlay draws (hundreds a run): those keep per run the sample count n, p50, p95 and max. "met" (rows[].verdict) holds only if every run meets the target.',
       machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGB: totalmem() / 2 ** 30, node: process.version },
       seconds: (performance.now() - t0) / 1000,
