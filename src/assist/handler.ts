@@ -34,16 +34,16 @@ export function createAssistHandler(post: (r: AssistResponse) => void, fetchOpti
       if (cancelled.has(req.id)) return post({ type: 'cancelled', id: req.id });
       const t0 = performance.now();
       if (req.type === 'outline') {
-        const pixels = await pixelsFor(req.slide, clickWindow(req.click, req.downsample, req.options), req.downsample, abort.signal);
+        const pixels = await pixelsFor(req.slide, clickWindow(req.click, req.downsample, req.options ?? {}), req.downsample, abort.signal);
         if (cancelled.has(req.id)) return post({ type: 'cancelled', id: req.id });
-        const result = outlineAtClick(pixels, req.click, req.options);
+        const result = outlineAtClick(pixels, req.click, req.options ?? {});
         post({ type: 'outline', id: req.id, result, ms: performance.now() - t0 });
       } else {
-        const pad = proposalPadding(req.downsample, req.options);
+        const pad = proposalPadding(req.downsample, req.options ?? {});
         const r = req.rect;
         const pixels = await pixelsFor(req.slide, { x: r.x - pad, y: r.y - pad, w: r.w + 2 * pad, h: r.h + 2 * pad }, req.downsample, abort.signal);
         if (cancelled.has(req.id)) return post({ type: 'cancelled', id: req.id });
-        const result = proposeNuclei(pixels, r, req.options);
+        const result = proposeNuclei(pixels, r, req.options ?? {});
         post({ type: 'propose', id: req.id, result, ms: performance.now() - t0 });
       }
     } catch (e) {

@@ -11,7 +11,7 @@ describe('colour deconvolution', () => {
   it('recovers the amount of pure haematoxylin and sees none in pure eosin', () => {
     for (const amount of [0.2, 0.5, 1]) {
       expect(haematoxylinOf(...colourOf(RUIFROK_JOHNSTON_HE.haematoxylin, amount))).toBeCloseTo(amount, 6);
-      expect(haematoxylinOf(...colourOf(RUIFROK_JOHNSTON_HE.eosin, amount))).toBeCloseTo(0, 6);
+      expect(haematoxylinOf(...colourOf(RUIFROK_JOHNSTON_HE.counter, amount))).toBeCloseTo(0, 6);
     }
   });
 
@@ -30,6 +30,6 @@ describe('colour deconvolution', () => {
   });
 
   it('refuses stain vectors that do not span colour space', () => {
-    expect(() => haematoxylinWeights({ haematoxylin: [1, 0, 0], eosin: [2, 0, 0], residual: [0, 0, 1] })).toThrow(RangeError);
+    expect(() => haematoxylinWeights({ haematoxylin: [1, 0, 0], counter: [2, 0, 0], residual: [0, 0, 1] })).toThrow(RangeError);
   });
 });
