@@ -1,6 +1,7 @@
 import { runAgree } from './agree';
 import { runConvert } from './convert';
 import { runMerge } from './merge';
+import { runNuclei } from './nuclei';
 import { processIo, type CliIo } from './io';
 import { runValidate } from './validate';
 
@@ -8,7 +9,8 @@ const USAGE = `usage:
   granula validate FILE
   granula convert IN --to shared|coco|geojson|csv|yolo -o OUT [--images DIR] [--image-size W,H] [--classes FILE] [--instances FILE]
   granula agree FILE... [--iou 0.5] [--json]
-  granula merge BASE RETURN... -o OUT [--as NAME]`;
+  granula merge BASE RETURN... -o OUT [--as NAME]
+  granula nuclei IMAGE.png|.jpg|.tif --mpp M [--stain auto|he|hdab] [--region x,y,w,h] -o OUT.geojson`;
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -21,6 +23,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       return runAgree(rest, io);
     case 'merge':
       return runMerge(rest, io);
+    case 'nuclei':
+      return runNuclei(rest, io);
     case '--help':
     case '-h':
     case 'help':
