@@ -81,6 +81,7 @@ function AnnotateWorkspace({ projectId, imageId, schema, annotatorId, annotatorN
   const assistant = useAssistant(image, annotatorId, {
     refused: (reason) => t('assistRefused', { reason }),
     unavailable: t('assistUnavailable'),
+    needsScale: t('assistNeedsScale'),
     found: (count) => t('assistFound', { count }),
   });
   const suggestions = useAssist((s) => s.suggestions);
@@ -283,7 +284,7 @@ function AnnotateWorkspace({ projectId, imageId, schema, annotatorId, annotatorN
             <>
               <ToolBar granularity={schema.granularity} />
               <ClassPalette schema={schema} projectId={projectId} />
-              <AssistPanel annotatorId={annotatorId} />
+              <AssistPanel annotatorId={annotatorId} image={image} />
               <AttributesPanel schema={schema} />
               <StatusControls imageId={imageId} annotatorId={annotatorId} mine={mine} />
               <p className="muted" data-testid="shape-count">

@@ -5,7 +5,7 @@ import { dziLayout, iiifLayout } from '../../assist/tiledSource';
 import { ringContainsPoint } from '../../model/hit';
 import type { ImagePoint } from '../../model/points';
 import type { ImageRecord } from '../../model/types';
-import { suggestionId, useAssist } from '../../store/assistStore';
+import { notYetOutlined, suggestionId, useAssist } from '../../store/assistStore';
 import { useSession } from '../../store/sessionStore';
 import type { ViewTransform } from '../../viewer/coords';
 
@@ -40,7 +40,7 @@ export interface Assistant {
  * The page side of the assistant: one worker per annotate view, created when the wand or the
  * region tool is first used, warmed so the first click is quick.
  */
-export function useAssistant(image: ImageRecord, annotatorId: string, text: { refused: (r: string) => string; unavailable: string; found: (n: number) => string }): Assistant {
+export function useAssistant(image: ImageRecord, annotatorId: string, text: { refused: (r: string) => string; unavailable: string; needsScale: string; found: (n: number) => string }): Assistant {
   const tool = useSession((s) => s.tool);
   const client = useRef<AssistClient | null>(null);
   const slide = useRef<SlideRef | null>(null);
@@ -65,7 +65,8 @@ export function useAssistant(image: ImageRecord, annotatorId: string, text: { re
       .then((ref) => {
         slide.current = ref;
         if (!ref) setAvailable(false);
-        else void client.current?.warm(ref, { x: image.width / 2, y: image.height / 2 }, 1);
+        // The throwaway outline only loads code and tiles; with no scale known yet, a 40× one serves.
+        else void client.current?.warm(ref, { x: image.width / 2, y: image.height / 2 }, 1, image.mpp ?? 0.25);
       })
       .catch(() => setAvailable(false));
   }, [tool, image, available]);
@@ -79,11 +80,15 @@ export function useAssistant(image: ImageRecord, annotatorId: string, text: { re
       say(text.unavailable);
       return;
     }
+    if (!image.mpp) {
+      say(text.needsScale);
+      return;
+    }
     inflight.current?.abort();
     const ctl = new AbortController();
     inflight.current = ctl;
     useAssist.getState().setWand({ imageId: image.id, click, adjust, geometry: useAssist.getState().wand?.geometry ?? null, pending: true });
-    c.outline(ref, { x: click.x, y: click.y }, ds, { adjust }, ctl.signal)
+    c.outline(ref, { x: click.x, y: click.y }, ds, { adjust, mpp: image.mpp }, ctl.signal)
       .then((r) => {
         if ('refused' in r) {
           useAssist.getState().setWand(null);
@@ -139,12 +144,19 @@ export function useAssistant(image: ImageRecord, annotatorId: string, text: { re
         say(text.unavailable);
         return;
       }
+      if (!image.mpp) {
+        say(text.needsScale);
+        return;
+      }
       void c
-        .propose(ref, rect, downsampleFor(t))
+        .propose(ref, rect, downsampleFor(t), { mpp: image.mpp })
         .then((shapes) => {
           const others = useAssist.getState().suggestions;
-          useAssist.getState().setSuggestions([...others, ...shapes.map((geometry) => ({ id: suggestionId(), imageId: image.id, classId, geometry, selected: false }))]);
-          say(text.found(shapes.length), 'info');
+          // Nuclei already outlined, or already waiting as a suggestion, are not proposed again.
+          const fresh = notYetOutlined(image.id, [...others.filter((s) => s.imageId === image.id), ...shapes.map((geometry) => ({ id: suggestionId(), imageId: image.id, classId, geometry, selected: false }))]);
+          const added = fresh.filter((s) => !others.includes(s));
+          useAssist.getState().setSuggestions([...others, ...added]);
+          say(text.found(added.length), 'info');
         })
         .catch((e) => {
           if (!(e instanceof AssistCancelled)) say((e as Error).message);
