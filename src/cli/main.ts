@@ -2,6 +2,7 @@ import { runAgree } from './agree';
 import { runConvert } from './convert';
 import { runMerge } from './merge';
 import { runNuclei } from './nuclei';
+import { runInfo, runRegion } from './slide';
 import { processIo, type CliIo } from './io';
 import { runValidate } from './validate';
 
@@ -10,7 +11,9 @@ const USAGE = `usage:
   granula convert IN --to shared|coco|geojson|csv|yolo -o OUT [--images DIR] [--image-size W,H] [--classes FILE] [--instances FILE]
   granula agree FILE... [--iou 0.5] [--json]
   granula merge BASE RETURN... -o OUT [--as NAME]
-  granula nuclei IMAGE.png|.jpg|.tif --mpp M [--stain auto|he|hdab] [--region x,y,w,h] -o OUT.geojson`;
+  granula nuclei IMAGE.png|.jpg|.tif --mpp M [--stain auto|he|hdab] [--region x,y,w,h] -o OUT.geojson
+  granula info SLIDE
+  granula region SLIDE --x X --y Y --w W --h H [--level L] -o OUT.png`;
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -25,6 +28,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       return runMerge(rest, io);
     case 'nuclei':
       return runNuclei(rest, io);
+    case 'info':
+      return runInfo(rest, io);
+    case 'region':
+      return runRegion(rest, io);
     case '--help':
     case '-h':
     case 'help':
