@@ -4,9 +4,9 @@ import { distanceTransform } from './distance';
 import { gaussianBlur, openMask } from './filter';
 import { fillHolesWithin, fillSmallHoles, thresholdMask } from './mask';
 import { morphologySteps } from './morphology';
-import { haematoxylinDensity, nuclearWeights, stainModel, type StainModel } from './stain';
+import { haematoxylinDensity, haematoxylinOf, nuclearWeights, stainModel, type StainModel, type Vec3 } from './stain';
 import { otsuThreshold } from './threshold';
-import { splitByDistance } from './watershed';
+import { growLabels, splitByDistance } from './watershed';
 import type { NucleusOptions, PixelRegion } from './types';
 
 /**
@@ -16,8 +16,11 @@ import type { NucleusOptions, PixelRegion } from './types';
  *    blur: a nucleus is what is darker than the tissue around it;
  * 3. Otsu's threshold of that contrast, specks filled, opened by a disc (no spurs, no bridges);
  * 4. touching nuclei split by an h-maxima watershed on the distance transform;
- * 5. per nucleus, the outline is the iso-line of its own mask, slightly blurred: smooth, sub-pixel,
- *    and stopping where the split put it.
+ * 5. per nucleus, the outline is drawn where its blurred stain is half-way between its own core
+ *    and the background right around it — a threshold local to each nucleus, which is where a
+ *    partly covered edge pixel is half nucleus. Step 2 only finds and separates nuclei: in a crowd
+ *    the wide blur is raised by the nuclei themselves, and its mask's edge lies inside theirs.
+ *    Other nuclei's pixels count as background, so an outline stops where the split put it.
  * Sizes are in µm, so the same settings hold at 20× and 40×.
  */
 
@@ -29,6 +32,10 @@ export interface NucleusBox {
   touchesEdge: boolean;
   /** Mean local stain contrast (OD) over the object. */
   contrast: number;
+  /** Nuclear-stain OD where the outline runs: half-way in colour between core and background. */
+  edge: number;
+  /** Nuclear-stain OD of the background around the object (the whole edge level when none is sampled). */
+  background: number;
 }
 
 export interface Segmentation {
@@ -36,6 +43,12 @@ export interface Segmentation {
   height: number;
   /** Object label per pixel, 0 = none. */
   labels: Int32Array;
+  /** Each object's label grown a few pixels into the background around it: where its outline may run. */
+  zones: Int32Array;
+  /** The stain mask before it was opened: what a click on something too small for a nucleus hits. */
+  stained: Uint8Array;
+  /** Blurred nuclear-stain OD per pixel: the field outlines follow. */
+  stain: Float32Array;
   count: number;
   /** Index = label; entry 0 unused. */
   boxes: NucleusBox[];
@@ -44,14 +57,10 @@ export interface Segmentation {
 
 /** Pale specks up to this area (µm²) inside a stained blob are filled before the split, so they do not dent the distance map. */
 const SPECK_UM2 = 5;
-/** Blur (buffer px) of a nucleus's own mask before its iso-line is taken: rounds pixel corners off. */
-const OUTLINE_BLUR = 1;
-/**
- * The level of that blurred mask the outline follows: ½ is the mask's own edge with its pixel
- * corners rounded (measured on real H&E: 0.5 and 0.6 fit expert outlines alike, 0.2–0.3, a grown
- * outline, worse).
- */
-const OUTLINE_LEVEL = 0.5;
+/** The background colour is sampled in these rings (buffer px) around a nucleus: past its partly covered edge pixel, still close by. */
+const BACKGROUND_RINGS = [2, 4] as const;
+/** Core pixels lie at least this deep (buffer px), so edge pixels do not pale the nucleus colour. */
+const CORE_DEPTH = 2;
 
 export function segmentNuclei(pixels: PixelRegion, opts: NucleusOptions): Segmentation {
   const { width, height, data } = pixels;
@@ -66,12 +75,18 @@ export function segmentNuclei(pixels: PixelRegion, opts: NucleusOptions): Segmen
   const threshold = Math.max(otsuThreshold(contrast), opts.minContrast);
   let mask = thresholdMask(contrast, threshold);
   fillSmallHoles(mask, width, height, px(px(SPECK_UM2)));
+  const stained = mask;
   mask = openMask(mask, width, height, px(opts.openUm));
-  const { labels, count } = splitByDistance(mask, distanceTransform(mask, width, height), width, height, px(opts.splitDepthUm));
+  // Depth is measured as if a nucleus's pale centre were stained: a vesicular nucleus is a ring,
+  // as shallow as the neck to its neighbour, and would merge with it. The centre itself stays
+  // out of the split (the gap enclosed where nuclei touch must not bridge them) and is given
+  // back to its nucleus after.
+  const dist = distanceTransform(fillSmallHoles(mask.slice(), width, height, px(px(opts.maxAreaUm2))), width, height);
+  const { labels, count } = splitByDistance(mask, dist, width, height, px(opts.splitDepthUm));
   fillHolesWithin(labels, width, height);
 
   const boxes: NucleusBox[] = [];
-  for (let l = 0; l <= count; l++) boxes.push({ minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity, area: 0, touchesEdge: false, contrast: 0 });
+  for (let l = 0; l <= count; l++) boxes.push({ minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity, area: 0, touchesEdge: false, contrast: 0, edge: 0, background: 0 });
   for (let p = 0; p < n; p++) {
     const l = labels[p];
     if (l === 0) continue;
@@ -86,29 +101,68 @@ export function segmentNuclei(pixels: PixelRegion, opts: NucleusOptions): Segmen
     b.contrast += contrast[p];
   }
   for (const b of boxes) if (b.area > 0) b.contrast /= b.area;
-  return { width, height, labels, count, boxes, stains };
+  const zones = edgeLevels(pixels, labels, mask, dist, count, boxes, nuclearWeights(stains));
+  return { width, height, labels, zones, stained, stain: smooth, count, boxes, stains };
+}
+
+/**
+ * Each object's edge level (`NucleusBox.edge`): the nuclear stain of the colour half-way between
+ * its core and the background in rings just outside it — half-way in colour, not in OD, as an
+ * edge pixel's colour is the cover-weighted mean of the two. The core is stained pixels only, not
+ * a vesicular nucleus's pale centre. A nucleus packed in by others has
+ * no background ring: half its core's stain is then the best guess.
+ */
+function edgeLevels(pixels: PixelRegion, labels: Int32Array, mask: Uint8Array, dist: Float32Array, count: number, boxes: NucleusBox[], w: Vec3): Int32Array {
+  const { width, height, data } = pixels;
+  const grown = labels.slice();
+  const ring = growLabels(grown, width, height, BACKGROUND_RINGS[1]);
+  const maxDist = new Float32Array(count + 1);
+  for (let p = 0; p < labels.length; p++) if (labels[p] && dist[p] > maxDist[labels[p]]) maxDist[labels[p]] = dist[p];
+  const core = new Float64Array(4 * (count + 1)), back = new Float64Array(4 * (count + 1));
+  for (let p = 0; p < grown.length; p++) {
+    const l = grown[p];
+    if (l === 0) continue;
+    const acc = ring[p] === 0 ? (mask[p] && dist[p] >= Math.min(CORE_DEPTH, maxDist[l]) ? core : null) : ring[p] >= BACKGROUND_RINGS[0] ? back : null;
+    if (!acc) continue;
+    for (let c = 0; c < 3; c++) acc[4 * l + c] += data[4 * p + c];
+    acc[4 * l + 3]++;
+  }
+  const mean = (acc: Float64Array, l: number) => [0, 1, 2].map((c) => acc[4 * l + c] / acc[4 * l + 3]);
+  for (let l = 1; l <= count; l++) {
+    if (core[4 * l + 3] === 0) continue;
+    const c = mean(core, l);
+    if (back[4 * l + 3] === 0) {
+      boxes[l].edge = boxes[l].background = haematoxylinOf(c[0], c[1], c[2], w) / 2;
+      continue;
+    }
+    const b = mean(back, l);
+    boxes[l].background = haematoxylinOf(b[0], b[1], b[2], w);
+    boxes[l].edge = haematoxylinOf((c[0] + b[0]) / 2, (c[1] + b[1]) / 2, (c[2] + b[2]) / 2, w);
+  }
+  return grown;
 }
 
 /**
  * The outline of object `label`, widened (+) or narrowed (−) by `adjust` buffer pixels: the
- * iso-line of its blurred mask, in buffer pixel-centre coordinates, clockwise on screen, with its
- * area (buffer px²). Null when narrowed away.
+ * iso-line of the stain at its edge level, in buffer pixel-centre coordinates, clockwise on
+ * screen, with its area (buffer px²). Null when narrowed away.
  */
 export function traceNucleus(seg: Segmentation, label: number, adjust = 0): { ring: number[]; area: number } | null {
   const b = seg.boxes[label];
-  const pad = Math.ceil(3 * OUTLINE_BLUR) + Math.max(0, Math.ceil(adjust)) + 1;
+  const pad = BACKGROUND_RINGS[1] + Math.max(0, Math.ceil(adjust)) + 1;
   const x0 = b.minX - pad, y0 = b.minY - pad;
   const bw = b.maxX - b.minX + 1 + 2 * pad, bh = b.maxY - b.minY + 1 + 2 * pad;
-  const own = new Float32Array(bw * bh);
+  // Pixels off the buffer read as background; other objects' pixels no darker than the background.
+  let field: Float32Array = new Float32Array(bw * bh).fill(b.background);
   for (let y = Math.max(0, y0); y < Math.min(seg.height, y0 + bh); y++) {
     for (let x = Math.max(0, x0); x < Math.min(seg.width, x0 + bw); x++) {
-      if (seg.labels[y * seg.width + x] === label) own[(y - y0) * bw + x - x0] = 1;
+      const p = y * seg.width + x;
+      field[(y - y0) * bw + x - x0] = seg.zones[p] === label ? seg.stain[p] : Math.min(seg.stain[p], b.background);
     }
   }
-  let field = gaussianBlur(own, bw, bh, OUTLINE_BLUR);
   if (adjust !== 0) field = morphologySteps(field, bw, bh, Math.round(adjust));
   let best: number[] | null = null, bestArea = 0;
-  for (const r of isoLines(field, bw, bh, OUTLINE_LEVEL)) {
+  for (const r of isoLines(field, bw, bh, b.edge)) {
     const a = ringSignedArea(r);
     if (a > bestArea) (bestArea = a), (best = r);
   }

@@ -1,5 +1,6 @@
 import type { PolygonGeometry } from '../model/types';
 import { areaLimits, finishRing } from './finish';
+import { holeAt } from './mask';
 import { segmentNuclei, traceNucleus } from './nuclei';
 import { nucleusOptions, type ImagePoint, type ImageRect, type NucleusOptions, type PixelRegion } from './types';
 
@@ -40,10 +41,18 @@ export function outlineAtClick(pixels: PixelRegion, click: ImagePoint, options: 
   const sx = Math.floor((click.x - pixels.x) / ds), sy = Math.floor((click.y - pixels.y) / ds);
   if (sx < 0 || sy < 0 || sx >= width || sy >= height) return { refused: 'the click is outside the loaded pixels' };
   const seg = segmentNuclei(pixels, opts);
-  const label = nearestLabel(seg.labels, width, height, sx, sy, Math.max(1, Math.round(CLICK_SLACK / ds)));
-  if (label === 0) return { refused: 'no stained nucleus under the click' };
-  const box = seg.boxes[label];
+  const slack = Math.max(1, Math.round(CLICK_SLACK / ds));
+  const label = nearestLabel(seg.labels, width, height, sx, sy, slack);
   const limits = areaLimits(opts, ds);
+  if (label === 0) {
+    // Stained, but opened away: a speck thinner than any nucleus.
+    if (nearestLabel(seg.stained, width, height, sx, sy, slack)) return { refused: 'too small for a nucleus' };
+    // Inside a stained ring: a sheet whose middle is no darker than the tissue around it.
+    const hole = holeAt(seg.labels, width, height, sy * width + sx);
+    const area = hole ? [...hole.around].reduce((a, l) => a + seg.boxes[l].area, hole.area) : 0;
+    return { refused: area > limits.max ? 'too large for a nucleus' : 'no stained nucleus under the click' };
+  }
+  const box = seg.boxes[label];
   if (box.area < limits.min) return { refused: 'too small for a nucleus' };
   if (box.area > limits.max || box.touchesEdge) return { refused: 'too large for a nucleus' };
   const traced = traceNucleus(seg, label, opts.adjust);
@@ -52,7 +61,7 @@ export function outlineAtClick(pixels: PixelRegion, click: ImagePoint, options: 
 }
 
 /** The label under the click, else the nearest labelled pixel's within `slack` (0 if none). */
-function nearestLabel(labels: Int32Array, width: number, height: number, sx: number, sy: number, slack: number): number {
+function nearestLabel(labels: ArrayLike<number>, width: number, height: number, sx: number, sy: number, slack: number): number {
   let best = 0, bestD = Infinity;
   for (let y = Math.max(0, sy - slack); y <= Math.min(height - 1, sy + slack); y++) {
     for (let x = Math.max(0, sx - slack); x <= Math.min(width - 1, sx + slack); x++) {
