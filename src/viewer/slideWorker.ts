@@ -6,7 +6,8 @@
 import { blobSource } from '../slides/blobSource';
 import { openSlide } from '../slides/open';
 import type { Slide } from '../slides/types';
-import { browserDecoders, rgbaBitmap, tileBitmap } from './slideDecoders';
+import { rgbaBitmap, tileBitmap } from './slideDecoders';
+import { webDecoders } from '../slides/webDecoders';
 import type { SlideRequest, SlideResponse } from './slideProtocol';
 
 // The project compiles against the DOM lib; the WebWorker lib would clash with it, so type only what is used.
@@ -52,7 +53,7 @@ async function handle(req: SlideRequest): Promise<void> {
         return;
       }
       case 'associated': {
-        const bitmap = await rgbaBitmap(await slideOf(req.slideId).associated(req.name, browserDecoders));
+        const bitmap = await rgbaBitmap(await slideOf(req.slideId).associated(req.name, webDecoders));
         scope.postMessage({ type: 'bitmap', id: req.id, bitmap }, [bitmap]);
         return;
       }

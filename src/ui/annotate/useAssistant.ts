@@ -7,6 +7,8 @@ import type { ImagePoint } from '../../model/points';
 import type { ImageRecord } from '../../model/types';
 import { notYetOutlined, suggestionId, useAssist } from '../../store/assistStore';
 import { useSession } from '../../store/sessionStore';
+import { loadBlob } from '../../store/workspace';
+import { slideAccess } from '../../storage/slideFiles';
 import type { ViewTransform } from '../../viewer/coords';
 
 /** The slide level the annotator is looking at: the assistant works on the pixels they see. */
@@ -15,14 +17,31 @@ export function downsampleFor(t: ViewTransform): number {
   return Math.min(4, 2 ** Math.floor(Math.log2(1 / t.scale)));
 }
 
+/** Image kinds the assistant reads pixels of; an image URL's pixels are out of reach (no CORS promise). */
+const ASSISTED_KINDS = new Set<ImageRecord['source']['kind']>(['synthetic', 'dzi', 'iiif', 'file', 'slide']);
+
 async function slideRefFor(image: ImageRecord): Promise<SlideRef | null> {
   const src = image.source;
-  if (src.kind === 'synthetic') return { kind: 'synthetic', seed: src.seed };
-  if (src.kind === 'dzi' || src.kind === 'iiif') {
-    const text = await (await fetch(src.url)).text();
-    return { kind: 'tiled', layout: src.kind === 'dzi' ? dziLayout(src.url, text) : iiifLayout(text) };
+  switch (src.kind) {
+    case 'synthetic':
+      return { kind: 'synthetic', seed: src.seed };
+    case 'dzi':
+    case 'iiif': {
+      const text = await (await fetch(src.url)).text();
+      return { kind: 'tiled', layout: src.kind === 'dzi' ? dziLayout(src.url, text) : iiifLayout(text) };
+    }
+    case 'file': {
+      const row = await loadBlob(src.blobId);
+      return row ? { kind: 'file', key: src.blobId, blob: row.data } : null;
+    }
+    case 'slide': {
+      // Only files this browser can read now; the viewer asks the user for access when it cannot.
+      const access = await slideAccess(src.fileKey);
+      return access.state === 'ready' ? { kind: 'slide', key: src.fileKey, files: access.files } : null;
+    }
+    default:
+      return null;
   }
-  return null;
 }
 
 export interface Assistant {
@@ -46,7 +65,7 @@ export function useAssistant(image: ImageRecord, annotatorId: string, text: { re
   const slide = useRef<SlideRef | null>(null);
   const inflight = useRef<AbortController | null>(null);
   const lastDs = useRef(1);
-  const [available, setAvailable] = useState(image.source.kind === 'synthetic' || image.source.kind === 'dzi' || image.source.kind === 'iiif');
+  const [available, setAvailable] = useState(ASSISTED_KINDS.has(image.source.kind));
 
   useEffect(() => {
     useAssist.getState().clear();

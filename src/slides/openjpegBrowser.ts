@@ -4,8 +4,8 @@
  */
 import OpenJPEGWASM from '@cornerstonejs/codec-openjpeg/decodewasmjs';
 import wasmUrl from '@cornerstonejs/codec-openjpeg/decodewasm?url';
-import { decodeWithWasm, type WasmDecoder } from '../slides/pixels';
-import type { RgbaImage } from '../slides/types';
+import { decodeWithWasm, type WasmDecoder } from './pixels';
+import type { RgbaImage } from './types';
 
 let decoder: Promise<WasmDecoder> | null = null;
 
