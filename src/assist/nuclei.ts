@@ -4,7 +4,7 @@ import { distanceTransform } from './distance';
 import { gaussianBlur, openMask } from './filter';
 import { fillHolesWithin, fillSmallHoles, thresholdMask } from './mask';
 import { morphologySteps } from './morphology';
-import { haematoxylinDensity, haematoxylinOf, nuclearWeights, stainModel, type StainModel, type Vec3 } from './stain';
+import { haematoxylinDensity, haematoxylinOf, haematoxylinWeights, stainModel, type StainModel, type Vec3 } from './stain';
 import { otsuThreshold } from './threshold';
 import { growLabels, splitByDistance } from './watershed';
 import type { NucleusOptions, PixelRegion } from './types';
@@ -67,7 +67,10 @@ export function segmentNuclei(pixels: PixelRegion, opts: NucleusOptions): Segmen
   const n = width * height;
   const px = (um: number) => um / (opts.mpp * pixels.downsample);
   const stains = stainModel(data, n, opts.stain);
-  const stain = haematoxylinDensity(data, n, nuclearWeights(stains));
+  // Haematoxylin alone marks nuclei, in IHC too: DAB also lies on membranes and cytoplasm, and
+  // counted with it, the brown rims of a gland's cells were outlined as nuclei (ihc.png).
+  const weights = haematoxylinWeights(stains.vectors);
+  const stain = haematoxylinDensity(data, n, weights);
   const smooth = gaussianBlur(stain, width, height, px(opts.smoothUm));
   const around = gaussianBlur(stain, width, height, px(opts.backgroundUm));
   const contrast = new Float32Array(n);
@@ -101,7 +104,7 @@ export function segmentNuclei(pixels: PixelRegion, opts: NucleusOptions): Segmen
     b.contrast += contrast[p];
   }
   for (const b of boxes) if (b.area > 0) b.contrast /= b.area;
-  const zones = edgeLevels(pixels, labels, mask, dist, count, boxes, nuclearWeights(stains));
+  const zones = edgeLevels(pixels, labels, mask, dist, count, boxes, weights);
   return { width, height, labels, zones, stained, stain: smooth, count, boxes, stains };
 }
 

@@ -91,15 +91,6 @@ export function haematoxylinWeights(stains: StainVectors = RUIFROK_JOHNSTON_HE):
   return unmixing(stains)[0];
 }
 
-/**
- * Weights of the stain that marks nuclei: haematoxylin in H&E; haematoxylin plus DAB in IHC,
- * so that DAB-positive nuclei (brown, often with little blue left) are found with the negative ones.
- */
-export function nuclearWeights(model: Pick<StainModel, 'kind' | 'vectors'>): Vec3 {
-  const [h, second] = unmixing(model.vectors);
-  return model.kind === 'hdab' ? [h[0] + second[0], h[1] + second[1], h[2] + second[2]] : h;
-}
-
 /** Stain OD (weights w) of one colour (channels 0–255, fractions allowed: averages of pixels). */
 export function haematoxylinOf(r: number, g: number, b: number, w = haematoxylinWeights()): number {
   const od = (v: number) => -Math.log10((Math.min(255, Math.max(0, v)) + 1) / 256);

@@ -7,13 +7,15 @@ import type { RgbaImage, TileDecoders } from './types';
  */
 
 function rgbaOf(bitmap: ImageBitmap): RgbaImage {
-  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  // Read before close(): a closed bitmap reports 0 × 0.
+  const { width, height } = bitmap;
+  const canvas = new OffscreenCanvas(width, height);
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
   if (!ctx) throw new Error('no 2D canvas in this browser');
   ctx.drawImage(bitmap, 0, 0);
-  const { data } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+  const { data } = ctx.getImageData(0, 0, width, height);
   bitmap.close();
-  return { width: bitmap.width, height: bitmap.height, data };
+  return { width, height, data };
 }
 
 /** JPEG bytes as a Blob the browser's decoder takes. */
