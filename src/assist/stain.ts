@@ -1,3 +1,4 @@
+import type { StainSetting } from '../model/types';
 /**
  * Colour deconvolution (Ruifrok & Johnston, Anal Quant Cytol Histol 2001): light absorbed by a
  * stained section adds up per stain in optical density (OD = −log10 I/I₀), so the three OD
@@ -20,7 +21,8 @@ export interface StainVectors {
 
 /** Which stains a slide carries. 'auto' decides from the pixels. */
 export type StainKind = 'he' | 'hdab';
-export type StainChoice = StainKind | 'auto';
+/** What the project says its images carry (see Project.stain). */
+export type StainChoice = StainSetting;
 
 export interface StainModel {
   kind: StainKind;

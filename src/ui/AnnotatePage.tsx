@@ -80,7 +80,7 @@ function AnnotateWorkspace({ projectId, imageId, schema, annotatorId, annotatorN
   const classColor = new Map(schema.classes.map((c) => [c.id, c.color]));
   for (const s of doc.schemas.values()) for (const c of s.classes) if (!classColor.has(c.id)) classColor.set(c.id, c.color);
 
-  const assistant = useAssistant(image, annotatorId, {
+  const assistant = useAssistant(image, annotatorId, doc.project.stain ?? 'auto', {
     refused: (reason) => t('assistRefused', { reason }),
     unavailable: t('assistUnavailable'),
     needsScale: t('assistNeedsScale'),

@@ -4,7 +4,7 @@ import type { SlideRef } from '../../assist/protocol';
 import { dziLayout, iiifLayout } from '../../assist/tiledSource';
 import { ringContainsPoint } from '../../model/hit';
 import type { ImagePoint } from '../../model/points';
-import type { ImageRecord } from '../../model/types';
+import type { ImageRecord, StainSetting } from '../../model/types';
 import { notYetOutlined, suggestionId, useAssist } from '../../store/assistStore';
 import { useSession } from '../../store/sessionStore';
 import { loadBlob } from '../../store/workspace';
@@ -59,7 +59,7 @@ export interface Assistant {
  * The page side of the assistant: one worker per annotate view, created when the wand or the
  * region tool is first used, warmed so the first click is quick.
  */
-export function useAssistant(image: ImageRecord, annotatorId: string, text: { refused: (r: string) => string; unavailable: string; needsScale: string; found: (n: number) => string }): Assistant {
+export function useAssistant(image: ImageRecord, annotatorId: string, stain: StainSetting, text: { refused: (r: string) => string; unavailable: string; needsScale: string; found: (n: number) => string }): Assistant {
   const tool = useSession((s) => s.tool);
   const client = useRef<AssistClient | null>(null);
   const slide = useRef<SlideRef | null>(null);
@@ -107,7 +107,7 @@ export function useAssistant(image: ImageRecord, annotatorId: string, text: { re
     const ctl = new AbortController();
     inflight.current = ctl;
     useAssist.getState().setWand({ imageId: image.id, click, adjust, geometry: useAssist.getState().wand?.geometry ?? null, pending: true });
-    c.outline(ref, { x: click.x, y: click.y }, ds, { adjust, mpp: image.mpp }, ctl.signal)
+    c.outline(ref, { x: click.x, y: click.y }, ds, { adjust, mpp: image.mpp, stain }, ctl.signal)
       .then((r) => {
         if ('refused' in r) {
           useAssist.getState().setWand(null);
@@ -168,7 +168,7 @@ export function useAssistant(image: ImageRecord, annotatorId: string, text: { re
         return;
       }
       void c
-        .propose(ref, rect, downsampleFor(t), { mpp: image.mpp })
+        .propose(ref, rect, downsampleFor(t), { mpp: image.mpp, stain })
         .then((shapes) => {
           const others = useAssist.getState().suggestions;
           // Nuclei already outlined, or already waiting as a suggestion, are not proposed again.
