@@ -9,7 +9,7 @@ import { ringArea } from '../../src/model/geometry';
 import { ringContainsPoint } from '../../src/model/hit';
 import { PYTHON } from '../slides/makeSlides';
 import { launchProfile, type Session } from './chromium';
-import { lookAt, openProject, pagePoint, setIdentity, storedAnnotations, waitSaved, waitViewer } from './app';
+import { lookAt, openProject, pagePoint, proposeIn, setIdentity, storedAnnotations, waitSaved, waitViewer } from './app';
 
 const base = inject('baseUrl');
 let session: Session;
@@ -79,15 +79,7 @@ describe('the assistant on an IHC image file', () => {
     const before = await storedAnnotations(page);
     const region = { x: reference.x - 60, y: reference.y - 60, w: 120, h: 120 };
     await lookAt(page, reference.x, reference.y, 3);
-    await page.keyboard.press('g');
-    const a = await pagePoint(page, region.x, region.y);
-    const b = await pagePoint(page, region.x + region.w, region.y + region.h);
-    await page.mouse.move(a.x, a.y);
-    await page.mouse.down();
-    await page.mouse.move(b.x, b.y, { steps: 5 });
-    await page.mouse.up();
-    await page.getByTestId('suggestion-count').waitFor();
-    const proposed = Number(await page.getByTestId('suggestion-count').textContent());
+    const proposed = await proposeIn(page, region);
     expect(proposed).toBeGreaterThanOrEqual(3);
     await page.keyboard.press('a');
     await page.getByTestId('shape-count').filter({ hasText: String(before.length + proposed) }).waitFor();
