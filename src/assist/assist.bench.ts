@@ -1,3 +1,4 @@
+import { SYNTHETIC_MPP } from '../synthetic/slide';
 // The outline assistant on the synthetic slide: `npx tsx src/assist/assist.bench.ts [seed]`.
 // Prints JSON lines: per-click latency (pixels rendered from the synthetic slide, then outlined),
 // click IoU, and region-proposal F1 / mean IoU against the true nuclei at downsample 1, 2 and 4,
@@ -60,10 +61,10 @@ const degradations: Degradation[] = [
 ];
 for (const d of degradations) {
   const scores = regions.map((q) => {
-    const pad = proposalPadding(1);
+    const pad = proposalPadding(1, { mpp: SYNTHETIC_MPP });
     const r = q.rect;
     const pixels = degrade(syntheticPixels(seed, { x: r.x - pad, y: r.y - pad, w: r.w + 2 * pad, h: r.h + 2 * pad }, 1), d);
-    return scoreProposals(seed, q, proposeNuclei(pixels, r));
+    return scoreProposals(seed, q, proposeNuclei(pixels, r, { mpp: SYNTHETIC_MPP }));
   });
   const s = summarise(scores.reduce((a, r) => a + r.truth, 0), scores.reduce((a, r) => a + r.proposed, 0), scores.flatMap((r) => r.ious));
   console.log(JSON.stringify({ case: 'region proposals, degraded, downsample 1', degradation: d, f1: r3(s.f1 ?? 0), mean_iou: r3(s.mean_iou ?? 0) }));
@@ -71,7 +72,7 @@ for (const d of degradations) {
 
 // The synthetic slide keeps nuclei ≥ 1.5 px apart; real tumour and lymphocyte aggregates do not.
 function paintedScore(blobs: Blob[], pixels: PixelRegion) {
-  const found = proposeNuclei(pixels, { x: 0, y: 0, w: pixels.width, h: pixels.height });
+  const found = proposeNuclei(pixels, { x: 0, y: 0, w: pixels.width, h: pixels.height }, { mpp: SYNTHETIC_MPP });
   const pairs = matchByIou(blobs.map((b) => prepareShape({ type: 'polygon', points: blobRing(b) })), found.map((g) => prepareShape(g)), 0.5);
   const s = summarise(blobs.length, found.length, pairs.map((p) => p.iou));
   return { nuclei: blobs.length, proposed: found.length, f1: r3(s.f1 ?? 0), mean_iou: r3(s.mean_iou ?? 0) };

@@ -50,8 +50,8 @@ export class AssistClient {
    * Readies the worker (module load, JIT, the slide's first tiles) with a throwaway outline at
    * `at`, so the annotator's first real click is not the slow one: call it when the wand is chosen.
    */
-  async warm(slide: SlideRef, at: ImagePoint, downsample: number): Promise<void> {
-    await this.outline(slide, at, downsample).catch(() => undefined);
+  async warm(slide: SlideRef, at: ImagePoint, downsample: number, mpp: number): Promise<void> {
+    await this.outline(slide, at, downsample, { mpp }).catch(() => undefined);
   }
 
   /** Stops the worker; pending requests are rejected as cancelled. */

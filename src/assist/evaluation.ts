@@ -1,3 +1,4 @@
+import { SYNTHETIC_MPP } from '../synthetic/slide';
 import { matchByIou, prepareShape, shapeIou, summarise } from '../agreement';
 import type { PolygonGeometry } from '../model/types';
 import { syntheticCellsInRect, type SyntheticCell } from '../synthetic/cells';
@@ -88,11 +89,11 @@ export function scoreProposals(seed: number, region: QualityRegion, proposals: P
 
 export function evaluateProposals(seed: number, regions: QualityRegion[], downsample = 1, options: Partial<NucleusOptions> = {}): ProposalScore {
   const scores = regions.map((region) => {
-    const pad = proposalPadding(downsample, options);
+    const pad = proposalPadding(downsample, { mpp: SYNTHETIC_MPP, ...options });
     const r = region.rect;
     const pixels = syntheticPixels(seed, { x: r.x - pad, y: r.y - pad, w: r.w + 2 * pad, h: r.h + 2 * pad }, downsample);
     const t0 = performance.now();
-    const proposals = proposeNuclei(pixels, r, options);
+    const proposals = proposeNuclei(pixels, r, { mpp: SYNTHETIC_MPP, ...options });
     return scoreProposals(seed, region, proposals, performance.now() - t0);
   });
   const truth = scores.reduce((s, r) => s + r.truth, 0), proposed = scores.reduce((s, r) => s + r.proposed, 0);
@@ -126,9 +127,9 @@ export function evaluateClicks(seed: number, cells: SyntheticCell[], downsample 
   return cells.map((cell) => {
     const click = { x: cell.cx, y: cell.cy };
     const t0 = performance.now();
-    const pixels = syntheticPixels(seed, clickWindow(click, downsample, options), downsample);
+    const pixels = syntheticPixels(seed, clickWindow(click, downsample, { mpp: SYNTHETIC_MPP, ...options }), downsample);
     const t1 = performance.now();
-    const r = outlineAtClick(pixels, click, options);
+    const r = outlineAtClick(pixels, click, { mpp: SYNTHETIC_MPP, ...options });
     const t2 = performance.now();
     const base = { cell, pixelMs: t1 - t0, outlineMs: t2 - t1 };
     if ('refused' in r) return { ...base, iou: 0, refused: r.refused };

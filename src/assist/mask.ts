@@ -68,3 +68,26 @@ export function fillHolesWithin(labels: Int32Array, width: number, height: numbe
   }
   return labels;
 }
+
+/**
+ * The unlabelled region around `start` (4-connected): its area in pixels and the labels around
+ * it, or null when it reaches the grid's border — whether a point lies in a hole, and of what.
+ */
+export function holeAt(labels: ArrayLike<number>, width: number, height: number, start: number): { area: number; around: Set<number> } | null {
+  const seen = new Uint8Array(width * height);
+  const stack = [start];
+  const around = new Set<number>();
+  seen[start] = 1;
+  let area = 0;
+  while (stack.length > 0) {
+    const p = stack.pop()!;
+    area++;
+    const x = p % width, y = (p - x) / width;
+    if (x === 0 || y === 0 || x === width - 1 || y === height - 1) return null;
+    for (const q of [p - 1, p + 1, p - width, p + width]) {
+      if (labels[q]) around.add(labels[q]);
+      else if (!seen[q]) (seen[q] = 1), stack.push(q);
+    }
+  }
+  return { area, around };
+}

@@ -1,3 +1,4 @@
+import { SYNTHETIC_MPP } from '../synthetic/slide';
 import { describe, expect, it } from 'vitest';
 import { matchByIou, prepareShape, shapeIou, summarise } from '../agreement';
 import { geometryProblems, ringCentroid } from '../model/geometry';
@@ -41,7 +42,7 @@ describe('proposeNuclei on painted blobs', () => {
   const pixels = paintBlobs(90, 80, blobs, origin);
 
   it('splits touching nuclei and outlines each (IoU > 0.8), in level-0 pixels', () => {
-    const found = proposeNuclei(pixels, { x: origin.x, y: origin.y, w: 90, h: 80 });
+    const found = proposeNuclei(pixels, { x: origin.x, y: origin.y, w: 90, h: 80 }, { mpp: SYNTHETIC_MPP });
     expect(found).toHaveLength(blobs.length);
     for (const b of blobs) {
       const truth = { type: 'polygon' as const, points: blobRing(b, origin) };
@@ -51,7 +52,7 @@ describe('proposeNuclei on painted blobs', () => {
   });
 
   it('keeps only nuclei whose centroid lies in the rect, sorted top to bottom', () => {
-    const found = proposeNuclei(pixels, { x: origin.x, y: origin.y + 30, w: 90, h: 50 });
+    const found = proposeNuclei(pixels, { x: origin.x, y: origin.y + 30, w: 90, h: 50 }, { mpp: SYNTHETIC_MPP });
     expect(found).toHaveLength(3);
     const ys = found.map((g) => ringCentroid(g.points)[1]);
     expect([...ys].sort((a, b) => a - b)).toEqual(ys);
@@ -59,15 +60,15 @@ describe('proposeNuclei on painted blobs', () => {
 
   it('drops nuclei cut by the buffer edge, and finds nothing in bare stroma', () => {
     const cut = paintBlobs(40, 40, [{ cx: 2, cy: 20, rx: 8 }]);
-    expect(proposeNuclei(cut, { x: 0, y: 0, w: 40, h: 40 })).toEqual([]);
+    expect(proposeNuclei(cut, { x: 0, y: 0, w: 40, h: 40 }, { mpp: SYNTHETIC_MPP })).toEqual([]);
     const bare = paintBlobs(40, 40, []);
-    expect(proposeNuclei(bare, { x: 0, y: 0, w: 40, h: 40 })).toEqual([]);
+    expect(proposeNuclei(bare, { x: 0, y: 0, w: 40, h: 40 }, { mpp: SYNTHETIC_MPP })).toEqual([]);
   });
 });
 
 describe('proposeNuclei on crowds', () => {
   function score(blobs: Blob[], pixels: PixelRegion) {
-    const found = proposeNuclei(pixels, { x: 0, y: 0, w: pixels.width, h: pixels.height });
+    const found = proposeNuclei(pixels, { x: 0, y: 0, w: pixels.width, h: pixels.height }, { mpp: SYNTHETIC_MPP });
     const pairs = matchByIou(blobs.map((b) => prepareShape({ type: 'polygon', points: blobRing(b) })), found.map((g) => prepareShape(g)), 0.5);
     return { found: found.length, pairs, ...summarise(blobs.length, found.length, pairs.map((p) => p.iou)) };
   }

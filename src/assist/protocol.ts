@@ -11,7 +11,11 @@ export type SlideRef =
   /** A Deep Zoom or IIIF slide: the worker fetches the tiles it needs (see tiledSource.ts). */
   | { kind: 'tiled'; layout: TiledLayout }
   /** Pixels the page already holds, e.g. read back from the viewer; transferred, not copied. */
-  | { kind: 'pixels'; pixels: PixelRegion };
+  | { kind: 'pixels'; pixels: PixelRegion }
+  /** A plain image file (PNG, JPEG) stored in the browser: the worker decodes it once per `key` and keeps it. */
+  | { kind: 'file'; key: string; blob: Blob }
+  /** A slide file (or DICOM series) on disk: the worker opens it once per `key` and reads the regions it needs. */
+  | { kind: 'slide'; key: string; files: File[] };
 
 export type AssistRequest =
   | {

@@ -1,6 +1,7 @@
 import { runAgree } from './agree';
 import { runConvert } from './convert';
 import { runMerge } from './merge';
+import { runNuclei } from './nuclei';
 import { runInfo, runRegion } from './slide';
 import { processIo, type CliIo } from './io';
 import { runValidate } from './validate';
@@ -10,6 +11,7 @@ const USAGE = `usage:
   granula convert IN --to shared|coco|geojson|csv|yolo -o OUT [--images DIR] [--image-size W,H] [--classes FILE] [--instances FILE]
   granula agree FILE... [--iou 0.5] [--json]
   granula merge BASE RETURN... -o OUT [--as NAME]
+  granula nuclei IMAGE.png|.jpg|.tif --mpp M [--stain auto|he|hdab] [--region x,y,w,h] -o OUT.geojson
   granula info SLIDE
   granula region SLIDE --x X --y Y --w W --h H [--level L] -o OUT.png`;
 
@@ -24,6 +26,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       return runAgree(rest, io);
     case 'merge':
       return runMerge(rest, io);
+    case 'nuclei':
+      return runNuclei(rest, io);
     case 'info':
       return runInfo(rest, io);
     case 'region':

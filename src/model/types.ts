@@ -354,6 +354,12 @@ export interface Project {
   conflicts?: MergeConflict[];
   /** This copy came from a work package (an annotator's browser). */
   package?: PackageInfo;
+  /** The stains the nucleus assistant assumes on this project's images; absent means 'auto' (estimated per image). */
+  stain?: StainSetting;
   createdAt: string;
   updatedAt: string;
 }
+
+/** H&E, haematoxylin–DAB (IHC), or estimated from each image's pixels. */
+export const STAIN_SETTINGS = ['auto', 'he', 'hdab'] as const;
+export type StainSetting = (typeof STAIN_SETTINGS)[number];

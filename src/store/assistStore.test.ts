@@ -40,3 +40,25 @@ describe('assistant suggestions', () => {
     expect(annotations()).toHaveLength(0);
   });
 });
+
+describe('never outlining a nucleus twice', () => {
+  it('Accept all skips a suggestion that repeats an existing outline (IoU ≥ 0.5) and one repeated within the batch', () => {
+    // An existing outline over s1's square shifted by 2 px: IoU = (8·10)/(2·100 − 80) = 2/3 ≥ 0.5.
+    useAssist.getState().accept(['s0'], 'dr-p');
+    useAssist.setState({ suggestions: [...useAssist.getState().suggestions, { id: 'dup', imageId: 'slide', classId: 'tumor-cell', geometry: square(2), selected: false }] });
+    // The batch also holds s2 twice over: square(41) against square(40) has IoU (9·10)/(200 − 90) = 0.82.
+    useAssist.setState({ suggestions: [...useAssist.getState().suggestions, { id: 'again', imageId: 'slide', classId: 'tumor-cell', geometry: square(41), selected: false }] });
+    const n = useAssist.getState().accept(useAssist.getState().suggestions.map((s) => s.id), 'dr-p');
+    expect(n).toBe(2);
+    expect(annotations().map((a) => JSON.stringify(a.geometry)).sort()).toEqual([square(0), square(20), square(40)].map((g) => JSON.stringify(g)).sort());
+    expect(useAssist.getState().suggestions).toEqual([]);
+  });
+
+  it('keeps a suggestion that only touches an existing outline (IoU below 0.5)', () => {
+    useAssist.getState().accept(['s0'], 'dr-p');
+    // square(6) against square(0): IoU = (4·10)/(200 − 40) = 0.25.
+    useAssist.setState({ suggestions: [{ id: 'near', imageId: 'slide', classId: 'tumor-cell', geometry: square(6), selected: false }] });
+    expect(useAssist.getState().accept(['near'], 'dr-p')).toBe(1);
+    expect(annotations()).toHaveLength(2);
+  });
+});

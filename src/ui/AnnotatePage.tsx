@@ -80,9 +80,10 @@ function AnnotateWorkspace({ projectId, imageId, schema, annotatorId, annotatorN
   const classColor = new Map(schema.classes.map((c) => [c.id, c.color]));
   for (const s of doc.schemas.values()) for (const c of s.classes) if (!classColor.has(c.id)) classColor.set(c.id, c.color);
 
-  const assistant = useAssistant(image, annotatorId, {
+  const assistant = useAssistant(image, annotatorId, doc.project.stain ?? 'auto', {
     refused: (reason) => t('assistRefused', { reason }),
     unavailable: t('assistUnavailable'),
+    needsScale: t('assistNeedsScale'),
     found: (count) => t('assistFound', { count }),
   });
   const suggestions = useAssist((s) => s.suggestions);
@@ -288,7 +289,7 @@ function AnnotateWorkspace({ projectId, imageId, schema, annotatorId, annotatorN
             <>
               <ToolBar granularity={schema.granularity} />
               <ClassPalette schema={schema} projectId={projectId} />
-              <AssistPanel annotatorId={annotatorId} />
+              <AssistPanel annotatorId={annotatorId} image={image} />
               <AttributesPanel schema={schema} />
               <StatusControls imageId={imageId} annotatorId={annotatorId} mine={mine} />
               <p className="muted" data-testid="shape-count">

@@ -67,6 +67,6 @@ describe('export check for labels lacking a required value', () => {
     expect(downloads).toEqual(['Colon.granula.json']);
     expect(exportLog()).toEqual([expect.objectContaining({ format: 'shared', images: 1, annotations: 2 })]);
     const trail = [...useDocStore.getState().doc!.audit.values()].filter((e) => e.action === 'export');
-    expect(trail.map((e) => e.detail)).toEqual(['shared: 1 images, 2 annotations, 1 labels lacking a required value']);
+    expect(trail.map((e) => e.detail)).toEqual(['shared: 1 image, 2 annotations, 1 label lacking a required value']);
   });
 });

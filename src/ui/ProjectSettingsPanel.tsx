@@ -1,3 +1,4 @@
+import { STAIN_SETTINGS, type StainSetting } from '../model/types';
 import { updateProject } from '../store/actions';
 import { CommitInput, CommitTextarea } from './CommitInput';
 import { useDoc } from './useDoc';
@@ -21,6 +22,16 @@ export function ProjectSettingsPanel() {
       <label className="checkbox">
         <input type="checkbox" checked={p.reviewMode} onChange={(e) => updateProject({ reviewMode: e.target.checked }, 'Toggle review mode')} />
         {t('reviewMode')}
+      </label>
+      <label>
+        {t('projectStain')}{' '}
+        <select value={p.stain ?? 'auto'} onChange={(e) => updateProject({ stain: e.target.value as StainSetting }, 'Set the stains')}>
+          {STAIN_SETTINGS.map((s) => (
+            <option key={s} value={s}>
+              {t(`stain_${s}`)}
+            </option>
+          ))}
+        </select>
       </label>
       <PrivacySettings />
     </section>

@@ -35,6 +35,19 @@ export async function pagePoint(page: Page, x: number, y: number): Promise<{ x: 
   return { x: box.x + s.x, y: box.y + s.y };
 }
 
+/** Draws a region with Find nuclei (G) and returns how many suggestions it got. */
+export async function proposeIn(page: Page, region: { x: number; y: number; w: number; h: number }): Promise<number> {
+  await page.keyboard.press('g');
+  const a = await pagePoint(page, region.x, region.y);
+  const b = await pagePoint(page, region.x + region.w, region.y + region.h);
+  await page.mouse.move(a.x, a.y);
+  await page.mouse.down();
+  await page.mouse.move(b.x, b.y, { steps: 5 });
+  await page.mouse.up();
+  await page.getByTestId('suggestion-count').waitFor();
+  return Number(await page.getByTestId('suggestion-count').textContent());
+}
+
 /** Centres the slide on an image point at `scale` screen px per image px, without animation. */
 export async function lookAt(page: Page, x: number, y: number, scale: number, rotation = 0): Promise<void> {
   await page.evaluate(

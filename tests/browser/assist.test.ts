@@ -4,7 +4,7 @@ import { shapeIou } from '../../src/agreement';
 import { syntheticCellsInRect } from '../../src/synthetic/cells';
 import { tissueCentre } from '../../src/synthetic/fields';
 import { launchProfile, type Session } from './chromium';
-import { lookAt, openProject, pagePoint, setIdentity, storedAnnotations, waitSaved, waitViewer } from './app';
+import { lookAt, openProject, pagePoint, proposeIn, setIdentity, storedAnnotations, waitSaved, waitViewer } from './app';
 
 const base = inject('baseUrl');
 let session: Session;
@@ -69,15 +69,7 @@ describe('assisted annotation on the synthetic slide', () => {
     const region = { x: centre.x - 400, y: centre.y + 300, w: 200, h: 160 };
     const truth = syntheticCellsInRect(1, region).filter((c) => c.cx >= region.x && c.cx < region.x + region.w && c.cy >= region.y && c.cy < region.y + region.h);
     await lookAt(page, region.x + region.w / 2, region.y + region.h / 2, 2);
-    await page.keyboard.press('g');
-    const a = await pagePoint(page, region.x, region.y);
-    const b = await pagePoint(page, region.x + region.w, region.y + region.h);
-    await page.mouse.move(a.x, a.y);
-    await page.mouse.down();
-    await page.mouse.move(b.x, b.y, { steps: 5 });
-    await page.mouse.up();
-    await page.getByTestId('suggestion-count').waitFor();
-    const proposed = Number(await page.getByTestId('suggestion-count').textContent());
+    const proposed = await proposeIn(page, region);
     expect(Math.abs(proposed - truth.length)).toBeLessThanOrEqual(Math.max(1, Math.round(truth.length * 0.1)));
     // Suggestions are not annotations until accepted.
     const before = (await storedAnnotations(page)).length;

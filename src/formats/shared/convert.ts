@@ -28,6 +28,7 @@ export function toSharedDocument(data: ProjectData, opts: { exportedAt: string; 
       optOut: project.optOut,
       exportLog: project.exportLog,
       ...(project.assignments ? { assignments: project.assignments } : {}),
+      ...(project.stain ? { stain: project.stain } : {}),
       ...(project.conflicts ? { conflicts: project.conflicts } : {}),
       ...(project.package ? { package: project.package } : {}),
       createdAt: project.createdAt,

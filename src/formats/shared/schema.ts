@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { geometryProblems } from '../../model/geometry';
-import { AUDIT_ACTIONS, GRANULARITIES, MODALITIES, SLIDE_FORMATS } from '../../model/types';
+import { AUDIT_ACTIONS, GRANULARITIES, MODALITIES, SLIDE_FORMATS, STAIN_SETTINGS } from '../../model/types';
 
 /** The shared format's identity; outside tools key on these two fields. */
 export const FORMAT_NAME = 'granula-shared';
@@ -230,6 +230,8 @@ export const projectSchema = z.object({
   conflicts: z.array(conflictSchema).optional(),
   /** This copy of the project was opened from a work package (an annotator's or reviewer's browser). */
   package: z.object({ annotatorId: id, issuedAt: isoTime, issuedBy: text(200) }).optional(),
+  /** The stains the nucleus assistant assumes (version 3, optional: readers before it drop unknown fields). */
+  stain: z.enum(STAIN_SETTINGS).optional(),
   createdAt: isoTime,
   updatedAt: isoTime,
 });

@@ -154,6 +154,17 @@ describe('shared-format fixtures', () => {
     expect(JSON.parse(JSON.stringify(back))).toStrictEqual(raw);
   });
 
+  it('keeps the project\'s stain setting, and refuses one it does not know, naming the field', () => {
+    const data = projectWithEverything('pathology-cells');
+    data.project.stain = 'hdab';
+    const doc = toSharedDocument(data, { exportedAt: '2026-02-01T00:00:00.000Z' });
+    expect(doc.project.stain).toBe('hdab');
+    const back = validateSharedText(JSON.stringify(doc));
+    expect(back.ok && fromSharedDocument(back.doc).project.stain).toBe('hdab');
+    const wrong = validateSharedDocument({ ...doc, project: { ...doc.project, stain: 'pas' } });
+    expect(wrong.ok ? [] : wrong.problems.map((p) => p.path)).toContain('project.stain');
+  });
+
   it('refuses a slide source without file names, naming the field', () => {
     const raw = JSON.parse(fixture('v3-slides-pathology.json'));
     raw.images[0].source.fileNames = [];

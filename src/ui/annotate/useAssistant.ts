@@ -4,9 +4,11 @@ import type { SlideRef } from '../../assist/protocol';
 import { dziLayout, iiifLayout } from '../../assist/tiledSource';
 import { ringContainsPoint } from '../../model/hit';
 import type { ImagePoint } from '../../model/points';
-import type { ImageRecord } from '../../model/types';
-import { suggestionId, useAssist } from '../../store/assistStore';
+import type { ImageRecord, StainSetting } from '../../model/types';
+import { notYetOutlined, suggestionId, useAssist } from '../../store/assistStore';
 import { useSession } from '../../store/sessionStore';
+import { loadBlob } from '../../store/workspace';
+import { slideAccess } from '../../storage/slideFiles';
 import type { ViewTransform } from '../../viewer/coords';
 
 /** The slide level the annotator is looking at: the assistant works on the pixels they see. */
@@ -15,14 +17,31 @@ export function downsampleFor(t: ViewTransform): number {
   return Math.min(4, 2 ** Math.floor(Math.log2(1 / t.scale)));
 }
 
+/** Image kinds the assistant reads pixels of; an image URL's pixels are out of reach (no CORS promise). */
+const ASSISTED_KINDS = new Set<ImageRecord['source']['kind']>(['synthetic', 'dzi', 'iiif', 'file', 'slide']);
+
 async function slideRefFor(image: ImageRecord): Promise<SlideRef | null> {
   const src = image.source;
-  if (src.kind === 'synthetic') return { kind: 'synthetic', seed: src.seed };
-  if (src.kind === 'dzi' || src.kind === 'iiif') {
-    const text = await (await fetch(src.url)).text();
-    return { kind: 'tiled', layout: src.kind === 'dzi' ? dziLayout(src.url, text) : iiifLayout(text) };
+  switch (src.kind) {
+    case 'synthetic':
+      return { kind: 'synthetic', seed: src.seed };
+    case 'dzi':
+    case 'iiif': {
+      const text = await (await fetch(src.url)).text();
+      return { kind: 'tiled', layout: src.kind === 'dzi' ? dziLayout(src.url, text) : iiifLayout(text) };
+    }
+    case 'file': {
+      const row = await loadBlob(src.blobId);
+      return row ? { kind: 'file', key: src.blobId, blob: row.data } : null;
+    }
+    case 'slide': {
+      // Only files this browser can read now; the viewer asks the user for access when it cannot.
+      const access = await slideAccess(src.fileKey);
+      return access.state === 'ready' ? { kind: 'slide', key: src.fileKey, files: access.files } : null;
+    }
+    default:
+      return null;
   }
-  return null;
 }
 
 export interface Assistant {
@@ -40,13 +59,13 @@ export interface Assistant {
  * The page side of the assistant: one worker per annotate view, created when the wand or the
  * region tool is first used, warmed so the first click is quick.
  */
-export function useAssistant(image: ImageRecord, annotatorId: string, text: { refused: (r: string) => string; unavailable: string; found: (n: number) => string }): Assistant {
+export function useAssistant(image: ImageRecord, annotatorId: string, stain: StainSetting, text: { refused: (r: string) => string; unavailable: string; needsScale: string; found: (n: number) => string }): Assistant {
   const tool = useSession((s) => s.tool);
   const client = useRef<AssistClient | null>(null);
   const slide = useRef<SlideRef | null>(null);
   const inflight = useRef<AbortController | null>(null);
   const lastDs = useRef(1);
-  const [available, setAvailable] = useState(image.source.kind === 'synthetic' || image.source.kind === 'dzi' || image.source.kind === 'iiif');
+  const [available, setAvailable] = useState(ASSISTED_KINDS.has(image.source.kind));
 
   useEffect(() => {
     useAssist.getState().clear();
@@ -65,7 +84,8 @@ export function useAssistant(image: ImageRecord, annotatorId: string, text: { re
       .then((ref) => {
         slide.current = ref;
         if (!ref) setAvailable(false);
-        else void client.current?.warm(ref, { x: image.width / 2, y: image.height / 2 }, 1);
+        // The throwaway outline only loads code and tiles; with no scale known yet, a 40× one serves.
+        else void client.current?.warm(ref, { x: image.width / 2, y: image.height / 2 }, 1, image.mpp ?? 0.25);
       })
       .catch(() => setAvailable(false));
   }, [tool, image, available]);
@@ -79,11 +99,15 @@ export function useAssistant(image: ImageRecord, annotatorId: string, text: { re
       say(text.unavailable);
       return;
     }
+    if (!image.mpp) {
+      say(text.needsScale);
+      return;
+    }
     inflight.current?.abort();
     const ctl = new AbortController();
     inflight.current = ctl;
     useAssist.getState().setWand({ imageId: image.id, click, adjust, geometry: useAssist.getState().wand?.geometry ?? null, pending: true });
-    c.outline(ref, { x: click.x, y: click.y }, ds, { adjust }, ctl.signal)
+    c.outline(ref, { x: click.x, y: click.y }, ds, { adjust, mpp: image.mpp, stain }, ctl.signal)
       .then((r) => {
         if ('refused' in r) {
           useAssist.getState().setWand(null);
@@ -139,12 +163,19 @@ export function useAssistant(image: ImageRecord, annotatorId: string, text: { re
         say(text.unavailable);
         return;
       }
+      if (!image.mpp) {
+        say(text.needsScale);
+        return;
+      }
       void c
-        .propose(ref, rect, downsampleFor(t))
+        .propose(ref, rect, downsampleFor(t), { mpp: image.mpp, stain })
         .then((shapes) => {
           const others = useAssist.getState().suggestions;
-          useAssist.getState().setSuggestions([...others, ...shapes.map((geometry) => ({ id: suggestionId(), imageId: image.id, classId, geometry, selected: false }))]);
-          say(text.found(shapes.length), 'info');
+          // Nuclei already outlined, or already waiting as a suggestion, are not proposed again.
+          const fresh = notYetOutlined(image.id, [...others.filter((s) => s.imageId === image.id), ...shapes.map((geometry) => ({ id: suggestionId(), imageId: image.id, classId, geometry, selected: false }))]);
+          const added = fresh.filter((s) => !others.includes(s));
+          useAssist.getState().setSuggestions([...others, ...added]);
+          say(text.found(added.length), 'info');
         })
         .catch((e) => {
           if (!(e instanceof AssistCancelled)) say((e as Error).message);
