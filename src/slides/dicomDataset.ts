@@ -5,6 +5,7 @@
  * by type, so the parser needs no data dictionary beyond the sequences implicit VR cannot reveal.
  */
 
+import { inflateSync } from 'fflate';
 import { SlideFormatError, type ByteSource } from './types';
 
 /**
@@ -69,6 +70,20 @@ const IMPLICIT_VRS = new Map<number, string>([
   [tag(0x0028, 0x0010), 'US'], // Rows
   [tag(0x0028, 0x0011), 'US'], // Columns
   [tag(0x0028, 0x0100), 'US'], // Bits Allocated
+  [tag(0x0028, 0x0101), 'US'], // Bits Stored
+  [tag(0x0028, 0x0103), 'US'], // Pixel Representation
+  // Sequences that hold UIDs a de-identifier must map: in implicit VR with a defined length they
+  // would otherwise stay opaque bytes.
+  [tag(0x0008, 0x1140), 'SQ'], // Referenced Image
+  [tag(0x0008, 0x2112), 'SQ'], // Source Image
+  [tag(0x0008, 0x1115), 'SQ'], // Referenced Series
+  [tag(0x0008, 0x114a), 'SQ'], // Referenced Instance
+  [tag(0x0008, 0x1110), 'SQ'], // Referenced Study
+  [tag(0x0008, 0x1111), 'SQ'], // Referenced Performed Procedure Step
+  [tag(0x0008, 0x1120), 'SQ'], // Referenced Patient
+  [tag(0x0040, 0x0275), 'SQ'], // Request Attributes
+  [tag(0x0008, 0x9215), 'SQ'], // Derivation Code
+  [tag(0x0040, 0xa730), 'SQ'], // Content
   [tag(0x0020, 0x9162), 'US'], // In-concatenation Number
   [tag(0x0020, 0x9228), 'UL'], // Concatenation Frame Offset Number
   [tag(0x0048, 0x0006), 'UL'], // Total Pixel Matrix Columns
@@ -204,13 +219,16 @@ function parseItems(c: Cursor, at: number, explicit: boolean, end: number | unde
   }
 }
 
+export const DEFLATED_EXPLICIT_VR_LE = '1.2.840.10008.1.2.1.99';
+
 /** Transfer syntaxes whose dataset this parser cannot read at all. */
 const UNREADABLE_DATASETS: Record<string, string> = {
   '1.2.840.10008.1.2.2': 'Explicit VR Big Endian',
-  '1.2.840.10008.1.2.1.99': 'Deflated Explicit VR Little Endian',
+  [DEFLATED_EXPLICIT_VR_LE]: 'Deflated Explicit VR Little Endian',
 };
 
-function parseHeader(c: Cursor): DicomHeader {
+/** Where the file meta group ends: the first element past the preamble that is not in group 0002. */
+function metaGroupEnd(c: Cursor): number {
   // The meta group is always explicit VR little endian; it ends where group 0002 ends.
   let metaEnd = 132;
   for (;;) {
@@ -221,10 +239,16 @@ function parseHeader(c: Cursor): DicomHeader {
     c.need(metaEnd + headerLength, () => 'the file meta information');
     metaEnd += headerLength + (headerLength === 12 ? c.u32(metaEnd + 8) : c.u16(metaEnd + 6));
   }
+  return metaEnd;
+}
+
+/** `inflated`: the dataset after the meta group has already been inflated (a whole deflated file). */
+function parseHeader(c: Cursor, inflated = false): DicomHeader {
+  const metaEnd = metaGroupEnd(c);
   const meta = parseElements(c, 132, true, metaEnd, false, true, () => '').dataset!;
   const transferSyntax = text(meta, tag(0x0002, 0x0010)) ?? '';
   if (!transferSyntax) throw new HeaderProblem('(0002,0010) Transfer Syntax UID is missing');
-  const unreadable = UNREADABLE_DATASETS[transferSyntax];
+  const unreadable = inflated && transferSyntax === DEFLATED_EXPLICIT_VR_LE ? undefined : UNREADABLE_DATASETS[transferSyntax];
   if (unreadable) throw new HeaderProblem(`is written in ${unreadable} (${transferSyntax}), which Granula does not read; convert it to explicit VR little endian`);
   const explicit = transferSyntax !== IMPLICIT_VR_LE;
   const parsed = parseElements(c, metaEnd, explicit, undefined, true, true, () => '');
@@ -259,6 +283,42 @@ export async function readDicomHeader(source: ByteSource, firstChunk = 16 * 1024
       grown.set(more, bytes.length);
       bytes = grown;
     }
+  }
+}
+
+/** A whole file's header and the bytes its Pixel Data offsets count in (for a deflated file, the inflated ones). */
+export interface DicomFile {
+  header: DicomHeader;
+  bytes: Uint8Array;
+}
+
+/**
+ * A DICOM file read whole (a CT slice: a few hundred kB), so a deflated dataset can be inflated
+ * first. Undefined for a file that is not DICOM; a broken one throws naming `name` and the tag.
+ */
+export function parseDicomFile(bytes: Uint8Array, name: string): DicomFile | undefined {
+  if (!isDicom(bytes)) return undefined;
+  try {
+    let c = new Cursor(bytes, true);
+    const metaEnd = metaGroupEnd(c);
+    const inflated = text(parseElements(c, 132, true, metaEnd, false, true, () => '').dataset, tag(0x0002, 0x0010)) === DEFLATED_EXPLICIT_VR_LE;
+    if (inflated) {
+      // The dataset after the meta group is raw deflate (RFC 1951) without a zlib header (PS3.5 A.5).
+      let rest: Uint8Array;
+      try {
+        rest = inflateSync(bytes.subarray(metaEnd));
+      } catch (e) {
+        throw new HeaderProblem(`its deflated dataset cannot be inflated (${(e as Error).message})`);
+      }
+      const whole = new Uint8Array(metaEnd + rest.length);
+      whole.set(bytes.subarray(0, metaEnd));
+      whole.set(rest, metaEnd);
+      c = new Cursor(whole, true);
+    }
+    return { header: parseHeader(c, inflated), bytes: c.bytes };
+  } catch (e) {
+    if (e instanceof HeaderProblem) throw new SlideFormatError(`${name}: ${e.message}`);
+    throw e;
   }
 }
 

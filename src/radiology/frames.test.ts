@@ -1,0 +1,72 @@
+// Every common transfer syntax decoded to the stored values pydicom decodes, on pydicom's own test
+// files. Where Debian's pydicom has no decoder (JPEG-LS, JPEG lossless) the file is compared with the
+// uncompressed file it was made from (lossless, so equal): MR_small.dcm.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { nodeFrameDecoders } from '../cli/radiologyDecoders';
+import { pydicomPixels, pydicomTestFiles } from '../../tests/radiology/pydicomFiles';
+import { python } from '../../tests/slides/makeSlides';
+import { decodeFrame, modalityValues } from './frames';
+import { readInstance } from './instance';
+
+const dir = pydicomTestFiles();
+const open = (path: string) => readInstance(new Uint8Array(readFileSync(path)), path)!;
+
+async function ours(path: string, frame = 0) {
+  return Array.from(await decodeFrame(open(path), nodeFrameDecoders, frame));
+}
+
+describe('CT and MR frames in every common transfer syntax, as pydicom decodes them', { timeout: 30_000 }, () => {
+  it.each([
+    ['CT_small.dcm', '1.2.840.10008.1.2.1'], // explicit VR little endian, signed 16-bit
+    ['MR_small.dcm', '1.2.840.10008.1.2.1'],
+    ['MR_small_implicit.dcm', '1.2.840.10008.1.2'],
+    ['image_dfl.dcm', '1.2.840.10008.1.2.1.99'], // deflated, 8-bit
+    ['MR_small_RLE.dcm', '1.2.840.10008.1.2.5'],
+    ['SC_rgb_rle.dcm', '1.2.840.10008.1.2.5'], // RLE, three 8-bit samples
+    ['SC_rgb_rle_16bit.dcm', '1.2.840.10008.1.2.5'], // RLE, three 16-bit samples: six segments
+    ['MR_small_jp2klossless.dcm', '1.2.840.10008.1.2.4.90'], // JPEG 2000 lossless, signed 16-bit
+    ['JPEG2000.dcm', '1.2.840.10008.1.2.4.91'], // JPEG 2000 lossy, signed
+  ])('%s (%s) equals pydicom', async (file, transferSyntax) => {
+    const reference = pydicomPixels(join(dir, file));
+    expect(reference.transferSyntax).toBe(transferSyntax);
+    expect(await ours(join(dir, file))).toEqual(reference.values);
+  });
+
+  it('JPEG baseline (SC_rgb_jpeg_dcmtk.dcm, YCbCr → RGB) is within 2 of the YCbCr pydicom decodes, converted by pydicom (upsampling and colour conversion round apart)', async () => {
+    const path = join(dir, 'SC_rgb_jpeg_dcmtk.dcm');
+    const reference = pydicomPixels(path, true);
+    expect(reference.transferSyntax).toBe('1.2.840.10008.1.2.4.50');
+    const values = await ours(path);
+    expect(values.length).toBe(reference.values.length);
+    expect(Math.max(...values.map((v, i) => Math.abs(v - reference.values[i])))).toBeLessThanOrEqual(2);
+  });
+
+  it('JPEG-LS lossless (MR_small_jpeg_ls_lossless.dcm) equals the uncompressed MR_small.dcm', async () => {
+    expect(open(join(dir, 'MR_small_jpeg_ls_lossless.dcm')).file.header.transferSyntax).toBe('1.2.840.10008.1.2.4.80');
+    expect(await ours(join(dir, 'MR_small_jpeg_ls_lossless.dcm'))).toEqual(pydicomPixels(join(dir, 'MR_small.dcm')).values);
+  });
+
+  it('JPEG lossless, process 14 (MR_small.dcm compressed by DCMTK at test time) equals MR_small.dcm', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'granula-jpegll-')), 'MR_small_jpegll.dcm');
+    execFileSync('dcmcjpeg', ['+e1', join(dir, 'MR_small.dcm'), out]);
+    expect(open(out).file.header.transferSyntax).toBe('1.2.840.10008.1.2.4.70');
+    expect(await ours(out)).toEqual(pydicomPixels(join(dir, 'MR_small.dcm')).values);
+  });
+
+  it('CT values are rescaled to Hounsfield units with the slope and intercept pydicom reads', async () => {
+    const path = join(dir, 'CT_small.dcm');
+    const reference = JSON.parse(
+      python('import sys, json, pydicom; from pydicom.pixel_data_handlers.util import apply_modality_lut as m; d = pydicom.dcmread(sys.argv[1]); print(json.dumps(m(d.pixel_array, d).ravel().tolist()))', [path]),
+    ) as number[];
+    const instance = open(path);
+    expect(Array.from(modalityValues(await decodeFrame(instance, nodeFrameDecoders), instance))).toEqual(reference);
+  });
+
+  it('a 12-bit JPEG extended file is refused with what it is, not shown wrong', async () => {
+    await expect(ours(join(dir, 'JPGExtended.dcm'))).rejects.toThrow(/JPGExtended\.dcm: frame 1 \(JPEG Extended\): a 12-bit JPEG/);
+  });
+});
