@@ -1,5 +1,6 @@
 import { runAgree } from './agree';
 import { runConvert } from './convert';
+import { runDeid } from './deid';
 import { runMerge } from './merge';
 import { runInfo, runRegion } from './slide';
 import { processIo, type CliIo } from './io';
@@ -11,7 +12,8 @@ const USAGE = `usage:
   granula agree FILE... [--iou 0.5] [--json]
   granula merge BASE RETURN... -o OUT [--as NAME]
   granula info SLIDE
-  granula region SLIDE --x X --y Y --w W --h H [--level L] -o OUT.png`;
+  granula region SLIDE --x X --y Y --w W --h H [--level L] -o OUT.png
+  granula deid IN... -o OUTDIR --key KEYFILE`;
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -28,6 +30,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       return runInfo(rest, io);
     case 'region':
       return runRegion(rest, io);
+    case 'deid':
+      return runDeid(rest, io);
     case '--help':
     case '-h':
     case 'help':
