@@ -16,7 +16,7 @@ const MAY_IMPORT = {
   assist: ['model', 'synthetic', 'slides'],
   team: ['model', 'formats'],
   slides: ['model'],
-  radiology: ['model', 'slides'],
+  radiology: ['model', 'formats', 'slides'],
   storage: ['model', 'formats'],
   store: ['model', 'storage', 'formats', 'agreement', 'team'],
   viewer: ['model', 'store', 'synthetic', 'slides'],

@@ -10,8 +10,9 @@
  * form and its dictionary, which is where bit-identity and unknown VRs get lost.
  */
 import { deflateSync } from 'fflate';
+import { concatBytes } from '../formats/zip';
 import { hmacKey, pseudonymise } from '../model/pseudonym';
-import { DEFLATED_EXPLICIT_VR_LE, items, parseDicomFile, tag, text, type DicomDataset, type DicomElement } from '../slides/dicomDataset';
+import { DEFLATED_EXPLICIT_VR_LE, items, LONG_VRS, parseDicomFile, tag, text, type DicomDataset, type DicomElement } from '../slides/dicomDataset';
 import { SlideFormatError } from '../slides/types';
 import { BASIC_PROFILE, type DeidAction } from './deidProfile';
 import { encapsulatedItems } from './frames';
@@ -27,9 +28,6 @@ const SOP_INSTANCE_UID = tag(0x0008, 0x0018);
 const IMPLICIT_VR_LE = '1.2.840.10008.1.2';
 // LO: at most 64 characters.
 export const DEIDENTIFICATION_METHOD_TEXT = 'DICOM PS3.15 E.1 Basic Profile, by Granula';
-
-/** Explicit-VR value representations whose length takes 4 bytes after 2 reserved ones (PS3.5 7.1.2). */
-const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 'UN', 'UR', 'UT', 'UV']);
 
 /** What the profile says of a tag outside its table: curve data and overlay data and comments go too. */
 function actionFor(t: number): DeidAction | undefined {
@@ -107,11 +105,9 @@ interface SequenceElement extends DicomElement {
 
 class Writer {
   private readonly chunks: Uint8Array[] = [];
-  length = 0;
   constructor(private readonly explicit: boolean) {}
   bytes(b: Uint8Array) {
     this.chunks.push(b);
-    this.length += b.length;
   }
   private u16u16u32(a: number, b: number, c: number) {
     const h = new DataView(new ArrayBuffer(8));
@@ -152,13 +148,7 @@ class Writer {
     }
   }
   concat(): Uint8Array {
-    const out = new Uint8Array(this.length);
-    let at = 0;
-    for (const c of this.chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-    return out;
+    return concatBytes(this.chunks);
   }
 }
 

@@ -3,6 +3,7 @@
  * syntax the file is in, and the modality values (Hounsfield units for CT) after rescaling.
  * The JPEG, JPEG-LS and JPEG 2000 codecs are passed in (WebAssembly in Node and in workers).
  */
+import { concatBytes } from '../formats/zip';
 import { tag } from '../slides/dicomDataset';
 import { decodeRle } from './rle';
 import type { RadiologyInstance } from './instance';
@@ -69,16 +70,8 @@ export function encapsulatedItems(bytes: Uint8Array, at: number, name: string): 
   }
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+/** The fragments of one frame as one stream: most frames are a single fragment, returned as it is. */
+const concat = (parts: Uint8Array[]) => (parts.length === 1 ? parts[0] : concatBytes(parts));
 
 /** The compressed stream of one frame: fragments are grouped by the offset table, or one per frame, or all for a single frame. */
 function compressedFrame(instance: RadiologyInstance, frame: number): Uint8Array {

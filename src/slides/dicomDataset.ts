@@ -53,7 +53,7 @@ const PIXEL_DATA = [tag(0x7fe0, 0x0010), tag(0x7fe0, 0x0008), tag(0x7fe0, 0x0009
 const IMPLICIT_VR_LE = '1.2.840.10008.1.2';
 
 /** Explicit-VR value representations whose length takes 4 bytes after 2 reserved ones. */
-const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 'UN', 'UR', 'UT', 'UV']);
+export const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 'UN', 'UR', 'UT', 'UV']);
 
 /**
  * The value representations of the elements a whole-slide reader uses, for implicit VR files, where
