@@ -13,7 +13,10 @@ import { decodeFrame, modalityValues } from './frames';
 import { readInstance } from './instance';
 
 const dir = pydicomTestFiles();
+const scratch = mkdtempSync(join(tmpdir(), 'granula-frames-'));
 const open = (path: string) => readInstance(new Uint8Array(readFileSync(path)), path)!;
+
+const maxAbsDiff = (a: number[], b: number[]) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 
 async function ours(path: string, frame = 0) {
   return Array.from(await decodeFrame(open(path), nodeFrameDecoders, frame));
@@ -42,7 +45,7 @@ describe('CT and MR frames in every common transfer syntax, as pydicom decodes t
     expect(reference.transferSyntax).toBe('1.2.840.10008.1.2.4.50');
     const values = await ours(path);
     expect(values.length).toBe(reference.values.length);
-    expect(Math.max(...values.map((v, i) => Math.abs(v - reference.values[i])))).toBeLessThanOrEqual(2);
+    expect(maxAbsDiff(values, reference.values)).toBeLessThanOrEqual(2);
   });
 
   it('JPEG-LS lossless (MR_small_jpeg_ls_lossless.dcm) equals the uncompressed MR_small.dcm', async () => {
@@ -50,11 +53,24 @@ describe('CT and MR frames in every common transfer syntax, as pydicom decodes t
     expect(await ours(join(dir, 'MR_small_jpeg_ls_lossless.dcm'))).toEqual(pydicomPixels(join(dir, 'MR_small.dcm')).values);
   });
 
-  it('JPEG lossless, process 14 (MR_small.dcm compressed by DCMTK at test time) equals MR_small.dcm', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'granula-jpegll-')), 'MR_small_jpegll.dcm');
-    execFileSync('dcmcjpeg', ['+e1', join(dir, 'MR_small.dcm'), out]);
-    expect(open(out).file.header.transferSyntax).toBe('1.2.840.10008.1.2.4.70');
+  it.each([
+    ['+el', '1.2.840.10008.1.2.4.57'], // JPEG lossless, process 14
+    ['+e1', '1.2.840.10008.1.2.4.70'], // process 14, selection value 1
+  ])('JPEG lossless (DCMTK dcmcjpeg %s on MR_small.dcm at test time, %s) equals MR_small.dcm', async (option, transferSyntax) => {
+    const out = join(scratch, `MR_small${option}.dcm`);
+    execFileSync('dcmcjpeg', [option, join(dir, 'MR_small.dcm'), out]);
+    expect(open(out).file.header.transferSyntax).toBe(transferSyntax);
     expect(await ours(out)).toEqual(pydicomPixels(join(dir, 'MR_small.dcm')).values);
+  });
+
+  it('8-bit JPEG extended (DCMTK dcmcjpeg +ee on image_dfl.dcm at test time) is within 1 of pydicom', async () => {
+    const out = join(scratch, 'image_ext8.dcm');
+    execFileSync('dcmcjpeg', ['+ee', join(dir, 'image_dfl.dcm'), out]);
+    const reference = pydicomPixels(out);
+    expect(reference.transferSyntax).toBe('1.2.840.10008.1.2.4.51');
+    const values = await ours(out);
+    expect(values.length).toBe(reference.values.length);
+    expect(maxAbsDiff(values, reference.values)).toBeLessThanOrEqual(1);
   });
 
   it('CT values are rescaled to Hounsfield units with the slope and intercept pydicom reads', async () => {
