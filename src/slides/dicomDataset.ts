@@ -72,18 +72,6 @@ const IMPLICIT_VRS = new Map<number, string>([
   [tag(0x0028, 0x0100), 'US'], // Bits Allocated
   [tag(0x0028, 0x0101), 'US'], // Bits Stored
   [tag(0x0028, 0x0103), 'US'], // Pixel Representation
-  // Sequences that hold UIDs a de-identifier must map: in implicit VR with a defined length they
-  // would otherwise stay opaque bytes.
-  [tag(0x0008, 0x1140), 'SQ'], // Referenced Image
-  [tag(0x0008, 0x2112), 'SQ'], // Source Image
-  [tag(0x0008, 0x1115), 'SQ'], // Referenced Series
-  [tag(0x0008, 0x114a), 'SQ'], // Referenced Instance
-  [tag(0x0008, 0x1110), 'SQ'], // Referenced Study
-  [tag(0x0008, 0x1111), 'SQ'], // Referenced Performed Procedure Step
-  [tag(0x0008, 0x1120), 'SQ'], // Referenced Patient
-  [tag(0x0040, 0x0275), 'SQ'], // Request Attributes
-  [tag(0x0008, 0x9215), 'SQ'], // Derivation Code
-  [tag(0x0040, 0xa730), 'SQ'], // Content
   [tag(0x0020, 0x9162), 'US'], // In-concatenation Number
   [tag(0x0020, 0x9228), 'UL'], // Concatenation Frame Offset Number
   [tag(0x0048, 0x0006), 'UL'], // Total Pixel Matrix Columns
@@ -180,8 +168,12 @@ function parseElements(c: Cursor, at: number, explicit: boolean, end: number | u
     const here = () => `${where()}${tagName(t)}`;
     // In implicit VR, an unknown element of undefined length can only be a sequence. So can UN of
     // undefined length (a private sequence whose VR the writer did not know), whose items are then
-    // in implicit VR (PS3.5 6.2.2).
-    if (vr === 'SQ' || ((vr === '??' || vr === 'UN') && length === UNDEFINED)) {
+    // in implicit VR (PS3.5 6.2.2). An unknown element of defined length whose value starts with an
+    // item tag is one too: no text or number starts with the bytes FE FF 00 E0, and a
+    // de-identifier must see the UIDs and names inside it.
+    if (vr === '??' && length !== UNDEFINED && length >= 8) c.need(valueAt + 4, here);
+    const startsWithItem = vr === '??' && length !== UNDEFINED && length >= 8 && c.tagAt(valueAt) === ITEM;
+    if (vr === 'SQ' || startsWithItem || ((vr === '??' || vr === 'UN') && length === UNDEFINED)) {
       const explicitItems = explicit && vr === 'SQ';
       // Stepped over (checking its items are whole) and kept as bytes, parsed when asked for.
       const after = length === UNDEFINED ? parseItems(c, valueAt, explicitItems, undefined, false, here).end : valueAt + length;

@@ -19,6 +19,7 @@ for path in sys.argv[1:]:
     walk(ds.file_meta, elements)
     walk(ds, elements)
     refs = [item.ReferencedSOPInstanceUID for item in ds.get("ReferencedImageSequence", [])]
+    related = [item.StudyInstanceUID for item in ds.get("RelatedSeriesSequence", [])]
     result.append({
         "path": path,
         "elements": elements,
@@ -26,7 +27,7 @@ for path in sys.argv[1:]:
         "study": ds.StudyInstanceUID, "series": ds.SeriesInstanceUID, "sop": ds.SOPInstanceUID,
         "mediaSop": ds.file_meta.MediaStorageSOPInstanceUID, "frameOfReference": ds.get("FrameOfReferenceUID"),
         "transferSyntax": str(ds.file_meta.TransferSyntaxUID),
-        "references": refs, "patientId": ds.PatientID,
+        "references": refs, "relatedStudies": related, "patientId": ds.PatientID,
         "identityRemoved": ds.get("PatientIdentityRemoved"),
         "pixels": hashlib.sha256(ds.PixelData).hexdigest(),
     })

@@ -83,6 +83,12 @@ for i in range(slices):
         ref.ReferencedSOPClassUID = ds.SOPClassUID
         ref.ReferencedSOPInstanceUID = previous
         ds.ReferencedImageSequence = Sequence([ref])
+    # A kept sequence a reader may not know in implicit VR, holding UIDs that must be mapped.
+    related = Dataset()
+    related.StudyInstanceUID = study_uid
+    related.SeriesInstanceUID = "1.2.826.0.1.3680043.9.7777.999999"
+    planted_uids.append(related.SeriesInstanceUID)
+    ds.RelatedSeriesSequence = Sequence([related])
     ds.BurnedInAnnotation = "YES" if i == 0 else "NO"
     # Private attributes: a creator and a value, and a private sequence.
     ds.add_new(0x00091010, "LO", "GRANULA TEST")

@@ -25,6 +25,7 @@ interface Inspected {
   frameOfReference: string;
   transferSyntax: string;
   references: string[];
+  relatedStudies: string[];
   patientId: string;
   identityRemoved: string | null;
   pixels: string;
@@ -137,6 +138,7 @@ describe('granula deid on a CT series with identifying values in every profile a
     // Slice k referenced slice k-1's SOP Instance UID: it now references slice k-1's new one.
     const outputs = planted.files.map((f) => after.find((a) => a.path === lineOut(f.path))!);
     for (let k = 1; k < SLICES; k++) expect(outputs[k].references).toEqual([outputs[k - 1].sop]);
+    for (const f of after) expect(f.relatedStudies).toEqual([f.study]);
     // The same key maps the same UIDs in another run (a study sent in two batches stays one study).
     const again = granula('deid', planted.files[2].path, '-o', join(dir, 'again'), '--key', keyPath);
     expect(again.status).toBe(0);
@@ -153,6 +155,23 @@ describe('granula deid on a CT series with identifying values in every profile a
     const pseudonym = expectedPseudonym(keyBase64, 'PHI-PATIENT-0042');
     expect(pseudonym).toMatch(/^pk-[a-z2-7]{26}$/);
     for (const f of after) expect(f.patientId).toBe(pseudonym);
+  });
+
+  it('an implicit VR file whose sequences have defined lengths (as DCMTK writes them) is de-identified as thoroughly', () => {
+    const implicit = join(dir, 'implicit', 'slice.dcm');
+    mkdirSync(join(dir, 'implicit'));
+    execFileSync('dcmconv', ['+ti', planted.files[1].path, implicit]);
+    const out = join(dir, 'implicit-out');
+    const r = granula('deid', implicit, '-o', out, '--key', keyPath);
+    expect(r.status).toBe(0);
+    const [original, deidentified] = inspect([implicit, r.stdout.trim().split(' → ')[1]]);
+    expect(deidentified.transferSyntax).toBe('1.2.840.10008.1.2');
+    expect(deidentified.pixels).toBe(original.pixels);
+    const leaks = deidentified.elements.filter((e) => e.value.includes('PHI') || planted.uids.some((u) => e.value.includes(u)) || e.value.includes(planted.study));
+    expect(leaks).toEqual([]);
+    // The same UIDs as the explicit VR slice maps to: one study, the same reference.
+    const explicitTwin = after.find((a) => a.path === lineOut(planted.files[1].path))!;
+    expect([deidentified.study, deidentified.sop, deidentified.references, deidentified.relatedStudies]).toEqual([explicitTwin.study, explicitTwin.sop, explicitTwin.references, [explicitTwin.study]]);
   });
 
   it('dciodvfy finds no error in the output it does not find in the input', () => {
