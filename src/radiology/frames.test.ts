@@ -39,6 +39,26 @@ describe('CT and MR frames in every common transfer syntax, as pydicom decodes t
     expect(await ours(join(dir, file))).toEqual(reference.values);
   });
 
+  it.each([
+    ['SC_rgb_rle_2frame.dcm'], // RLE, one fragment per frame
+    ['rtdose.dcm'], // implicit VR, 15 native frames of 32-bit samples
+  ])('%s: every frame equals pydicom', async (file) => {
+    const path = join(dir, file);
+    const instance = open(path);
+    const frames = await Promise.all(Array.from({ length: instance.frames }, (_, f) => ours(path, f)));
+    expect(frames.length).toBeGreaterThan(1);
+    expect(frames.flat()).toEqual(pydicomPixels(path).values);
+  });
+
+  it('32-bit samples (SC_rgb_rle_32bit_2frame.dcm, RLE in twelve segments) are pydicom values as float32 holds them: within 2^-24 relative', async () => {
+    const path = join(dir, 'SC_rgb_rle_32bit_2frame.dcm');
+    const values = [...(await ours(path, 0)), ...(await ours(path, 1))];
+    const reference = pydicomPixels(path).values;
+    expect(values.length).toBe(reference.length);
+    expect(reference.some((v) => v > 2 ** 24)).toBe(true); // values beyond float32's exact integers are there
+    expect(values.reduce((m, v, i) => Math.max(m, Math.abs(v - reference[i]) / Math.max(1, reference[i])), 0)).toBeLessThanOrEqual(2 ** -24);
+  });
+
   it('JPEG baseline (SC_rgb_jpeg_dcmtk.dcm, YCbCr → RGB) is within 2 of the YCbCr pydicom decodes, converted by pydicom (upsampling and colour conversion round apart)', async () => {
     const path = join(dir, 'SC_rgb_jpeg_dcmtk.dcm');
     const reference = pydicomPixels(path, true);
