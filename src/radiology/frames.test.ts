@@ -93,6 +93,25 @@ describe('CT and MR frames in every common transfer syntax, as pydicom decodes t
     expect(maxAbsDiff(values, reference.values)).toBeLessThanOrEqual(1);
   });
 
+  it('native RGB stored plane by plane (Planar Configuration 1, made from SC_rgb_small_odd.dcm by pydicom) is read pixel by pixel as pydicom reads it', async () => {
+    const out = join(scratch, 'SC_rgb_planar.dcm');
+    python(
+      'import sys, pydicom; d = pydicom.dcmread(sys.argv[1]); a = d.pixel_array; d.PlanarConfiguration = 1; d.PixelData = a.transpose(2, 0, 1).tobytes() + (b"\\0" if a.size % 2 else b""); d.save_as(sys.argv[2])',
+      [join(dir, 'SC_rgb_small_odd.dcm'), out],
+    );
+    expect(open(out).planarConfiguration).toBe(1);
+    const reference = pydicomPixels(out).values;
+    expect(reference).toEqual(pydicomPixels(join(dir, 'SC_rgb_small_odd.dcm')).values);
+    expect(await ours(out)).toEqual(reference);
+  });
+
+  it('a real JPEG lossless RGB file (SC_rgb_jpeg_gdcm.dcm, written by GDCM) equals what DCMTK decompresses it to', async () => {
+    const out = join(scratch, 'SC_rgb_jpeg_gdcm_decompressed.dcm');
+    execFileSync('dcmdjpeg', [join(dir, 'SC_rgb_jpeg_gdcm.dcm'), out]);
+    expect(open(join(dir, 'SC_rgb_jpeg_gdcm.dcm')).file.header.transferSyntax).toBe('1.2.840.10008.1.2.4.70');
+    expect(await ours(join(dir, 'SC_rgb_jpeg_gdcm.dcm'))).toEqual(pydicomPixels(out).values);
+  });
+
   it('CT values are rescaled to Hounsfield units with the slope and intercept pydicom reads', async () => {
     const path = join(dir, 'CT_small.dcm');
     const reference = JSON.parse(

@@ -123,7 +123,8 @@ export async function decodeFrame(instance: RadiologyInstance, decoders: FrameDe
   const pixelData = header.pixelData!;
   if (ts.codec === 'native') {
     const start = pixelData.valueOffset + frame * count * size;
-    return storedValues(bytes.subarray(start, start + count * size), instance, count);
+    const values = storedValues(bytes.subarray(start, start + count * size), instance, count);
+    return instance.planarConfiguration === 1 && instance.samplesPerPixel > 1 ? interleave(values, instance.samplesPerPixel) : values;
   }
   const stream = compressedFrame(instance, frame);
   if (ts.codec === 'jpeg' && jpegPrecision(stream) > 8) {
@@ -139,6 +140,14 @@ export async function decodeFrame(instance: RadiologyInstance, decoders: FrameDe
   // Codecs give 8-bit samples in one byte and deeper ones in two, whatever Bits Allocated says.
   const codecBits = decoded.bitsPerSample <= 8 ? 8 : 16;
   return storedValues(decoded.bytes, { ...instance, bitsAllocated: codecBits, bitsStored: Math.min(instance.bitsStored, codecBits) }, count);
+}
+
+/** Planes (all reds, all greens, all blues) → pixels (red, green, blue of each in turn). */
+function interleave(planes: Float32Array, samples: number): Float32Array {
+  const pixels = planes.length / samples;
+  const out = new Float32Array(planes.length);
+  for (let s = 0; s < samples; s++) for (let p = 0; p < pixels; p++) out[p * samples + s] = planes[s * pixels + p];
+  return out;
 }
 
 /** The sample precision in a JPEG stream's start-of-frame marker (SOF0–SOF15 but DHT, JPG, DAC); 8 if none is found. */

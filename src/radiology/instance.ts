@@ -23,6 +23,8 @@ export interface RadiologyInstance {
   columns: number;
   frames: number;
   samplesPerPixel: number;
+  /** 0: samples interleaved pixel by pixel; 1: one plane per sample (native Pixel Data only). */
+  planarConfiguration: number;
   photometric: string;
   bitsAllocated: number;
   bitsStored: number;
@@ -61,6 +63,7 @@ const T = {
   columns: tag(0x0028, 0x0011),
   frames: tag(0x0028, 0x0008),
   samplesPerPixel: tag(0x0028, 0x0002),
+  planarConfiguration: tag(0x0028, 0x0006),
   photometric: tag(0x0028, 0x0004),
   bitsAllocated: tag(0x0028, 0x0100),
   bitsStored: tag(0x0028, 0x0101),
@@ -104,6 +107,7 @@ export function readInstance(bytes: Uint8Array, name: string): RadiologyInstance
     columns: required(T.columns, '(0028,0011) Columns'),
     frames: number(ds, T.frames) ?? 1,
     samplesPerPixel: number(ds, T.samplesPerPixel) ?? 1,
+    planarConfiguration: number(ds, T.planarConfiguration) ?? 0,
     photometric: texts(ds, T.photometric)[0] ?? 'MONOCHROME2',
     bitsAllocated: required(T.bitsAllocated, '(0028,0100) Bits Allocated'),
     bitsStored: number(ds, T.bitsStored) ?? required(T.bitsAllocated, '(0028,0100) Bits Allocated'),
