@@ -26,8 +26,6 @@ const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
 const ONLY = (args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',') ?? []).filter(Boolean);
 const PROFILE = args.includes('--profile');
-/** `--export-mode=string`: the old whole-text export, for comparison. */
-const EXPORT_MODE = args.find((a) => a.startsWith('--export-mode='))?.slice('--export-mode='.length) ?? 'stream';
 const KEEP_RESULTS = !args.includes('--no-write') && !PROFILE;
 const want = (w: string) => ONLY.length === 0 || ONLY.some((o) => w.startsWith(o));
 
@@ -166,15 +164,19 @@ async function withBenchScript(page: Page): Promise<void> {
   await page.waitForFunction(() => !!window.__bench);
 }
 
-/** A fresh browser profile holding `n` outlines on the synthetic slide, stored by the app's own storage code. */
-async function seedProfile(base: string, n: number): Promise<Seeded> {
+/**
+ * A fresh browser profile holding `n` outlines on the synthetic slide, stored by the app's own
+ * storage code; `storeRow` reports the time of that store as a row.
+ */
+async function seedProfile(base: string, n: number, storeRow = true): Promise<Seeded> {
   const seeding = await launch();
   const page = await seeding.context.newPage();
   page.setDefaultTimeout(600_000);
   await page.goto(`${base}/__bench/blank.html`);
   await withBenchScript(page);
   const seeded = await page.evaluate(([u, name]) => window.__bench!.seed(u, name), [cellsFile(n), `Bench ${n}`] as const);
-  log(`  seeded ${seeded.count} outlines in ${(seeded.ms / 1000).toFixed(1)} s`);
+  log(`  seeded ${seeded.count} outlines in ${(seeded.ms / 1000).toFixed(1)} s (storing ${(seeded.storeMs / 1000).toFixed(1)} s)`);
+  if (n > 0 && storeRow) rows.push(makeRow({ workload: 'store an imported project whole (storeProjects: rows and packs, one transaction)', kind: 'store', size: n, unit: 'ms', perRun: [runStats([seeded.storeMs], true)], all: [seeded.storeMs], heapMB: NaN }));
   await seeding.context.close();
   return { dir: seeding.dir, projectId: seeded.projectId, imageId: seeded.imageId, n };
 }
@@ -477,7 +479,10 @@ async function slideFileWorkload(base: string): Promise<void> {
       const o: Opened = { session, page, firstPaintMs: ms, heapMB: 0, heapAfterGcMB: 0 };
       // The first pass loads the tiles the second one shows; the second is measured.
       await page.evaluate(([x, y, ms]) => window.__bench!.panZoom({ x, y, durationMs: ms, maxScale: 1 }), [info.w / 2, info.h / 2, SIZES.panMs] as const);
+      const profiler = PROFILE ? await session.context.newCDPSession(page) : null;
+      if (profiler) await startProfile(profiler);
       const r = await page.evaluate(([x, y, ms]) => window.__bench!.panZoom({ x, y, durationMs: ms, maxScale: 1 }), [info.w / 2, info.h / 2, SIZES.panMs] as const);
+      if (profiler) log(await stopProfile(profiler, join(CACHE_DIR, 'profiles'), `slide-file-panzoom-${i}`));
       pans.push({ frames: r.frames, scales: r.scales, draws: r.draws, longTasks: r.longTasks, heapMB: await heapMB(o) });
       log(`    run ${i + 1}: pan/zoom p95 ${percentile(r.frames, 95).toFixed(1)} ms, ${r.longTasks.filter((d) => d > 50).length} long tasks > 50 ms`);
     } finally {
@@ -514,6 +519,56 @@ async function browserWorkloads(base: string): Promise<void> {
   }
 }
 
+/**
+ * A project edited after its import (every 10th outline reclassified, saved as the app saves):
+ * opened three times, each time left open until the app has folded what it folds in one open (the
+ * most edited 8 packs) into packs. The first open reads every edit as a row over the packs.
+ */
+async function editedWorkload(base: string): Promise<void> {
+  const n = SIZES.panSmall;
+  const edits = n / 10;
+  log(`${n} outlines, ${edits} of them edited: open three times, the app folding rows into packs`);
+  await attempt('open project → overlay painted, after edits', 'open-edited', n, async () => {
+    const seeded = await seedProfile(base, n, false);
+    try {
+      const editing = await launch(seeded.dir);
+      const page = await editing.context.newPage();
+      page.setDefaultTimeout(600_000);
+      await page.goto(`${base}/__bench/blank.html`);
+      await withBenchScript(page);
+      const edited = await page.evaluate(([pid, k]) => window.__bench!.editSome(pid, k), [seeded.projectId, edits] as const);
+      let rowsNow = await page.evaluate((pid) => window.__bench!.annotationRows(pid), seeded.projectId);
+      await editing.context.close();
+      log(`  saved ${edits} edits in ${(edited.ms / 1000).toFixed(1)} s`);
+      for (let i = 0; i < 3; i++) {
+        const o = await openApp(base, seeded);
+        const rowsAtOpen = rowsNow;
+        // Long tasks from here on: the fold's share of the main thread (the open's own came before).
+        await o.page.evaluate(() => {
+          const w = window as unknown as { __foldTasks: number[] };
+          w.__foldTasks = [];
+          new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__foldTasks.push(e.duration))).observe({ type: 'longtask' });
+        });
+        // The app folds in the background once the project is open: wait until the count settles.
+        for (let still = 0, tries = 0; still < 4 && tries < 240; tries++) {
+          await o.page.waitForTimeout(250);
+          const count = await o.page.evaluate((pid) => window.__bench!.annotationRows(pid), seeded.projectId);
+          still = count === rowsNow ? still + 1 : 0;
+          rowsNow = count;
+        }
+        const foldTasks = await o.page.evaluate(() => (window as unknown as { __foldTasks: number[] }).__foldTasks);
+        await o.session.context.close();
+        const longest = foldTasks.length ? Math.max(...foldTasks) : 0;
+        log(`    open ${i + 1}: overlay painted at ${o.firstPaintMs?.toFixed(0)} ms over ${rowsAtOpen} annotation rows; ${rowsNow} left after folding (${foldTasks.length} long tasks meanwhile, longest ${longest.toFixed(0)} ms)`);
+        const ms = o.firstPaintMs ?? NaN;
+        rows.push(makeRow({ workload: `open project → overlay painted, ${edits} edits since the import, ${rowsAtOpen} of them rows (open ${i + 1})`, kind: 'open-edited', size: n, unit: 'ms', perRun: [runStats([ms], true)], all: [ms], heapMB: o.heapAfterGcMB, heapKind: 'after GC', extra: { rowsAtOpen, rowsAfterFold: rowsNow, longTasksWhileFolding: foldTasks } }));
+      }
+    } finally {
+      rmSync(seeded.dir, { recursive: true, force: true });
+    }
+  });
+}
+
 function runNode(script: string, argv: string[]): Promise<{ ms: number; stdout: string; maxRssMB: number }> {
   return new Promise((res, rej) => {
     const t0 = performance.now();
@@ -525,7 +580,11 @@ function runNode(script: string, argv: string[]): Promise<{ ms: number; stdout: 
     child.on('close', (code) => {
       const ms = performance.now() - t0;
       const rss = Number(/__MAXRSS_KB=(\d+)/.exec(stderr)?.[1] ?? NaN) / 1024;
-      if (code !== 0) return rej(new Error(`${script} ${argv.join(' ')} exited ${code}: ${stderr.slice(-2000)}`));
+      // The CLI names bad input on stdout (`FILE: cannot read: …`), crashes on stderr: keep both.
+      if (code !== 0) {
+        const said = (stdout.slice(-1000) + stderr.replace(/__MAXRSS_KB=\d+|Command exited with non-zero status \d+/g, '').slice(-1000)).trim().replace(/\s+/g, ' ');
+        return rej(new Error(`${script.split(' ').pop()} exited ${code}: ${said}\n  ${script} ${argv.join(' ')}`));
+      }
       res({ ms, stdout, maxRssMB: rss });
     });
   });
@@ -629,29 +688,43 @@ async function nodeWorkloads(): Promise<void> {
     rows.push(makeRow({ workload: `granula deid, ${slices}-slice CT series, per file (CLI wall ÷ files)`, kind: 'deid', size: slices, unit: 'ms', perRun: perFile.map((v, i) => runStats([v], true, { heapMB: rss[i] })), all: perFile, heapMB: Math.max(...rss), heapKind: 'max RSS' }));
     log(`  ${perFile.map((v) => v.toFixed(1)).join(', ')} ms per file`);
   });
-  for (const format of ['shared', 'geojson'] as const) {
-    if (!want(`export-${format}`) && !want('export')) continue;
+  const exports = (['shared', 'geojson', 'coco'] as const).filter((f) => want(`export-${f}`) || want('export'));
+  if (exports.length) {
     const n = SIZES.export;
-    log(`export ${n} outlines to ${format}`);
-    await attempt(`export to ${format}`, `export-${format}`, n, async () => {
-    rmSync(join(dir, `export-${n}.${format}.json`), { force: true });
-    const r = await runNode('--expose-gc --import tsx bench/node/exportRun.ts', [String(n), format, dir, EXPORT_MODE]);
-    const m = JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms: number; bytes: number; heapBeforeMB: number; heapPeakMB: number; rssBeforeMB: number; rssPeakMB: number };
-    rows.push(
-      makeRow({
-        workload: `export to ${format === 'shared' ? 'the shared format' : 'GeoJSON'} (${EXPORT_MODE === 'stream' ? 'streamed to a file' : 'whole text, then written'}, ${(m.bytes / 2 ** 20).toFixed(0)} MB)`,
-        kind: `export-${format}`,
-        size: n,
-        unit: 'ms',
-        perRun: [runStats([m.ms], true, { heapMB: m.heapPeakMB - m.heapBeforeMB, streamed: EXPORT_MODE === 'stream' })],
-        all: [m.ms],
-        heapMB: m.heapPeakMB - m.heapBeforeMB,
-        heapKind: 'heap growth',
-        extra: { outputMB: m.bytes / 2 ** 20, heapBeforeMB: m.heapBeforeMB, heapPeakMB: m.heapPeakMB, rssBeforeMB: m.rssBeforeMB, rssPeakMB: m.rssPeakMB },
-      }),
-    );
-    log(`  ${(m.ms / 1000).toFixed(1)} s, ${(m.bytes / 2 ** 20).toFixed(0)} MB written, heap ${m.heapBeforeMB.toFixed(0)} → peak ${m.heapPeakMB.toFixed(0)} MB, RSS ${m.rssBeforeMB.toFixed(0)} → ${m.rssPeakMB.toFixed(0)} MB`);
-    });
+    log(`granula convert of ${n} outlines (a shared-format file) to ${exports.join(', ')} (CLI)`);
+    for (const format of exports) {
+      await attempt(`granula convert --to ${format}`, `export-${format}`, n, async () => {
+        // Written once (the first format's attempt), then found.
+        const input = (await runNode('--import tsx bench/node/exportInput.ts', [String(n), dir])).stdout.trim();
+        const inputMB = statSync(input).size / 2 ** 20;
+        const out = join(dir, `export-${n}.${format}.json`);
+        const runs: number[] = [], rssRuns: number[] = [];
+        let summary = '';
+        for (let i = 0; i < (QUICK ? 1 : 2); i++) {
+          rmSync(out, { force: true });
+          const r = await runNode('bin/granula.mjs convert', [input, '--to', format, '-o', out]);
+          runs.push(r.ms);
+          rssRuns.push(r.maxRssMB);
+          summary = `${(statSync(out).size / 2 ** 20).toFixed(0)} MB written`;
+        }
+        rmSync(out, { force: true });
+        const name = { shared: 'the shared format', geojson: 'QuPath GeoJSON', coco: 'COCO' }[format];
+        rows.push(
+          makeRow({
+            workload: `granula convert ${inputMB.toFixed(0)} MB shared file --to ${format} (CLI, wall; ${name}, ${summary})`,
+            kind: `export-${format}`,
+            size: n,
+            unit: 'ms',
+            perRun: runs.map((ms, i) => runStats([ms], true, { heapMB: rssRuns[i] })),
+            all: runs,
+            heapMB: Math.max(...rssRuns),
+            heapKind: 'max RSS',
+            extra: { inputMB, summary },
+          }),
+        );
+        log(`  --to ${format}: ${runs.map((r) => (r / 1000).toFixed(1)).join(', ')} s, max RSS ${rssRuns.map((r) => r.toFixed(0)).join(', ')} MB; ${summary}`);
+      });
+    }
   }
 }
 
@@ -673,13 +746,14 @@ function printTable(): void {
 async function main(): Promise<void> {
   const t0 = performance.now();
   log(`granula bench${QUICK ? ' --quick' : ''}: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB`);
-  const needBrowser = ['slide', 'pan-small', 'large', 'slide-file'].some(want);
+  const needBrowser = ['slide', 'pan-small', 'large', 'edited', 'slide-file'].some(want);
   if (needBrowser) {
     await buildAll();
     const server = await preview({ root: ROOT, configFile: false, logLevel: 'warn', build: { outDir: OUT }, preview: { port: 0, host: '127.0.0.1', strictPort: false } });
     const base = server.resolvedUrls!.local[0].replace(/\/$/, '');
     try {
       await browserWorkloads(base);
+      if (want('edited')) await editedWorkload(base);
     } finally {
       await server.close();
     }
@@ -691,7 +765,6 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       quick: QUICK,
       only: ONLY,
-      exportMode: EXPORT_MODE,
       samples: 'rows[].perRun: every run of the row, in order. Raw samples in perRun[].samples for every row but the pan/zoom frames and overlay draws (hundreds a run): those keep per run the sample count n, p50, p95 and max. "met" (rows[].verdict) holds only if every run meets the target.',
       machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGB: totalmem() / 2 ** 30, node: process.version },
       seconds: (performance.now() - t0) / 1000,

@@ -6,7 +6,9 @@ export type RowKind =
   | 'panzoom-slide'
   | 'panzoom'
   | 'overlay-draw'
+  | 'store'
   | 'open'
+  | 'open-edited'
   | 'click'
   | 'drag'
   | 'agree'
@@ -14,6 +16,7 @@ export type RowKind =
   | 'merge-again'
   | 'export-shared'
   | 'export-geojson'
+  | 'export-coco'
   | 'wsi-info'
   | 'wsi-region'
   | 'slide-open'
@@ -49,13 +52,15 @@ export interface Verdict {
 
 export const TARGETS: readonly Target[] = [
   { kind: 'panzoom', size: 100_000, text: 'p95 ≤ 16.7 ms, no long task > 50 ms', p95Ms: 16.7, longTaskMs: 50 },
-  { kind: 'panzoom', size: 1_000_000, text: 'p95 ≤ 33 ms', p95Ms: 33 },
+  { kind: 'panzoom', size: 1_000_000, text: 'p95 ≤ 16.7 ms', p95Ms: 16.7 },
   { kind: 'open', size: 1_000_000, text: '≤ 3 s, heap ≤ 1 GB', maxMs: 3_000, heapMB: 1_024 },
   { kind: 'click', size: 1_000_000, text: '≤ 50 ms', maxMs: 50 },
   { kind: 'drag', size: 1_000_000, text: '≤ 50 ms (every step)', maxMs: 50 },
   { kind: 'agree', size: 100_000, text: '≤ 5 s', maxMs: 5_000 },
-  { kind: 'export-shared', size: 1_000_000, text: '≤ 10 s, streamed', maxMs: 10_000, streamed: true },
-  { kind: 'export-geojson', size: 1_000_000, text: '≤ 10 s, streamed', maxMs: 10_000, streamed: true },
+  // `granula convert` of a shared-format file of 10⁶ cells, as a process: wall time and its max RSS.
+  { kind: 'export-shared', size: 1_000_000, text: '≤ 30 s, max RSS ≤ 1.5 GB', maxMs: 30_000, heapMB: 1_536 },
+  { kind: 'export-geojson', size: 1_000_000, text: '≤ 30 s, max RSS ≤ 1.5 GB', maxMs: 30_000, heapMB: 1_536 },
+  { kind: 'export-coco', size: 1_000_000, text: '≤ 30 s, max RSS ≤ 1.5 GB', maxMs: 30_000, heapMB: 1_536 },
   // A ≥ 1 GB pyramidal file opened from disk (size: the file's MB, at least 1,024).
   { kind: 'slide-open', size: SLIDE_FILE_MB, text: 'first tile painted ≤ 1.5 s', maxMs: 1_500 },
   { kind: 'slide-bytes', size: SLIDE_FILE_MB, text: '≤ 5 MB read before the first tile is painted', maxMs: 5 },

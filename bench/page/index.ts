@@ -1,26 +1,63 @@
 // The bench's in-page half, bundled by vite into /__bench/bench.js and loaded next to the app.
 // It seeds IndexedDB through the app's own storage code (so it always writes the current layout),
 // and measures frames, long tasks and input-to-paint latency inside the page.
+import { updated, type RecordChange } from '../../src/model/changes';
 import { nowIso } from '../../src/model/ids';
 import { openGranulaDb } from '../../src/storage/db';
-import { replaceProject, setMeta } from '../../src/storage/repository';
-import { decodeCells } from '../cellsFormat';
+import { loadStoredProject, setMeta } from '../../src/storage/repository';
+import { storeProjects, writeChangesMerging } from '../../src/storage/writes';
+import { CELL_CLASSES, decodeCells } from '../cellsFormat';
 import { BENCH_IMAGE_ID, projectFromCells } from '../cellsProject';
 
 export const BENCH_ANNOTATOR = { id: 'bench', displayName: 'Bench' };
 
-/** Stores a project holding `url`'s cell outlines on one synthetic slide, drawn by the bench annotator. */
-async function seed(url: string, name: string): Promise<{ projectId: string; imageId: string; count: number; ms: number }> {
+/**
+ * Stores a project holding `url`'s cell outlines on one synthetic slide, drawn by the bench
+ * annotator. `ms` is the whole seeding (fetch, decode, build, store), `storeMs` the store alone.
+ */
+async function seed(url: string, name: string): Promise<{ projectId: string; imageId: string; count: number; ms: number; storeMs: number }> {
   const t0 = performance.now();
   const cells = decodeCells(await (await fetch(url)).arrayBuffer());
   const data = projectFromCells(cells, { name, now: nowIso(), annotator: BENCH_ANNOTATOR });
   const db = await openGranulaDb();
-  await replaceProject(db, data);
+  // The app's own store of a whole project (an import): the same transaction, rows and packs.
+  const t1 = performance.now();
+  await storeProjects(db, [{ data, blobs: [] }], { replaceFiles: false });
+  const storeMs = performance.now() - t1;
   // The app readies its demo projects on a profile's first start: not part of what is measured.
   await setMeta(db, 'demoSeeded', true);
   db.close();
   localStorage.setItem('granula-settings', JSON.stringify({ state: { lang: 'en', identity: BENCH_ANNOTATOR }, version: 1 }));
-  return { projectId: data.project.id, imageId: BENCH_IMAGE_ID, count: cells.count, ms: performance.now() - t0 };
+  return { projectId: data.project.id, imageId: BENCH_IMAGE_ID, count: cells.count, ms: performance.now() - t0, storeMs };
+}
+
+/**
+ * Reclassifies `count` outlines spread evenly over the seeded project, saved as the app saves edits
+ * (writeChangesMerging, 500 a batch): each becomes a row over its pack until the app folds it.
+ */
+async function editSome(projectId: string, count: number): Promise<{ ms: number }> {
+  const db = await openGranulaDb();
+  const t0 = performance.now();
+  const store = (await loadStoredProject(db, projectId))!.annotations.packed!.store;
+  const step = Math.max(1, Math.floor(store.count / count));
+  for (let from = 0; from < count; from += 500) {
+    const batch: RecordChange[] = [];
+    for (let k = from; k < Math.min(count, from + 500); k++) {
+      const a = store.annotation(k * step);
+      batch.push(updated('annotation', a, { ...a, classId: CELL_CLASSES.find((c) => c !== a.classId)!, updatedAt: nowIso() }));
+    }
+    await writeChangesMerging(db, projectId, batch);
+  }
+  db.close();
+  return { ms: performance.now() - t0 };
+}
+
+/** How many of the project's annotations are stored as rows (not packed). */
+async function annotationRows(projectId: string): Promise<number> {
+  const db = await openGranulaDb();
+  const rows = await db.getAllFromIndex('records', 'projectId', projectId);
+  db.close();
+  return rows.filter((r) => r.kind === 'annotation').length;
 }
 
 interface PanZoomOptions {
@@ -181,7 +218,7 @@ async function heap(): Promise<{ used: number; total: number } | null> {
   return m ? { used: m.usedJSHeapSize, total: m.totalJSHeapSize } : null;
 }
 
-const bench = { seed, panZoom, lookAt, pagePoint, armPaintWatch, paintWatchResult, heap };
+const bench = { seed, editSome, annotationRows, panZoom, lookAt, pagePoint, armPaintWatch, paintWatchResult, heap };
 export type BenchApi = typeof bench;
 
 declare global {

@@ -48,6 +48,10 @@ function gridPass(a: readonly Bounds[], b: readonly Bounds[], ids: Int32Array, s
   let cell = median(sizes) || median(a.map(sizeOf)) || extent / Math.sqrt(ids.length) || 1;
   cell = Math.max(cell, extent / (KEY_STRIDE - 2));
 
+  const lastX = Math.floor((maxX - minX) / cell), lastY = Math.floor((maxY - minY) / cell);
+  // Cell keys stay small integers for any grid under 2³⁰ cells (a whole slide of cells): V8 hashes them
+  // without allocating, which a key per cell lookup of 10⁵ shapes otherwise does.
+  const rows = lastY + 1;
   const grid = new Map<number, number[]>();
   const large: number[] = [];
   for (const j of ids) {
@@ -60,7 +64,7 @@ function gridPass(a: readonly Bounds[], b: readonly Bounds[], ids: Int32Array, s
     }
     for (let gx = x0; gx <= x1; gx++) {
       for (let gy = y0; gy <= y1; gy++) {
-        const key = gx * KEY_STRIDE + gy;
+        const key = gx * rows + gy;
         const list = grid.get(key);
         if (list) list.push(j);
         else grid.set(key, [j]);
@@ -68,7 +72,6 @@ function gridPass(a: readonly Bounds[], b: readonly Bounds[], ids: Int32Array, s
     }
   }
 
-  const lastX = Math.floor((maxX - minX) / cell), lastY = Math.floor((maxY - minY) / cell);
   for (let i = 0; i < a.length; i++) {
     const p = a[i];
     if (p.maxX < minX || p.minX > maxX || p.maxY < minY || p.minY > maxY) continue;
@@ -82,7 +85,7 @@ function gridPass(a: readonly Bounds[], b: readonly Bounds[], ids: Int32Array, s
     }
     for (let gx = x0; gx <= x1; gx++) {
       for (let gy = y0; gy <= y1; gy++) {
-        const list = grid.get(gx * KEY_STRIDE + gy);
+        const list = grid.get(gx * rows + gy);
         if (!list) continue;
         for (const j of list) {
           if (stamp[j] === round) continue;

@@ -9,6 +9,7 @@ import { binaryFileProblem, binaryKindOfBytes } from '../formats/interchange/sig
 import { jsonListKind } from '../formats/jsonKind';
 import { problemLine } from '../formats/shared/paths';
 import { parseJsonText } from '../formats/shared/validate';
+import { cocoFileChunks } from '../formats/coco/write';
 import { geoJsonFileChunks } from '../formats/geojson/stream';
 import { fileStem, safeFileName } from '../formats/interchange/ids';
 import { sharedDocumentChunks } from '../formats/shared/stream';
@@ -253,7 +254,7 @@ export async function runConvert(args: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-/** A file to write: its text whole, or (the shared format, GeoJSON) its UTF-8 chunks, never held whole. */
+/** A file to write: its text whole, or (the shared format, GeoJSON, COCO) its UTF-8 chunks, never held whole. */
 interface OutFile {
   name: string;
   text?: string;
@@ -268,7 +269,7 @@ interface OutFiles {
 }
 
 /**
- * What `--to FORMAT` writes. The shared format and GeoJSON are written piece by piece (a slide with a
+ * What `--to FORMAT` writes. The shared format, GeoJSON and COCO are written piece by piece (a slide with a
  * million outlines makes a document larger than one string can hold), with the same bytes as writeAny.
  */
 function outputFiles(data: ProjectData, to: FormatName, folder: boolean): OutFiles {
@@ -277,6 +278,10 @@ function outputFiles(data: ProjectData, to: FormatName, folder: boolean): OutFil
   if (to === 'geojson') {
     const { files, warnings } = geoJsonFileChunks(data, { exportedAt });
     return { files: files.map((f) => ({ name: f.name, chunks: () => f.chunks() })), warnings };
+  }
+  if (to === 'coco') {
+    const { chunks, warnings } = cocoFileChunks(data, { exportedAt });
+    return { files: [{ name: `${safeFileName(data.project.name)}.coco.json`, chunks }], warnings };
   }
   return writeAny(data, to, { exportedAt, yoloLayout: folder ? 'dataset' : 'single' });
 }

@@ -1,5 +1,6 @@
 /** RGBA images as PNG files (ISO/IEC 15948): 8-bit RGBA, filter 0 on every row, zlib from Node. */
-import { crc32, deflateSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
+import { crc32 } from '../formats/zip';
 import type { RgbaImage } from '../slides/types';
 
 function chunk(type: string, body: Uint8Array): Buffer {

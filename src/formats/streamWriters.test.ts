@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProjectData } from '../model/projectData';
+import { cocoFileChunks } from './coco/write';
 import { geoJsonFileChunks } from './geojson/stream';
 import { sharedDocumentChunks } from './shared/stream';
 import { sampleProjectData, type SampleTemplate } from './testData';
@@ -58,6 +59,21 @@ describe('streamed writers', () => {
       expect(streamed.files.map((f) => f.name)).toEqual(whole.files.map((f) => f.name));
       streamed.files.forEach((f, i) => expect(join(f.chunks()).text).toBe(whole.files[i].text));
       expect(streamed.warnings).toEqual(whole.warnings);
+    }
+  });
+
+  it('write COCO exactly as writeAny does, annotation by annotation, with the same warnings', () => {
+    for (const template of TEMPLATES) {
+      const data = awkward(template);
+      const whole = writeAny(data, 'coco', { exportedAt: NOW });
+      const progress = { done: 0 };
+      const streamed = cocoFileChunks(data, { exportedAt: NOW }, 300, progress);
+      const { text, count } = join(streamed.chunks());
+      expect(text).toBe(whole.files[0].text);
+      expect(count).toBeGreaterThan(1);
+      expect(streamed.warnings).toEqual(whole.warnings);
+      // The two annotations of an unknown image or class are not written, and not counted.
+      expect(progress.done).toBe(data.annotations.length - 2);
     }
   });
 });

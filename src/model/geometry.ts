@@ -125,6 +125,7 @@ function segmentsCross(ax: number, ay: number, bx: number, by: number, cx: numbe
 
 /** Rings up to this many edges are checked pair by pair; longer ones through a grid of edges. */
 const BRUTE_FORCE_EDGES = 64;
+const smallRingBoxes = new Float64Array(4 * BRUTE_FORCE_EDGES);
 
 function edgesCross(points: ArrayLike<number>, n: number, i: number, j: number): boolean {
   const i2 = (i + 1) % n;
@@ -141,7 +142,23 @@ function edgesCross(points: ArrayLike<number>, n: number, i: number, j: number):
 export function ringSelfIntersection(points: ArrayLike<number>): number {
   const n = points.length >> 1;
   if (n <= BRUTE_FORCE_EDGES) {
-    for (let i = 0; i < n; i++) for (let j = i + 2; j < n; j++) if (edgesCross(points, n, i, j)) return i;
+    // Edge boxes first, in one typed array: a box test rejects most pairs of a cell outline before any arithmetic.
+    const box = smallRingBoxes;
+    for (let i = 0; i < n; i++) {
+      const i2 = (i + 1) % n;
+      const ax = points[2 * i], ay = points[2 * i + 1], bx = points[2 * i2], by = points[2 * i2 + 1];
+      box[4 * i] = ax < bx ? ax : bx;
+      box[4 * i + 1] = ax < bx ? bx : ax;
+      box[4 * i + 2] = ay < by ? ay : by;
+      box[4 * i + 3] = ay < by ? by : ay;
+    }
+    for (let i = 0; i < n; i++) {
+      const minX = box[4 * i], maxX = box[4 * i + 1], minY = box[4 * i + 2], maxY = box[4 * i + 3];
+      for (let j = i + 2; j < n; j++) {
+        if (box[4 * j + 1] < minX || box[4 * j] > maxX || box[4 * j + 3] < minY || box[4 * j + 2] > maxY) continue;
+        if (edgesCross(points, n, i, j)) return i;
+      }
+    }
     return -1;
   }
   const b = ringBounds(points);

@@ -136,8 +136,8 @@ class Writer {
         continue;
       }
       // A sequence whose items were in implicit VR inside an explicit file was written as UN (PS3.5 6.2.2).
-      this.header(t, this.explicit && e.explicitItems === false ? 'UN' : 'SQ', 0xffffffff);
-      const nested = new Writer(this.explicit && e.explicitItems !== false);
+      this.header(t, this.explicit && e.sequence?.explicitItems === false ? 'UN' : 'SQ', 0xffffffff);
+      const nested = new Writer(this.explicit && e.sequence?.explicitItems !== false);
       for (const item of (e as SequenceElement).items ?? []) {
         nested.u16u16u32(0xfffe, 0xe000, 0xffffffff);
         nested.dataset(item);

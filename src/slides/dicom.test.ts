@@ -3,32 +3,36 @@
  * each frame's bytes) and OpenSlide (the source pyramid's levels and pixels), both run at test time
  * on series the Orthanc dicomizer and pydicom write (tests/slides/makeDicomWsi.ts).
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeDicomWsi, pydicomReference, type DicomWsiFixtures, type ReferenceInstance } from '../../tests/slides/makeDicomWsi';
-import { crop, meanAbsDiff, openslideReference, type RegionArgs } from '../../tests/slides/reference';
+import { crop, meanAbsDiff, openslideReference, pngPixels, type RegionArgs } from '../../tests/slides/reference';
 import { nodeTileDecoders } from '../cli/slideDecoders';
 import { openFileSource, type FileSource } from '../cli/slideFiles';
 import { CountingSource } from './byteSource';
 import { openDicomWsi } from './dicom';
 import { decodeTile } from './region';
-import type { EncodedTile, Slide } from './types';
+import { SlideFormatError, type EncodedTile, type RgbaImage, type Slide } from './types';
 
 let dir: string;
 /** A folder holding a text file only. */
 let notes: string;
 let fx: DicomWsiFixtures;
 let reference: Record<string, ReferenceInstance[]>;
+/** The levels OpenSlide reports for the large source pyramid. */
+let openSlideLevels: { width: number; height: number; downsample: number }[];
 const open: FileSource[] = [];
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'granula-dicom-wsi-'));
   fx = makeDicomWsi(dir);
-  const { jpeg, native, j2k, full, sparse, rgb } = fx.folders;
-  reference = pydicomReference([jpeg, native, j2k, full, sparse, rgb]);
+  const { jpeg, native, j2k, full, sparse, rgb, rgbWithMarker } = fx.folders;
+  reference = pydicomReference([jpeg, native, j2k, full, sparse, rgb, rgbWithMarker]);
+  openSlideLevels = openslideReference(fx.tiffs.large).info.levels;
   notes = join(dir, 'notes');
   mkdirSync(notes);
   writeFileSync(join(notes, 'README.txt'), 'scanned 2026-11-30\n');
@@ -127,9 +131,8 @@ describe('openDicomWsi on the Orthanc dicomizer’s series (JPEG, a position for
         tileHeight: level.rows,
       })),
     );
-    const openSlide = openslideReference(fx.tiffs.large).info.levels;
-    expect(slide.info.levels.map(({ width, height }) => ({ width, height }))).toEqual(openSlide.map(({ width, height }) => ({ width, height })));
-    slide.info.levels.forEach((l, i) => expect(l.downsample).toBeCloseTo(openSlide[i].downsample, 6));
+    expect(slide.info.levels.map(({ width, height }) => ({ width, height }))).toEqual(openSlideLevels.map(({ width, height }) => ({ width, height })));
+    slide.info.levels.forEach((l, i) => expect(l.downsample).toBeCloseTo(openSlideLevels[i].downsample, 6));
     // Pixel Spacing is (row spacing, column spacing) in mm; mpp is µm.
     const [rowSpacing, columnSpacing] = base.level.pixelSpacing;
     expect(slide.info.mpp?.x).toBeCloseTo(columnSpacing * 1000, 9);
@@ -166,8 +169,8 @@ describe('openDicomWsi on the Orthanc dicomizer’s series (JPEG, a position for
     expect(slide.bytesRead() - read).toBe((tile as { bytes: Uint8Array }).bytes.length + 8);
   });
 
-  it('passes over files that are not DICOM beside the series', async () => {
-    const slide = await openFolder(fx.folders.jpeg, notes);
+  it('passes over files that are not DICOM, and DICOM objects that are not slides (unread), beside the series', async () => {
+    const slide = await openFolder(fx.folders.jpeg, notes, fx.folders.otherObjects);
     expect(slide.info.levels.length).toBe(referenceLevels(reference[fx.folders.jpeg]).length);
   });
 
@@ -194,7 +197,7 @@ describe('openDicomWsi on other layouts', () => {
     // OpenSlide's objective-power: the first optical path's Objective Lens Power.
     expect(slide.info.objectivePower).toBe(widest.objectiveLensPower);
     expect(widest.objectiveLensPower).toBeGreaterThan(0);
-    expect(slide.info.levels.map(({ width, height }) => ({ width, height }))).toEqual(openslideReference(fx.tiffs.large).info.levels.map(({ width, height }) => ({ width, height })));
+    expect(slide.info.levels.map(({ width, height }) => ({ width, height }))).toEqual(openSlideLevels.map(({ width, height }) => ({ width, height })));
     expect(await expectEveryTileIsPydicomsFrame(slide, instances)).toBeGreaterThan(150);
   });
 
@@ -202,7 +205,7 @@ describe('openDicomWsi on other layouts', () => {
     const slide = await openFolder(fx.folders.full);
     expect(slide.info.associated).toEqual(['label', 'macro', 'thumbnail']);
     // A THUMBNAIL is never a level, even one the size of a level.
-    expect(slide.info.levels.length).toBe(openslideReference(fx.tiffs.large).info.levels.length);
+    expect(slide.info.levels.length).toBe(openSlideLevels.length);
     const read = slide.bytesRead();
     const label = await slide.associated('label', nodeTileDecoders);
     expect(slide.bytesRead()).toBeGreaterThan(read);
@@ -227,6 +230,9 @@ describe('openDicomWsi on other layouts', () => {
     expect(instances.every((i) => i.transferSyntax === '1.2.840.10008.1.2')).toBe(true);
     expect(instances.filter((i) => i.totalColumns === slide.info.width).length).toBeGreaterThan(1);
     expect(slide.info.compression).toBe('none');
+    // Pixel Spacing nested two sequences deep, in implicit VR.
+    const [rowSpacing, columnSpacing] = instances[0].pixelSpacing;
+    expect(slide.info.mpp).toEqual({ x: columnSpacing * 1000, y: rowSpacing * 1000 });
     expect(await expectEveryTileIsPydicomsFrame(slide, instances)).toBeGreaterThan(15);
     // Level 0: the dicomizer decoded the TIFF's JPEG tiles with libjpeg, as OpenSlide does, so the
     // pixels are the same. (Re-encoding, it makes the smaller levels itself: pydicom's are checked above.)
@@ -241,9 +247,33 @@ describe('openDicomWsi on other layouts', () => {
     expect(await differenceFromOpenSlide(slide, fx.tiffs.small, [[0, 1, 1], [0, 3, 3]])).toEqual([0, 0]);
   });
 
+  it('decodes JPEG 2000 coded YBR_RCT (the codestream undoes its transform) and YBR_FULL (YCbCr turned into RGB) to the uncompressed pixels', async () => {
+    const native = await openFolder(fx.folders.native);
+    for (const [folder, tolerance] of [
+      // Lossless, and the reversible transform is exact.
+      [fx.folders.j2kRct, 0],
+      // Lossless codestream, but RGB → YCbCr → RGB at 8 bits rounds twice: a level or two per channel.
+      [fx.folders.j2kYcc, 1],
+    ] as const) {
+      const slide = await openFolder(folder);
+      for (const [level, col, row] of [[0, 1, 1], [2, 0, 0]]) {
+        const expected = await native.tile(level, col, row);
+        const tile = await slide.tile(level, col, row);
+        expect(tile?.kind).toBe('jpeg2000');
+        const ours = await decodeTile(tile!, nodeTileDecoders);
+        expect(meanAbsDiff(ours, (expected as { image: RgbaImage }).image), `${folder} level ${level} tile (${col}, ${row})`).toBeLessThanOrEqual(tolerance);
+      }
+    }
+  });
+
   it('decodes RGB-coded JPEG frames without an Adobe marker in their colours', async () => {
     const slide = await openFolder(fx.folders.rgb);
     expect(await differenceFromOpenSlide(slide, fx.tiffs.rgb, [[0, 1, 1], [1, 0, 0]])).toEqual([0, 0]);
+  });
+
+  it('hands RGB-coded JPEG frames that carry their Adobe marker over unchanged', async () => {
+    const slide = await openFolder(fx.folders.rgbWithMarker);
+    expect(await expectEveryTileIsPydicomsFrame(slide, reference[fx.folders.rgbWithMarker])).toBeGreaterThan(15);
   });
 });
 
@@ -266,17 +296,57 @@ describe('openDicomWsi on broken files says which file and where', () => {
     expect(await slide.tile(1, 0, 0)).not.toBeNull();
   });
 
+  it('a broken item deep in the per-frame groups, by its sequence and byte', async () => {
+    const { file, byte } = fx.facts['broken-item'];
+    await expect(openFolder(fx.folders.brokenItem)).rejects.toThrow(`${join(fx.folders.brokenItem, file)}: (0048,021A) item 1: expected an item tag, found (0000,0000) at byte ${byte}`);
+  });
+
   it('a header cut short', async () => {
     const { file, size, element } = fx.facts['cut-header'];
     await expect(openFolder(fx.folders.cutHeader)).rejects.toThrow(`${join(fx.folders.cutHeader, file)}: ${element}`);
     await expect(openFolder(fx.folders.cutHeader)).rejects.toThrow(`runs past the end of the file (${size} bytes)`);
   });
 
+  it('a file cut anywhere is refused with a SlideFormatError naming it, never another error', async () => {
+    const path = join(fx.folders.jpeg, reference[fx.folders.jpeg][0].name);
+    const whole = new Uint8Array(readFileSync(path));
+    const cuts = [0, 100, 131, 132, 140, 200, 500, 1000, 2000, 4000, 6000, 8000, 12_000, 16_383, 16_384, 20_000, 30_000, whole.length / 2, whole.length - 1];
+    for (const cut of cuts.map(Math.floor)) {
+      const bytes = whole.subarray(0, cut);
+      const source = { name: path, size: bytes.length, read: async (offset: number, length: number) => bytes.slice(offset, offset + length) };
+      const error = await openDicomWsi([source]).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error, `cut at byte ${cut}`).toBeInstanceOf(SlideFormatError);
+      expect((error as Error).message, `cut at byte ${cut}`).toContain(path);
+    }
+  });
+
   it('a transfer syntax Granula does not decode, by name and UID', async () => {
     await expect(openFolder(fx.folders.rle)).rejects.toThrow(`${join(fx.folders.rle, fx.facts.rle.file)}: its frames are encoded in RLE Lossless (1.2.840.10008.1.2.5), which Granula does not decode`);
   });
 
-  it('files that are not DICOM', async () => {
+  it('files that are not DICOM, or not slides', async () => {
     await expect(openFolder(notes)).rejects.toThrow(`${join(notes, 'README.txt')} is not a DICOM file (no DICM after the 128-byte preamble)`);
+    const { file, sopClass } = fx.facts['other-objects'];
+    await expect(openFolder(fx.folders.otherObjects)).rejects.toThrow(`${join(fx.folders.otherObjects, file)}: a DICOM object of SOP class ${sopClass}, not a whole-slide image`);
+  });
+});
+
+describe('granula region on a DICOM WSI folder (the command in a child process)', () => {
+  const granula = (...args: string[]) => spawnSync('node', ['bin/granula.mjs', ...args], { encoding: 'utf8' });
+
+  it("region writes OpenSlide's read_region of the source pyramid", () => {
+    // Level 0, across four tiles. (Regions past the edge are region.ts's, tested on TIFF slides.)
+    const regions: RegionArgs[] = [[0, 1000, 700, 600, 400]];
+    const reference = openslideReference(fx.tiffs.large, regions).regions;
+    for (const [i, [level, x, y, w, h]] of regions.entries()) {
+      const png = join(dir, `region-${i}.png`);
+      const r = granula('region', fx.folders.jpeg, '--x', String(x), '--y', String(y), '--w', String(w), '--h', String(h), '--level', String(level), '-o', png);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(meanAbsDiff(pngPixels(png), reference[i]), `region ${i}`).toBe(0);
+    }
   });
 });

@@ -6,7 +6,7 @@
  * offsets, never the frames.
  */
 
-import { items, number, numbers, readDicomHeader, tag, tagName, text, texts, type DicomDataset, type DicomHeader } from './dicomDataset';
+import { eachItem, items, number, numbers, readDicomHeader, tag, tagName, text, texts, type DicomDataset, type DicomHeader } from './dicomDataset';
 import { CountingSource } from './byteSource';
 import { decodeTile, pasteTile } from './region';
 import { completeJpeg } from './tiffCodecs';
@@ -16,6 +16,7 @@ const WSI_SOP_CLASS = '1.2.840.10008.5.1.4.1.1.77.1.6';
 
 const TAGS = {
   imageType: tag(0x0008, 0x0008),
+  mediaStorageSopClass: tag(0x0002, 0x0002),
   sopClass: tag(0x0008, 0x0016),
   sopInstance: tag(0x0008, 0x0018),
   series: tag(0x0020, 0x000e),
@@ -170,16 +171,20 @@ export async function openDicomWsi(sources: readonly ByteSource[]): Promise<Slid
 
 async function readInstances(sources: ByteSource[]): Promise<Instance[]> {
   if (sources.length === 0) throw new SlideFormatError('no DICOM file given');
-  const headers = await Promise.all(sources.map(async (source) => ({ source, header: await readDicomHeader(source) })));
+  // The meta group's Media Storage SOP Class says what a file holds: other objects (a DICOMDIR, an
+  // annotation, a report) are passed over unread, whatever their encoding.
+  const isSlide = (meta: DicomDataset) => [WSI_SOP_CLASS, undefined].includes(text(meta, TAGS.mediaStorageSopClass));
+  const headers = await Promise.all(sources.map(async (source) => ({ source, header: await readDicomHeader(source, isSlide) })));
   const dicom = headers.filter((h): h is { source: ByteSource; header: DicomHeader } => h.header !== undefined);
   if (dicom.length === 0) {
     const which = sources.length === 1 ? `${sources[0].name} is not a DICOM file` : `${sources[0].name} and the ${sources.length - 1} other files are not DICOM files`;
     throw new SlideFormatError(`${which} (no DICM after the 128-byte preamble)`);
   }
-  const slides = dicom.filter(({ header }) => (text(header.dataset, TAGS.sopClass) ?? text(header.meta, tag(0x0002, 0x0002))) === WSI_SOP_CLASS);
+  const sopClass = ({ meta, dataset }: DicomHeader) => text(meta, TAGS.mediaStorageSopClass) ?? text(dataset, TAGS.sopClass);
+  const slides = dicom.filter(({ header }) => sopClass(header) === WSI_SOP_CLASS);
   if (slides.length === 0) {
     const { source, header } = dicom[0];
-    throw new SlideFormatError(`${source.name}: a DICOM object of SOP class ${text(header.dataset, TAGS.sopClass) ?? '(none)'}, not a whole-slide image (VL Whole Slide Microscopy Image Storage, ${WSI_SOP_CLASS})`);
+    throw new SlideFormatError(`${source.name}: a DICOM object of SOP class ${sopClass(header) ?? '(none)'}, not a whole-slide image (VL Whole Slide Microscopy Image Storage, ${WSI_SOP_CLASS})`);
   }
 
   // One series is one slide; several series in one pick is ambiguous, so the user chooses.
@@ -269,19 +274,15 @@ function tiledImage(instances: Instance[]): TiledImage {
   const tileInstance = new Int32Array(across * down).fill(-1);
   const tileFrame = new Int32Array(across * down).fill(-1);
   instances.forEach((inst, index) => {
-    const ds = inst.header.dataset;
-    const perFrame = items(ds, TAGS.perFrameGroups);
-    const positioned = text(ds, TAGS.dimensionOrganizationType) !== 'TILED_FULL' && perFrame.some((f) => items(f, TAGS.planePosition).length > 0);
+    const positions = framePositions(inst);
     // TILED_FULL: frames fill the grid row by row, across the concatenation's parts in order; frames
     // past the grid are further focal planes or optical paths, not shown.
-    const firstFrame = number(ds, TAGS.concatenationFrameOffset) ?? 0;
+    const firstFrame = number(inst.header.dataset, TAGS.concatenationFrameOffset) ?? 0;
     for (let f = 0; f < inst.frames; f++) {
       let cell: number;
-      if (positioned) {
-        const position = items(perFrame[f], TAGS.planePosition)[0];
-        const x = position && number(position, TAGS.columnPosition);
-        const y = position && number(position, TAGS.rowPosition);
-        if (x === undefined || y === undefined) throw new SlideFormatError(`${inst.source.name}: (5200,9230) item ${f + 1} has no (0048,021E)/(0048,021F) position in the total pixel matrix`);
+      if (positions) {
+        const x = positions[2 * f];
+        const y = positions[2 * f + 1];
         if ((x - 1) % tileWidth !== 0 || (y - 1) % tileHeight !== 0 || x < 1 || y < 1 || x > width || y > height) {
           throw new SlideFormatError(`${inst.source.name}: frame ${f + 1} sits at column ${x}, row ${y}, off the ${tileWidth}×${tileHeight} tile grid of a ${width}×${height} image`);
         }
@@ -297,6 +298,32 @@ function tiledImage(instances: Instance[]): TiledImage {
     }
   });
   return { width, height, tileWidth, tileHeight, across, instances, tileInstance, tileFrame };
+}
+
+/**
+ * Where each frame sits, from its Plane Position (Slide) in the per-frame functional groups: its
+ * 1-based column and row in the total pixel matrix, two numbers a frame. Undefined for TILED_FULL,
+ * and when the frames carry no positions.
+ */
+function framePositions(inst: Instance): Int32Array | undefined {
+  const ds = inst.header.dataset;
+  if (text(ds, TAGS.dimensionOrganizationType) === 'TILED_FULL') return undefined;
+  let positions: Int32Array | undefined;
+  let listed = 0;
+  eachItem(ds, TAGS.perFrameGroups, (frame, f) => {
+    const position = items(frame, TAGS.planePosition)[0];
+    if (f === 0 && !position) return;
+    if (f === 0) positions = new Int32Array(2 * inst.frames);
+    if (!positions || f >= inst.frames) return;
+    const x = number(position, TAGS.columnPosition);
+    const y = number(position, TAGS.rowPosition);
+    if (x === undefined || y === undefined) throw new SlideFormatError(`${inst.source.name}: (5200,9230) item ${f + 1} has no (0048,021E)/(0048,021F) position in the total pixel matrix`);
+    positions[2 * f] = x;
+    positions[2 * f + 1] = y;
+    listed = f + 1;
+  });
+  if (positions && listed < inst.frames) throw new SlideFormatError(`${inst.source.name}: (5200,9230) lists ${listed} frames, (0028,0008) Number of Frames is ${inst.frames}`);
+  return positions;
 }
 
 async function readTile(image: TiledImage, col: number, row: number): Promise<EncodedTile | null> {
@@ -385,15 +412,17 @@ async function locateFrames(inst: Omit<Instance, 'frameRanges'>): Promise<() => 
     return known(Array.from({ length: frames }, (_, f) => ({ start: pixelData.valueOffset + f * frameSize, end: pixelData.valueOffset + (f + 1) * frameSize })));
   }
 
-  // The Basic Offset Table item, read with its header in one go (4 bytes a frame when written).
-  const head = await source.read(pixelData.valueOffset, Math.min(8 + 4 * frames, source.size - pixelData.valueOffset));
+  const eot = header.dataset.get(TAGS.extendedOffsets);
+  const eotLengths = header.dataset.get(TAGS.extendedOffsetLengths);
+  const extended = eot !== undefined && eotLengths !== undefined && eot.value.length === 8 * frames && eotLengths.value.length === 8 * frames;
+  // The Basic Offset Table item, read with its header in one go (4 bytes a frame when written; empty
+  // beside an Extended Offset Table).
+  const head = await source.read(pixelData.valueOffset, Math.min(extended ? 8 : 8 + 4 * frames, source.size - pixelData.valueOffset));
   const view = viewOf(head);
   if (head.length < 8 || tag(view.getUint16(0, true), view.getUint16(2, true)) !== ITEM) throw new SlideFormatError(`${where}: no Basic Offset Table item at byte ${pixelData.valueOffset}`);
   const botLength = view.getUint32(4, true);
   const firstFragment = pixelData.valueOffset + 8 + botLength;
-  const eot = header.dataset.get(TAGS.extendedOffsets);
-  const eotLengths = header.dataset.get(TAGS.extendedOffsetLengths);
-  if (eot && eotLengths && eot.value.length === 8 * frames && eotLengths.value.length === 8 * frames) {
+  if (extended) {
     const offsets = viewOf(eot.value);
     const lengths = viewOf(eotLengths.value);
     const ranges = Array.from({ length: frames }, (_, f) => {
@@ -406,12 +435,13 @@ async function locateFrames(inst: Omit<Instance, 'frameRanges'>): Promise<() => 
   }
   if (botLength === 0) {
     let walked: Promise<FrameRange[]> | undefined;
-    return () => (walked ??= walkFragments(source, firstFragment, where, 1).then((fragments) => groupFragments(fragments, frames, where)));
+    // The bytes read for the table are the first fragments': the walk starts with them.
+    return () => (walked ??= walkFragments(source, firstFragment, where, { start: pixelData.valueOffset, bytes: head }).then((fragments) => groupFragments(fragments, frames, where)));
   }
   if (botLength !== 4 * frames) throw new SlideFormatError(`${where}: the Basic Offset Table holds ${botLength / 4} offsets for ${frames} frames`);
   const starts = Array.from({ length: frames }, (_, f) => firstFragment + view.getUint32(8 + 4 * f, true));
   // The last frame ends where the fragments end: walk its fragments (usually one) to the sequence's end.
-  const lastFragments = await walkFragments(source, starts[frames - 1], `${where} frame ${frames}:`, 1);
+  const lastFragments = await walkFragments(source, starts[frames - 1], `${where} frame ${frames}:`);
   return known(starts.map((start, f) => ({ start, end: f + 1 < frames ? starts[f + 1] : lastFragments[lastFragments.length - 1].end })));
 }
 
@@ -431,14 +461,20 @@ interface Fragment {
 const SMALL_FRAGMENT = 4096;
 const WALK_WINDOW = 64 * 1024;
 
+/** Bytes of the file already read, from `start`. */
+interface Window {
+  start: number;
+  bytes: Uint8Array;
+}
+
 /**
- * The fragment items from `at` to the sequence delimiter, reading only their 8-byte headers and the
+ * The fragment items from `at` to the sequence delimiter (starting with the bytes in `read`), reading only their 8-byte headers and the
  * three bytes before each (to see whether the previous fragment ends an image) — or, while the
  * fragments are small, a window of 64 KB holding many of them.
  */
-async function walkFragments(source: ByteSource, at: number, where: string, firstNumber: number): Promise<Fragment[]> {
+async function walkFragments(source: ByteSource, at: number, where: string, read: Window = { start: 0, bytes: new Uint8Array(0) }): Promise<Fragment[]> {
   const fragments: Fragment[] = [];
-  let window: { start: number; bytes: Uint8Array } = { start: 0, bytes: new Uint8Array(0) };
+  let window = read;
   /** Bytes [from, from + length), from the window when it holds them. */
   const bytesAt = async (from: number, length: number, small: boolean) => {
     if (from < window.start || from + length > window.start + window.bytes.length) {
@@ -448,10 +484,11 @@ async function walkFragments(source: ByteSource, at: number, where: string, firs
   };
   let pos = at;
   for (;;) {
-    const n = firstNumber + fragments.length;
+    const n = fragments.length + 1;
     if (pos + 8 > source.size) {
       if (pos >= source.size && fragments.length > 0) return fragments; // no delimiter: the file ends with the last fragment
-      throw new SlideFormatError(`${where} fragment ${n} runs past the end of the file: its header at byte ${pos} needs 8 bytes, the file has ${source.size}`);
+      const what = fragments.length === 0 ? `fragment ${n} runs past the end of the file: its item header` : `runs past the end of the file after fragment ${n - 1}: the next item header`;
+      throw new SlideFormatError(`${where} ${what} at byte ${pos} needs 8 bytes, the file has ${source.size}`);
     }
     const previous = fragments[fragments.length - 1];
     const back = previous ? 3 : 0;

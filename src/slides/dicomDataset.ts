@@ -2,7 +2,8 @@
  * A DICOM Part 10 file's header, read lazily: the preamble, the file meta group and the dataset up
  * to Pixel Data, in growing chunks, never the pixels. Little endian only (explicit and implicit VR),
  * which is what whole-slide files are written in. Values stay raw bytes until a caller asks for one
- * by type, so the parser needs no data dictionary beyond the sequences implicit VR cannot reveal.
+ * by type, so the parser needs no data dictionary: only a short table of the VRs an implicit VR file
+ * leaves unsaid for the elements a slide reader uses.
  */
 
 import { inflateSync } from 'fflate';
@@ -16,8 +17,8 @@ import { SlideFormatError, type ByteSource } from './types';
 export interface DicomElement {
   vr: string;
   value: Uint8Array;
-  /** For sequences: whether the items are in explicit VR. */
-  explicitItems?: boolean;
+  /** For sequences: whether the items are in explicit VR, and where they are, for messages. */
+  sequence?: { explicitItems: boolean; file: string; offset: number };
 }
 
 export type DicomDataset = Map<number, DicomElement>;
@@ -94,15 +95,20 @@ class Cursor {
   private readonly view: DataView;
   constructor(
     readonly bytes: Uint8Array,
-    /** True when `bytes` is the whole file: running out is then a broken file, not a short read. */
+    /** True when `bytes` is all there is: running out is then a broken file, not a short read. */
     readonly complete: boolean,
+    readonly file: string,
+    /** Where `bytes` start in the file, for messages. */
+    readonly base = 0,
+    /** What `bytes` are, for messages: the file, or one sequence's value. */
+    readonly within = 'the file',
   ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   need(end: number, what: () => string) {
     if (end <= this.bytes.length) return;
-    if (this.complete) throw new HeaderProblem(`${what()} runs past the end of the file (${this.bytes.length} bytes)`);
+    if (this.complete) throw new HeaderProblem(`${what()} runs past the end of ${this.within} (${this.bytes.length} bytes)`);
     throw new NeedMore(end);
   }
   u16(at: number) {
@@ -141,7 +147,7 @@ function parseElements(c: Cursor, at: number, explicit: boolean, end: number | u
   for (;;) {
     if (end !== undefined && pos >= end) return { dataset, end: pos };
     if (end === undefined && topLevel && c.complete && pos >= c.bytes.length) return { dataset, end: pos };
-    c.need(pos + 8, () => `${where()}element at byte ${pos}`);
+    c.need(pos + 8, () => `${where()}element at byte ${c.base + pos}`);
     const t = c.tagAt(pos);
     if (t === ITEM_END) return { dataset, end: pos + 8 };
     let vr = '??';
@@ -176,9 +182,9 @@ function parseElements(c: Cursor, at: number, explicit: boolean, end: number | u
     if (vr === 'SQ' || startsWithItem || ((vr === '??' || vr === 'UN') && length === UNDEFINED)) {
       const explicitItems = explicit && vr === 'SQ';
       // Stepped over (checking its items are whole) and kept as bytes, parsed when asked for.
-      const after = length === UNDEFINED ? parseItems(c, valueAt, explicitItems, undefined, false, here).end : valueAt + length;
+      const after = length === UNDEFINED ? parseItems(c, valueAt, explicitItems, undefined, undefined, here) : valueAt + length;
       c.need(after, here);
-      dataset?.set(t, { vr: 'SQ', value: c.bytes.subarray(valueAt, after), explicitItems });
+      dataset?.set(t, { vr: 'SQ', value: c.bytes.subarray(valueAt, after), sequence: { explicitItems, file: c.file, offset: c.base + valueAt } });
       pos = after;
       continue;
     }
@@ -189,15 +195,19 @@ function parseElements(c: Cursor, at: number, explicit: boolean, end: number | u
   }
 }
 
-function parseItems(c: Cursor, at: number, explicit: boolean, end: number | undefined, build: boolean, where: Where) {
-  const items: DicomDataset[] = [];
+/**
+ * Items from `at` to `end` (a defined length) or the sequence delimiter; each is handed to `visit`,
+ * or, without one, only stepped over. Returns where the sequence ends.
+ */
+function parseItems(c: Cursor, at: number, explicit: boolean, end: number | undefined, visit: ((item: DicomDataset, index: number) => void) | undefined, where: Where): number {
+  const build = visit !== undefined;
   let pos = at;
   for (let n = 1; ; n++) {
-    if (end !== undefined && pos >= end) return { items, end: pos };
+    if (end !== undefined && pos >= end) return pos;
     c.need(pos + 8, () => `${where()} item ${n}`);
     const t = c.tagAt(pos);
-    if (t === SEQUENCE_END) return { items, end: pos + 8 };
-    if (t !== ITEM) throw new HeaderProblem(`${where()} item ${n}: expected an item tag, found ${tagName(t)} at byte ${pos}`);
+    if (t === SEQUENCE_END) return pos + 8;
+    if (t !== ITEM) throw new HeaderProblem(`${where()} item ${n}: expected an item tag, found ${tagName(t)} at byte ${c.base + pos}`);
     const length = c.u32(pos + 4);
     const itemEnd = length === UNDEFINED ? undefined : pos + 8 + length;
     // An item of defined length need not be read to be stepped over.
@@ -206,7 +216,7 @@ function parseItems(c: Cursor, at: number, explicit: boolean, end: number | unde
       continue;
     }
     const parsed = parseElements(c, pos + 8, explicit, itemEnd, false, build, () => `${where()} item ${n} > `);
-    if (parsed.dataset) items.push(parsed.dataset);
+    if (parsed.dataset) visit!(parsed.dataset, n - 1);
     pos = parsed.end;
   }
 }
@@ -235,10 +245,11 @@ function metaGroupEnd(c: Cursor): number {
 }
 
 /** `inflated`: the dataset after the meta group has already been inflated (a whole deflated file). */
-function parseHeader(c: Cursor, inflated = false): DicomHeader {
+function parseHeader(c: Cursor, wanted: (meta: DicomDataset) => boolean, inflated = false): DicomHeader {
   const metaEnd = metaGroupEnd(c);
   const meta = parseElements(c, 132, true, metaEnd, false, true, () => '').dataset!;
   const transferSyntax = text(meta, tag(0x0002, 0x0010)) ?? '';
+  if (!wanted(meta)) return { meta, dataset: new Map(), transferSyntax, pixelData: undefined };
   if (!transferSyntax) throw new HeaderProblem('(0002,0010) Transfer Syntax UID is missing');
   const unreadable = inflated && transferSyntax === DEFLATED_EXPLICIT_VR_LE ? undefined : UNREADABLE_DATASETS[transferSyntax];
   if (unreadable) throw new HeaderProblem(`is written in ${unreadable} (${transferSyntax}), which Granula does not read; convert it to explicit VR little endian`);
@@ -254,15 +265,16 @@ function isDicom(bytes: Uint8Array) {
 
 /**
  * Reads `source` from its start, `firstChunk` bytes and then more, until the header up to Pixel
- * Data is whole. Only the new bytes are read each time. Undefined for a file that is not DICOM.
+ * Data is whole. Only the new bytes are read each time. Undefined for a file that is not DICOM; only
+ * the meta group (and an empty dataset) when `wanted` says from it that the rest is of no use.
  */
-export async function readDicomHeader(source: ByteSource, firstChunk = 16 * 1024): Promise<DicomHeader | undefined> {
+export async function readDicomHeader(source: ByteSource, wanted: (meta: DicomDataset) => boolean = () => true, firstChunk = 16 * 1024): Promise<DicomHeader | undefined> {
   let bytes = await source.read(0, Math.min(firstChunk, source.size));
   if (!isDicom(bytes)) return undefined;
   for (;;) {
-    const cursor = new Cursor(bytes, bytes.length >= source.size);
+    const cursor = new Cursor(bytes, bytes.length >= source.size, source.name);
     try {
-      return parseHeader(cursor);
+      return parseHeader(cursor, wanted);
     } catch (e) {
       if (e instanceof HeaderProblem) throw new SlideFormatError(`${source.name}: ${e.message}`);
       if (!(e instanceof NeedMore)) throw e;
@@ -291,7 +303,7 @@ export interface DicomFile {
 export function parseDicomFile(bytes: Uint8Array, name: string): DicomFile | undefined {
   if (!isDicom(bytes)) return undefined;
   try {
-    let c = new Cursor(bytes, true);
+    let c = new Cursor(bytes, true, name);
     const metaEnd = metaGroupEnd(c);
     const inflated = text(parseElements(c, 132, true, metaEnd, false, true, () => '').dataset, tag(0x0002, 0x0010)) === DEFLATED_EXPLICIT_VR_LE;
     if (inflated) {
@@ -305,9 +317,9 @@ export function parseDicomFile(bytes: Uint8Array, name: string): DicomFile | und
       const whole = new Uint8Array(metaEnd + rest.length);
       whole.set(bytes.subarray(0, metaEnd));
       whole.set(rest, metaEnd);
-      c = new Cursor(whole, true);
+      c = new Cursor(whole, true, name);
     }
-    return { header: parseHeader(c, inflated), bytes: c.bytes };
+    return { header: parseHeader(c, () => true, inflated), bytes: c.bytes };
   } catch (e) {
     if (e instanceof HeaderProblem) throw new SlideFormatError(`${name}: ${e.message}`);
     throw e;
@@ -328,42 +340,54 @@ export function texts(ds: DicomDataset | undefined, t: number): string[] {
   return s ? s.split('\\').map((v) => v.trim()) : [];
 }
 
+/** Bytes per value and how to read one, for the binary numeric VRs. */
+const BINARY_NUMBERS: Record<string, [size: number, read: (view: DataView, at: number) => number]> = {
+  US: [2, (v, at) => v.getUint16(at, true)],
+  SS: [2, (v, at) => v.getInt16(at, true)],
+  UL: [4, (v, at) => v.getUint32(at, true)],
+  SL: [4, (v, at) => v.getInt32(at, true)],
+  FL: [4, (v, at) => v.getFloat32(at, true)],
+  FD: [8, (v, at) => v.getFloat64(at, true)],
+};
+
+/** Numbers written as text: IS, DS, and (implicit VR, not in the table of binary values) unknown ones. */
+const TEXT_NUMBERS = new Set(['IS', 'DS', '??']);
+
 export function numbers(ds: DicomDataset | undefined, t: number): number[] {
   const e = ds?.get(t);
   if (!e) return [];
+  const binary = BINARY_NUMBERS[e.vr];
+  if (!binary) return TEXT_NUMBERS.has(e.vr) ? texts(ds, t).map(Number) : [];
+  const [size, read] = binary;
   const view = new DataView(e.value.buffer, e.value.byteOffset, e.value.byteLength);
-  const every = (size: number, read: (at: number) => number) => Array.from({ length: Math.floor(e.value.length / size) }, (_, i) => read(i * size));
-  switch (e.vr) {
-    case 'US':
-      return every(2, (at) => view.getUint16(at, true));
-    case 'SS':
-      return every(2, (at) => view.getInt16(at, true));
-    case 'UL':
-      return every(4, (at) => view.getUint32(at, true));
-    case 'SL':
-      return every(4, (at) => view.getInt32(at, true));
-    case 'FL':
-      return every(4, (at) => view.getFloat32(at, true));
-    case 'FD':
-      return every(8, (at) => view.getFloat64(at, true));
-    case 'IS':
-    case 'DS':
-    case '??': // implicit VR, not in the table of binary values: IS or DS, numbers written as text
-      return texts(ds, t).map(Number);
-    default:
-      return [];
-  }
+  return Array.from({ length: Math.floor(e.value.length / size) }, (_, i) => read(view, i * size));
 }
 
+/** The first number (read without building the list: 10^5 frame positions are read this way). */
 export function number(ds: DicomDataset | undefined, t: number): number | undefined {
-  const n = numbers(ds, t)[0];
-  return Number.isFinite(n) ? n : undefined;
+  const e = ds?.get(t);
+  const binary = e && BINARY_NUMBERS[e.vr];
+  const n = !binary ? numbers(ds, t)[0] : e.value.length >= binary[0] ? binary[1](new DataView(e.value.buffer, e.value.byteOffset, binary[0]), 0) : undefined;
+  return n !== undefined && Number.isFinite(n) ? n : undefined;
 }
 
 /** A sequence's items, parsed now (each call parses again: keep the result while you need it). */
 export function items(ds: DicomDataset | undefined, t: number): DicomDataset[] {
+  const list: DicomDataset[] = [];
+  eachItem(ds, t, (item) => list.push(item));
+  return list;
+}
+
+/** Each item of a sequence in turn, none kept: for the 10^5 items of per-frame functional groups. */
+export function eachItem(ds: DicomDataset | undefined, t: number, visit: (item: DicomDataset, index: number) => void): void {
   const e = ds?.get(t);
-  if (!e || e.vr !== 'SQ') return [];
-  // The bytes were checked whole when the header was read; offsets in messages count from the sequence.
-  return parseItems(new Cursor(e.value, true), 0, e.explicitItems ?? false, e.value.length, true, () => tagName(t)).items;
+  if (!e?.sequence) return;
+  const { explicitItems, file, offset } = e.sequence;
+  // The sequence's end was found when the header was read; its items are read only now.
+  try {
+    parseItems(new Cursor(e.value, true, file, offset, `the sequence at byte ${offset}`), 0, explicitItems, e.value.length, visit, () => tagName(t));
+  } catch (problem) {
+    if (problem instanceof HeaderProblem) throw new SlideFormatError(`${file}: ${problem.message}`);
+    throw problem;
+  }
 }

@@ -101,22 +101,21 @@ async function stitch(slide: Slide, decoders: TileDecoders, level: number, lx: n
 function shiftBilinear(source: RgbaImage, tx: number, ty: number, w: number, h: number): RgbaImage {
   const out: RgbaImage = { width: w, height: h, data: new Uint8ClampedArray(w * h * 4) };
   const s = source.data;
+  const d = out.data;
   const stride = source.width * 4;
-  const weights = [(1 - tx) * (1 - ty), tx * (1 - ty), (1 - tx) * ty, tx * ty];
+  const [w00, w10, w01, w11] = [(1 - tx) * (1 - ty), tx * (1 - ty), (1 - tx) * ty, tx * ty];
   for (let j = 0; j < h; j++) {
     for (let i = 0; i < w; i++) {
-      const at = j * stride + i * 4;
-      const corners = [at, at + 4, at + stride, at + stride + 4];
-      let alpha = 0;
-      for (let k = 0; k < 4; k++) alpha += weights[k] * s[corners[k] + 3];
-      const d = (j * w + i) * 4;
+      const a = j * stride + i * 4;
+      const b = a + 4;
+      const c = a + stride;
+      const e = c + 4;
+      const [a00, a10, a01, a11] = [w00 * s[a + 3], w10 * s[b + 3], w01 * s[c + 3], w11 * s[e + 3]];
+      const alpha = a00 + a10 + a01 + a11;
       if (alpha <= 0) continue;
-      for (let c = 0; c < 3; c++) {
-        let premultiplied = 0;
-        for (let k = 0; k < 4; k++) premultiplied += weights[k] * s[corners[k] + c] * s[corners[k] + 3];
-        out.data[d + c] = Math.round(premultiplied / alpha);
-      }
-      out.data[d + 3] = Math.round(alpha);
+      const o = (j * w + i) * 4;
+      for (let k = 0; k < 3; k++) d[o + k] = Math.round((a00 * s[a + k] + a10 * s[b + k] + a01 * s[c + k] + a11 * s[e + k]) / alpha);
+      d[o + 3] = Math.round(alpha);
     }
   }
   return out;

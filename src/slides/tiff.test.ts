@@ -63,6 +63,19 @@ describe('files Granula refuses, saying what to do', () => {
     expect(message).toMatch(/flat\.tif is not a tiled pyramidal TIFF; convert it with `vips tiffsave IN OUT\.tif --tile --pyramid --compression jpeg --bigtiff`/);
   });
 
+  it('a Leica SCN file: known by the XML in its description', async () => {
+    const path = join(dir, 'leica.scn');
+    python(
+      String.raw`
+import sys, numpy, tifffile
+xml = '<?xml version="1.0"?><scn xmlns="http://www.leica-microsystems.com/scn/2010/10/01"><collection/></scn>'
+tifffile.imwrite(sys.argv[1], numpy.zeros((512, 512, 3), numpy.uint8), tile=(256, 256), photometric='rgb', description=xml, metadata=None)
+`,
+      [path],
+    );
+    expect(await refusal([await openFileSource(path)])).toMatch(/leica\.scn is a Leica SCN file, which Granula does not read; convert it with `vips tiffsave/);
+  });
+
   it('MIRAX by its name, without reading a byte', async () => {
     const source: ByteSource = { name: 'case.mrxs', size: 10, read: () => Promise.reject(new Error('read')) };
     expect(await refusal([source])).toMatch(/case\.mrxs is a 3DHISTECH MIRAX slide .* convert it with `vips tiffsave/);

@@ -85,27 +85,21 @@ export function packAnnotations(list: readonly Annotation[]): PackedAnnotations 
   const rings: number[] = [];
   // Coordinates in stream order: ring starts, boxes and points go to `abs`, other ring points to `steps`.
   const all: number[] = [];
-  const valueRef = (v: unknown): number => {
-    if (v === null || typeof v !== 'object') {
-      // Map keys compare by SameValueZero: -0 and 0 would merge, so -0 is kept apart.
-      const key = Object.is(v, -0) ? '\u0000-0' : v;
-      let r = primitiveIndex.get(key);
-      if (r === undefined) {
-        r = values.length;
-        values.push(v);
-        primitiveIndex.set(key, r);
-      }
-      return r;
-    }
-    // Objects (attributes, provenance) are compared by content; undefined members kept apart.
-    const key = JSON.stringify(v, (_k, x) => (x === undefined ? '\u0000undefined' : Object.is(x, -0) ? '\u0000-0' : x));
-    let r = objectIndex.get(key);
+  /** The reference of `v`, known in `index` by `key`: added to `values` on first sight. */
+  const intern = <K>(index: Map<K, number>, key: K, v: unknown): number => {
+    let r = index.get(key);
     if (r === undefined) {
       r = values.length;
       values.push(v);
-      objectIndex.set(key, r);
+      index.set(key, r);
     }
     return r;
+  };
+  const valueRef = (v: unknown): number => {
+    // Map keys compare by SameValueZero: -0 and 0 would merge, so -0 is kept apart.
+    if (v === null || typeof v !== 'object') return intern(primitiveIndex, Object.is(v, -0) ? '\u0000-0' : v, v);
+    // Objects (attributes, provenance) are compared by content; undefined members kept apart.
+    return intern(objectIndex, JSON.stringify(v, (_k, x) => (x === undefined ? '\u0000undefined' : Object.is(x, -0) ? '\u0000-0' : x)), v);
   };
   const geometries: (Geometry | null)[] = new Array(n);
   for (let i = 0; i < n; i++) {
@@ -507,51 +501,29 @@ export class PackedStore {
   }
 }
 
-
 /**
- * What loadProject hands the document store besides plain records when some annotations are packed:
- * the packs (built into objects only when read), annotations stored as single rows (new or edited
- * since packing, shadowing a packed one of the same id), and ids deleted since packing.
+ * A project's packed annotations as storage holds them (see repository.loadStoredProject): the
+ * packs, built into objects only when read, and which packed ids no longer count.
  */
 export interface PackedSource {
   store: PackedStore;
+  /** The storage key of each pack, in the order of `store.readers`. */
+  keys: string[];
   /** Per image: ordinal ranges [from, to) of its packs. */
   images: Map<string, [number, number][]>;
-  loose: Annotation[];
+  /** Packed ids deleted since packing. */
   deleted: string[];
 }
 
-const PACKED_SOURCE = Symbol('granula.packedSource');
-
-/** Attaches the packed source to a project's records; `annotations` is then built on first read. */
-export function attachPackedSource<T extends { annotations: Annotation[] }>(data: T, source: PackedSource): T {
-  let list: Annotation[] | null = null;
-  Object.defineProperty(data, PACKED_SOURCE, { value: source, enumerable: false, writable: true, configurable: true });
-  Object.defineProperty(data, 'annotations', {
-    enumerable: true,
-    configurable: true,
-    get() {
-      if (!list) list = materialize(source);
-      return list;
-    },
-    set(v: Annotation[]) {
-      list = v;
-      // Replaced by the caller: the packs no longer describe this project's annotations.
-      Object.defineProperty(data, PACKED_SOURCE, { value: undefined });
-    },
-  });
-  return data;
-}
-
-export function packedSourceOf(data: object): PackedSource | undefined {
-  return (data as { [PACKED_SOURCE]?: PackedSource })[PACKED_SOURCE];
-}
-
-function materialize(src: PackedSource): Annotation[] {
-  const hidden = new Set<string>(src.deleted);
-  for (const a of src.loose) hidden.add(a.id);
+/**
+ * Every live annotation: the packed ones (in pack order) not deleted nor shadowed by a row, then
+ * the rows. Builds each packed annotation: for a backup or an export, not for opening a project.
+ */
+export function liveAnnotations(packed: PackedSource, rows: readonly Annotation[]): Annotation[] {
+  const hidden = new Set<string>(packed.deleted);
+  for (const a of rows) hidden.add(a.id);
   const out: Annotation[] = [];
-  const { store } = src;
+  const { store } = packed;
   let o = 0;
   for (const r of store.readers) {
     for (let i = 0; i < r.count; i++, o++) {
@@ -559,6 +531,6 @@ function materialize(src: PackedSource): Annotation[] {
       out.push(store.annotation(o));
     }
   }
-  for (const a of src.loose) out.push(a);
+  for (const a of rows) out.push(a);
   return out;
 }

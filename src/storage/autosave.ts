@@ -1,6 +1,6 @@
 import type { RecordChange, RecordKind } from '../model/changes';
 import { isQuotaError } from './db';
-import type { WriteOutcome } from './mergeWrite';
+import type { WriteOutcome } from './writes';
 
 export type SaveState = 'saved' | 'saving' | 'error';
 

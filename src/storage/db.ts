@@ -19,9 +19,13 @@ export const LAYOUT_VERSION = 2;
 
 /**
  * Annotations per pack, and how many an image must hold to be packed (one read of ~8k outlines is
- * about 1 MB; smaller images stay rows, as layout 1 had them). Tests shrink these to stay quick.
+ * about 1 MB; smaller images stay rows, as layout 1 had them). `fold`: how many rows (edits,
+ * deletions, new annotations) a pack or a packed image gathers before they are folded into packs
+ * (see writes.planFold): each row is one more read on every open, a fold rewrites a whole
+ * pack once; at 256 a slide of a million keeps at most ~31,000 rows between folds. Tests shrink
+ * these to stay quick.
  */
-export const PACKING = { size: 8192, min: 4096 };
+export const PACKING = { size: 8192, min: 4096, fold: 256 };
 
 export interface RecordRow {
   /** `${projectId}/${kind}/${id}` */
@@ -141,6 +145,39 @@ export async function openGranulaDb(name = DB_NAME): Promise<IDBPDatabase<Granul
   } catch (e) {
     throw new StorageUnavailableError(`IndexedDB could not be opened: ${(e as Error).message}`);
   }
+}
+
+/** A readwrite transaction over some of Granula's stores. */
+export type WriteTx<S extends StoreNames<GranulaDb>[] = StoreNames<GranulaDb>[]> = IDBPTransaction<GranulaDb, S, 'readwrite'>;
+
+/**
+ * Runs `queue` in one readwrite transaction and resolves once the browser committed it: all of what
+ * `queue` asked for lands, or none of it. Any failure (a request refused, a quota error thrown
+ * part-way, an exception of `queue` itself) aborts the transaction and is rethrown as it came.
+ * `queue` issues its requests without awaiting anything but this transaction's own requests, or
+ * the browser commits early.
+ */
+export async function withTx<S extends StoreNames<GranulaDb>[], R>(db: IDBPDatabase<GranulaDb>, stores: S, queue: (tx: WriteTx<S>) => Promise<R> | R): Promise<R> {
+  const tx = db.transaction(stores, 'readwrite');
+  const done = tx.done;
+  done.catch(() => {}); // awaited below; this only keeps an abort from being reported as unhandled
+  try {
+    const result = await queue(tx);
+    await done;
+    return result;
+  } catch (e) {
+    try {
+      tx.abort();
+    } catch {
+      // Already finished or aborted: nothing was committed either way.
+    }
+    throw e;
+  }
+}
+
+/** A request of an aborted transaction rejects too; the transaction's own failure is what is reported. */
+export function quiet(request: Promise<unknown>): void {
+  request.catch(() => {});
 }
 
 export class StorageUnavailableError extends Error {

@@ -2,13 +2,14 @@
 // packed annotations surviving a reload. (tests/unit/upgrades.test.ts checks every layout fixture
 // opens through the whole app; this file checks the packing itself.)
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { created, deleted, updated } from '../model/changes';
-import type { ProjectData } from '../model/projectData';
 import type { Annotation } from '../model/types';
 import { applyToDoc, countAnnotations, dataFromDoc, docFromData, packedOnImage } from '../store/docState';
-import { LAYOUT_VERSION, openGranulaDb, PACKING } from './db';
-import { deleteProject, listProjects, loadProject, replaceProject, writeChanges } from './repository';
+import { LAYOUT_VERSION, openGranulaDb } from './db';
+import { listProjects, loadProject, loadStoredProject } from './repository';
+import { bigProject, cell, expectSameProject, PACK_MIN, PACK_SIZE, storeImport, useSmallPacks } from './testProjects';
+import { deleteProject, writeChangesMerging } from './writes';
 
 interface LayoutFixture {
   layoutVersion: number;
@@ -41,64 +42,7 @@ async function installLayout1(name: string, records: LayoutFixture['stores']['re
   db.close();
 }
 
-const T = '2026-01-01T00:00:00.000Z';
-
-// Small packs keep fake-indexeddb quick; the logic is the same at 8192.
-const real = { ...PACKING };
-beforeAll(() => Object.assign(PACKING, { size: 64, min: 40 }));
-afterAll(() => Object.assign(PACKING, real));
-const PACK_SIZE = 64;
-const PACK_MIN = 40;
-
-function cell(i: number, imageId: string, extra: Partial<Annotation> = {}): Annotation {
-  const x = (i % 300) * 30 + 0.25, y = Math.floor(i / 300) * 30 + 0.5;
-  return {
-    id: `ann_${imageId}_${String(i).padStart(6, '0')}`,
-    projectId: 'prj_big',
-    imageId,
-    classId: i % 3 ? 'tumor-cell' : 'lymphocyte',
-    attributes: i % 7 ? {} : { confidence: i / 10 },
-    geometry: i % 11 === 5 ? { type: 'box', x, y, w: 12, h: 9 } : i % 13 === 6 ? { type: 'point', x, y } : { type: 'polygon', points: [x, y, x + 10.5, y, x + 10.5, y + 9.75, x, y + 9.75] },
-    annotatorId: i % 2 ? 'dr-a' : 'dr-b',
-    schemaId: 'sch',
-    schemaVersion: 1,
-    provenance: { kind: 'import' },
-    createdAt: T,
-    updatedAt: T,
-    ...extra,
-  };
-}
-
-/** A project with one slide holding more than PACK_SIZE annotations and a small image. */
-function bigProject(count = 2 * PACK_SIZE + 30): ProjectData {
-  const slide = Array.from({ length: count }, (_, i) => cell(i, 'slide', i === 9 ? { geometry: { type: 'polygon', points: [0, 0, 100, 0, 100, 100, 0, 100], holes: [[10, 10, 20, 10, 20, 20]] }, note: 'with a hole', uncertain: true } : {}));
-  const small = Array.from({ length: 5 }, (_, i) => cell(i, 'small'));
-  return {
-    project: { id: 'prj_big', name: 'Big slide', description: '', schemaId: 'sch', reviewMode: false, optOut: [], exportLog: [], createdAt: T, updatedAt: T },
-    schemas: [{ id: 'sch', version: 1, name: { en: 'S', ja: 'S' }, purpose: '', granularity: 'polygon', selection: 'single', classes: [], createdAt: T }],
-    images: [
-      { id: 'slide', projectId: 'prj_big', name: 'slide', modality: 'pathology-wsi', source: { kind: 'synthetic', seed: 1 }, width: 100000, height: 80000, order: 0, addedAt: T },
-      { id: 'small', projectId: 'prj_big', name: 'small', modality: 'other', source: { kind: 'synthetic', seed: 2 }, width: 100, height: 100, order: 1, addedAt: T },
-    ],
-    annotators: [
-      { id: 'dr-a', projectId: 'prj_big', displayName: 'A' },
-      { id: 'dr-b', projectId: 'prj_big', displayName: 'B' },
-    ],
-    annotations: [...slide, ...small, { ...cell(0, 'small'), id: 'label', geometry: null }],
-    statuses: [{ id: 'slide~dr-a', projectId: 'prj_big', imageId: 'slide', annotatorId: 'dr-a', state: 'in-progress', noFinding: false, updatedAt: T }],
-    audit: [],
-  };
-}
-
-const byId = (list: readonly Annotation[]) => new Map(list.map((a) => [a.id, a]));
-
-function expectSameProject(actual: ProjectData, expected: ProjectData): void {
-  const { annotations: a, ...restA } = actual;
-  const { annotations: b, ...restB } = expected;
-  expect(restA).toEqual(restB);
-  expect(a).toHaveLength(b.length);
-  expect(byId(a)).toEqual(byId(b));
-}
+useSmallPacks();
 
 describe('layout 2', () => {
   it('upgrades the layout 1 fixture without touching a record', async () => {
@@ -163,7 +107,7 @@ describe('layout 2', () => {
   it('stores an import with a big image as packs, and edits, deletions and new shapes survive a reload', async () => {
     const db = await openGranulaDb('edits');
     const data = bigProject();
-    await replaceProject(db, data);
+    await storeImport(db, data);
     expect(await db.count('annotationPacks')).toBe(3);
     const first = (await loadProject(db, 'prj_big'))!;
     expectSameProject(first, data);
@@ -171,16 +115,16 @@ describe('layout 2', () => {
     const slide = data.annotations.filter((a) => a.imageId === 'slide');
     const moved = { ...slide[3], geometry: { type: 'point' as const, x: 1, y: 2 }, updatedAt: '2026-02-02T00:00:00.000Z' };
     const added = cell(999_999, 'slide');
-    await writeChanges(db, 'prj_big', [updated('annotation', slide[3], moved), deleted('annotation', slide[4]), created('annotation', added), deleted('annotation', data.annotations.find((a) => a.id === 'label')!)]);
+    await writeChangesMerging(db, 'prj_big', [updated('annotation', slide[3], moved), deleted('annotation', slide[4]), created('annotation', added), deleted('annotation', data.annotations.find((a) => a.id === 'label')!)]);
     const expected = data.annotations.filter((a) => a.id !== slide[4].id && a.id !== 'label').map((a) => (a.id === moved.id ? moved : a));
     expected.push(added);
     expectSameProject((await loadProject(db, 'prj_big'))!, { ...data, annotations: expected });
 
     // Deleting the edited one, then restoring the deleted one (undo), through the document too.
-    const doc = docFromData((await loadProject(db, 'prj_big'))!);
+    const doc = docFromData((await loadStoredProject(db, 'prj_big'))!);
     const changes = [deleted('annotation', moved), created('annotation', slide[4])];
     applyToDoc(doc, changes);
-    await writeChanges(db, 'prj_big', changes);
+    await writeChangesMerging(db, 'prj_big', changes);
     const again = expected.filter((a) => a.id !== moved.id).concat(slide[4]);
     expectSameProject(dataFromDoc(doc), { ...data, annotations: again });
     expectSameProject((await loadProject(db, 'prj_big'))!, { ...data, annotations: again });
@@ -194,7 +138,7 @@ describe('layout 2', () => {
   it('keeps an import all-or-nothing when a pack cannot be written', async () => {
     const db = await openGranulaDb('all-or-nothing');
     const data = bigProject();
-    await replaceProject(db, { ...data, annotations: data.annotations.slice(0, 10) });
+    await storeImport(db, { ...data, annotations: data.annotations.slice(0, 10) });
     const before = JSON.stringify({ records: await db.getAll('records'), packs: await db.count('annotationPacks') });
     const realPut = IDBObjectStore.prototype.put;
     IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
@@ -202,7 +146,7 @@ describe('layout 2', () => {
       return realPut.apply(this, args);
     } as IDBObjectStore['put'];
     try {
-      await expect(replaceProject(db, data)).rejects.toMatchObject({ name: 'QuotaExceededError' });
+      await expect(storeImport(db, data)).rejects.toMatchObject({ name: 'QuotaExceededError' });
     } finally {
       IDBObjectStore.prototype.put = realPut;
     }
@@ -215,8 +159,9 @@ describe('a document opened from packs', () => {
   it('reads, edits and counts like one built from plain records, building only what is read', async () => {
     const db = await openGranulaDb('doc');
     const data = bigProject();
-    await replaceProject(db, data);
-    const loaded = (await loadProject(db, 'prj_big'))!;
+    await storeImport(db, data);
+    const loaded = (await loadStoredProject(db, 'prj_big'))!;
+    expect(loaded.annotations.packed).not.toBeNull();
     const doc = docFromData(loaded);
     const plain = docFromData(data);
     const packed = packedOnImage(doc, 'slide')!;

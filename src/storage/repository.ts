@@ -1,88 +1,36 @@
-import type { IDBPDatabase, IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
-import { recordId, type RecordChange, type RecordKind, type RecordTypes } from '../model/changes';
+import type { IDBPDatabase } from 'idb';
+import type { RecordKind, RecordTypes } from '../model/changes';
 import type { ProjectData } from '../model/projectData';
 import { byTime } from '../model/audit';
 import type { Annotation, Project } from '../model/types';
-import { attachPackedSource, PackedStore, PackReader } from './annotationPack';
-import { PACKING, packRows, rowKey, type BlobRow, type GranulaDb, type PackRow, type RecordRow } from './db';
+import { liveAnnotations, PackedStore, PackReader, type PackedSource } from './annotationPack';
+import { rowKey, type BlobRow, type GranulaDb } from './db';
+import { rememberPacks, RECORD_STORES } from './writes';
+
+/** Reading what is stored (writes are in writes.ts), and the small stores: image files and settings. */
 
 type Db = IDBPDatabase<GranulaDb>;
 
-/** The stores a transaction must span to write records: annotations may be packed (see db.ts). */
-export const RECORD_STORES: ['records', 'annotationPacks'] = ['records', 'annotationPacks'];
-
-type RecordsTx = IDBPTransaction<GranulaDb, StoreNames<GranulaDb>[], 'readwrite' | 'readonly'>;
-type RecordsStore = IDBPObjectStore<GranulaDb, StoreNames<GranulaDb>[], 'records', 'readwrite'>;
-
-/** Projects this tab has seen packs of: a deleted annotation of theirs needs a `gone` row. */
-const packedProjects = new Set<string>();
-
 /**
- * Whether, as far as this tab knows (its last load or store of the project), the project has packed
- * annotations. For writers that cannot read first (a page closing); others ask projectHasPacks.
+ * A project's annotations as storage holds them: rows (plain objects) and, for images with many,
+ * packs that are built into objects only when read.
  */
-export function projectMayHavePacks(projectId: string): boolean {
-  return packedProjects.has(projectId);
+export interface StoredAnnotations {
+  /** Stored one per row: annotations of images with few, and any new or edited since packing (a row shadows the packed copy of its id). */
+  rows: Annotation[];
+  /** Null when none of the project's annotations is packed. */
+  packed: PackedSource | null;
 }
 
-/** Whether the project has packed annotations, read inside a transaction spanning RECORD_STORES. */
-export async function projectHasPacks(tx: RecordsTx, projectId: string): Promise<boolean> {
-  const n = await tx.objectStore('annotationPacks').index('projectId').count(projectId);
-  if (n > 0) packedProjects.add(projectId);
-  else packedProjects.delete(projectId);
-  return n > 0;
+/** A project as loaded: every record, with its annotations still as storage holds them. */
+export interface StoredProject extends Omit<ProjectData, 'annotations'> {
+  annotations: StoredAnnotations;
 }
 
-/**
- * Queues the write of one record: a put, or a delete. In a project with packed annotations, an
- * annotation is deleted by a `gone` row (the packed copy stays until the image is packed again),
- * so the deletion survives a reload. Returns the request (callers may `quiet` it).
- */
-export function queueRecordWrite(store: RecordsStore, projectId: string, kind: RecordKind, id: string, value: RecordTypes[RecordKind] | undefined, projectHasPacked: boolean): Promise<unknown> {
-  const key = rowKey(projectId, kind, id);
-  if (value !== undefined) return store.put({ key, projectId, kind, value });
-  if (kind === 'annotation' && projectHasPacked) return store.put({ key, projectId, kind, value: undefined as unknown as Annotation, gone: true });
-  return store.delete(key);
-}
-
-function row<K extends RecordKind>(projectId: string, kind: K, value: RecordTypes[K]): RecordRow {
-  return { key: rowKey(projectId, kind, recordId(kind, value)), projectId, kind, value };
-}
-
-/** One row per record (annotations included): layout 1's form, still valid for any project. */
-export function projectRows(data: ProjectData): RecordRow[] {
-  const pid = data.project.id;
-  return [
-    row(pid, 'project', data.project),
-    ...data.schemas.map((s) => row(pid, 'schema', s)),
-    ...data.images.map((s) => row(pid, 'image', s)),
-    ...data.annotators.map((s) => row(pid, 'annotator', s)),
-    ...data.annotations.map((s) => row(pid, 'annotation', s)),
-    ...data.statuses.map((s) => row(pid, 'status', s)),
-    ...data.audit.map((s) => row(pid, 'audit', s)),
-  ];
-}
-
-/**
- * How a project is stored: the annotations of images holding PACKING.min or more in packs, everything
- * else one row per record.
- */
-export function projectStorage(data: ProjectData): { rows: RecordRow[]; packs: PackRow[] } {
-  const pid = data.project.id;
-  const byImage = new Map<string, Annotation[]>();
-  for (const a of data.annotations) {
-    let list = byImage.get(a.imageId);
-    if (!list) byImage.set(a.imageId, (list = []));
-    list.push(a);
-  }
-  const packs: PackRow[] = [];
-  const single: Annotation[] = [];
-  for (const [imageId, list] of byImage) {
-    if (list.length >= PACKING.min) packs.push(...packRows(pid, imageId, list));
-    else single.push(...list);
-  }
-  const rows = projectRows({ ...data, annotations: single });
-  return { rows, packs };
+/** The project with every annotation built (a backup, an export, a merge): costly for a million. */
+export function builtProject(p: StoredProject): ProjectData {
+  const { rows, packed } = p.annotations;
+  return { ...p, annotations: packed ? liveAnnotations(packed, rows) : rows };
 }
 
 export async function listProjects(db: Db): Promise<Project[]> {
@@ -90,15 +38,11 @@ export async function listProjects(db: Db): Promise<Project[]> {
   return rows.map((r) => r.value as Project).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
 }
 
-/**
- * A project's records. Packed annotations are read as packs and built into objects only when read
- * (see annotationPack.ts: `data.annotations` builds them all on first access; the document store
- * builds them one by one).
- */
-export async function loadProject(db: Db, projectId: string): Promise<ProjectData | null> {
+/** A project's records, packed annotations left packed (what opening a project reads). */
+export async function loadStoredProject(db: Db, projectId: string): Promise<StoredProject | null> {
   const tx = db.transaction(RECORD_STORES);
   const [rows, packs] = await Promise.all([tx.objectStore('records').index('projectId').getAll(projectId), tx.objectStore('annotationPacks').index('projectId').getAll(projectId)]);
-  const data: Partial<ProjectData> & Omit<ProjectData, 'project'> = { schemas: [], images: [], annotators: [], annotations: [], statuses: [], audit: [] };
+  const data: Partial<StoredProject> & Omit<StoredProject, 'project'> = { schemas: [], images: [], annotators: [], annotations: { rows: [], packed: null }, statuses: [], audit: [] };
   const deleted: string[] = [];
   for (const r of rows) {
     if (r.gone) {
@@ -110,93 +54,56 @@ export async function loadProject(db: Db, projectId: string): Promise<ProjectDat
       case 'schema': data.schemas.push(r.value as RecordTypes['schema']); break;
       case 'image': data.images.push(r.value as RecordTypes['image']); break;
       case 'annotator': data.annotators.push(r.value as RecordTypes['annotator']); break;
-      case 'annotation': data.annotations.push(r.value as RecordTypes['annotation']); break;
+      case 'annotation': data.annotations.rows.push(r.value as RecordTypes['annotation']); break;
       case 'status': data.statuses.push(r.value as RecordTypes['status']); break;
       case 'audit': data.audit.push(r.value as RecordTypes['audit']); break;
     }
   }
+  rememberPacks(projectId, packs.length > 0);
   if (!data.project) return null;
   data.schemas.sort((a, b) => a.version - b.version);
   data.images.sort((a, b) => a.order - b.order);
   data.audit.sort(byTime);
-  if (!packs.length) {
-    packedProjects.delete(projectId);
-    return data as ProjectData;
+  if (packs.length) {
+    // Packs come sorted by key: by image, then in packing order.
+    const store = new PackedStore(packs.map((p) => new PackReader(p.pack, projectId, p.imageId)));
+    const images = new Map<string, [number, number][]>();
+    packs.forEach((p, i) => {
+      const ranges = images.get(p.imageId) ?? [];
+      ranges.push([store.base[i], store.base[i + 1]]);
+      images.set(p.imageId, ranges);
+    });
+    data.annotations.packed = { store, keys: packs.map((p) => p.key), images, deleted };
   }
-  packedProjects.add(projectId);
-  // Packs come sorted by key: by image, then in packing order.
-  const readers = packs.map((p) => new PackReader(p.pack, projectId, p.imageId));
-  const store = new PackedStore(readers);
-  const images = new Map<string, [number, number][]>();
-  packs.forEach((p, i) => {
-    const ranges = images.get(p.imageId) ?? [];
-    ranges.push([store.base[i], store.base[i + 1]]);
-    images.set(p.imageId, ranges);
-  });
-  return attachPackedSource(data as ProjectData, { store, images, loose: data.annotations, deleted });
+  return data as StoredProject;
 }
 
-/** Writes one batch of changes in a single transaction: all of it lands or none. */
-export async function writeChanges(db: Db, projectId: string, changes: readonly RecordChange[]): Promise<void> {
-  const tx = db.transaction(RECORD_STORES, 'readwrite');
-  const packed = changes.some((c) => c.kind === 'annotation' && c.after === undefined) && (await projectHasPacks(tx, projectId));
-  const store = tx.objectStore('records');
-  for (const c of changes) void queueRecordWrite(store, projectId, c.kind, c.id, c.after, packed);
-  await tx.done;
+/** A project's records with every annotation built. */
+export async function loadProject(db: Db, projectId: string): Promise<ProjectData | null> {
+  const stored = await loadStoredProject(db, projectId);
+  return stored && builtProject(stored);
 }
 
 /**
- * Queues, in a transaction spanning RECORD_STORES (and nothing needs awaiting between its requests
- * but these), the replacement of a whole project: its old rows and packs go, its records are
- * written as projectStorage says. For imports and restores; the caller commits or aborts.
+ * Reads the stored values of some records (for a tab told that another tab wrote them). An
+ * annotation without a row in a project with packs was folded into a pack since it was written
+ * (a deletion leaves a `gone` row until then): it is read from the packs, which is slow but rare.
  */
-export async function queueProjectReplace(tx: IDBPTransaction<GranulaDb, StoreNames<GranulaDb>[], 'readwrite'>, data: ProjectData): Promise<void> {
-  const pid = data.project.id;
-  const records = tx.objectStore('records');
-  const packStore = tx.objectStore('annotationPacks');
-  const [oldKeys, oldPacks] = await Promise.all([records.index('projectId').getAllKeys(pid), packStore.index('projectId').getAllKeys(pid)]);
-  const { rows, packs } = projectStorage(data);
-  const keep = new Set(rows.map((r) => r.key));
-  for (const k of oldKeys) if (!keep.has(k)) void records.delete(k).catch(() => {});
-  const keepPacks = new Set(packs.map((p) => p.key));
-  for (const k of oldPacks) if (!keepPacks.has(k)) void packStore.delete(k).catch(() => {});
-  for (const r of rows) void records.put(r).catch(() => {});
-  for (const p of packs) void packStore.put(p).catch(() => {});
-  if (packs.length) packedProjects.add(pid);
-  else packedProjects.delete(pid);
-}
-
-/**
- * Stores a whole project (an import or a restore) in one transaction, replacing any project with
- * the same id. If anything fails, the transaction aborts and what was stored stays as it was.
- */
-export async function replaceProject(db: Db, data: ProjectData, blobs: readonly BlobRow[] = []): Promise<void> {
-  const pid = data.project.id;
-  const tx = db.transaction(['records', 'annotationPacks', 'blobs'], 'readwrite');
-  const done = tx.done;
-  done.catch(() => {});
-  try {
-    await queueProjectReplace(tx, data);
-    for (const b of blobs) void tx.objectStore('blobs').put({ ...b, projectId: pid }).catch(() => {});
-    await done;
-  } catch (e) {
-    try {
-      tx.abort();
-    } catch {
-      // already finished: nothing was committed
+export async function readRecords(db: Db, projectId: string, keys: readonly { kind: RecordKind; id: string }[]): Promise<(RecordTypes[RecordKind] | undefined)[]> {
+  const tx = db.transaction(RECORD_STORES);
+  const rows = await Promise.all(keys.map((k) => tx.objectStore('records').get(rowKey(projectId, k.kind, k.id))));
+  const folded = new Set(keys.filter((k, i) => k.kind === 'annotation' && !rows[i]).map((k) => k.id));
+  const packed = new Map<string, Annotation>();
+  if (folded.size) {
+    let cursor = await tx.objectStore('annotationPacks').index('projectId').openCursor(projectId);
+    while (cursor && packed.size < folded.size) {
+      const { pack, imageId } = cursor.value;
+      const reader = new PackReader(pack, projectId, imageId);
+      for (let i = 0; i < reader.count; i++) if (folded.has(reader.id(i))) packed.set(reader.id(i), reader.annotation(i));
+      cursor = await cursor.continue();
     }
-    throw e;
   }
-}
-
-export async function deleteProject(db: Db, projectId: string): Promise<void> {
-  const tx = db.transaction(['records', 'annotationPacks', 'blobs'], 'readwrite');
-  for (const store of ['records', 'annotationPacks', 'blobs'] as const) {
-    const keys = await tx.objectStore(store).index('projectId').getAllKeys(projectId);
-    for (const k of keys) void tx.objectStore(store).delete(k);
-  }
-  await tx.done;
-  packedProjects.delete(projectId);
+  return rows.map((r, i) => (r ? r.value : keys[i].kind === 'annotation' ? packed.get(keys[i].id) : undefined) as RecordTypes[RecordKind] | undefined);
 }
 
 export async function putBlob(db: Db, blob: BlobRow): Promise<void> {

@@ -2,7 +2,8 @@ import type { RecordChange, RecordKind, RecordTypes } from '../model/changes';
 import type { ProjectData } from '../model/projectData';
 import { dataFromState, MAP_OF, stateFromData } from '../team/state';
 import type { Annotation, Project } from '../model/types';
-import { packedSourceOf, type PackedStore, type PackReader } from '../storage/annotationPack';
+import type { PackedStore, PackReader } from '../storage/annotationPack';
+import type { StoredProject } from '../storage/repository';
 import { AnnotationMap, PackedIdSet } from './packedAnnotations';
 
 /**
@@ -38,23 +39,26 @@ function indexByImage(annotations: Iterable<RecordTypes['annotation']>): Map<str
 /** Bumped by applyToDoc: lets derived counts be kept until the document changes. */
 const versions = new WeakMap<DocState, number>();
 
-export function docFromData(data: ProjectData): DocState {
-  const packed = packedSourceOf(data);
-  if (packed) {
-    const annotations = new AnnotationMap(packed.store, packed.loose, packed.deleted);
-    const hidden = [...packed.deleted, ...packed.loose.map((a) => a.id)];
-    const annotationsByImage = new Map<string, Set<string>>();
-    for (const [imageId, ranges] of packed.images) annotationsByImage.set(imageId, new PackedIdSet(packed.store, ranges, hidden));
-    for (const a of packed.loose) {
-      let set = annotationsByImage.get(a.imageId);
-      if (!set) annotationsByImage.set(a.imageId, (set = new Set()));
-      set.add(a.id);
-    }
-    // Not `...data`: reading `data.annotations` would build every packed annotation.
-    const { project, schemas, images, annotators, statuses, audit } = data;
-    return { ...stateFromData({ project, schemas, images, annotators, annotations: [], statuses, audit }), annotations, annotationsByImage };
+/**
+ * The document of a project: from plain records, or as loaded from storage, where packed
+ * annotations stay in their packs until read.
+ */
+export function docFromData(data: ProjectData | StoredProject): DocState {
+  if (Array.isArray(data.annotations)) return { ...stateFromData(data as ProjectData), annotationsByImage: indexByImage(data.annotations) };
+  const { rows, packed } = data.annotations;
+  const { project, schemas, images, annotators, statuses, audit } = data;
+  const plain = stateFromData({ project, schemas, images, annotators, annotations: packed ? [] : rows, statuses, audit });
+  if (!packed) return { ...plain, annotationsByImage: indexByImage(rows) };
+  const annotations = new AnnotationMap(packed.store, rows, packed.deleted);
+  const hidden = [...packed.deleted, ...rows.map((a) => a.id)];
+  const annotationsByImage = new Map<string, Set<string>>();
+  for (const [imageId, ranges] of packed.images) annotationsByImage.set(imageId, new PackedIdSet(packed.store, ranges, hidden));
+  for (const a of rows) {
+    let set = annotationsByImage.get(a.imageId);
+    if (!set) annotationsByImage.set(a.imageId, (set = new Set()));
+    set.add(a.id);
   }
-  return { ...stateFromData(data), annotationsByImage: indexByImage(data.annotations) };
+  return { ...plain, annotations, annotationsByImage };
 }
 
 /**

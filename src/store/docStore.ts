@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { RecordChange } from '../model/changes';
 import type { ProjectData } from '../model/projectData';
+import type { StoredProject } from '../storage/repository';
 import { applyToDoc, docFromData, type DocState } from './docState';
 import { History } from './history';
 import { auditEntriesFor, stampChanges } from '../model/audit';
@@ -41,7 +42,7 @@ interface DocStoreState {
   rev: number;
   canUndo: boolean;
   canRedo: boolean;
-  open(data: ProjectData): void;
+  open(data: ProjectData | StoredProject): void;
   close(): void;
   commit(changes: RecordChange[], opts: CommitOptions): void;
   applyRemote(projectId: string, changes: RecordChange[]): void;

@@ -5,7 +5,8 @@ import { addAnnotations, addImages, currentSchemaOf, deleteAnnotations, editSche
 import { dataFromDoc } from './docState';
 import { useDocStore } from './docStore';
 import { exportSharedText, importSharedText } from './importExport';
-import { createProject, flushSaves, initWorkspace, openProject, useWorkspace, workspaceDb } from './workspace';
+import { bigProject, PACK_FOLD, useSmallPacks } from '../storage/testProjects';
+import { createProject, flushSaves, initWorkspace, openProject, storeWholeProject, useWorkspace, workspaceDb } from './workspace';
 
 async function dumpAll(): Promise<string> {
   const db = workspaceDb()!;
@@ -134,5 +135,34 @@ describe('import is all-or-nothing', () => {
     const strip = (d: typeof copy) => JSON.parse(JSON.stringify(d).replaceAll(d.project.id, 'P').replace(/"name":"[^"]*\(imported[^"]*\)"/, '"name":"X"'));
     const original = { ...exported.data, project: { ...exported.data.project, name: 'X' } };
     expect(strip(copy)).toEqual(strip(original as typeof copy));
+  });
+});
+
+describe('a packed project edited a lot', () => {
+  useSmallPacks();
+  const annotationRows = async () => (await workspaceDb()!.getAll('records')).filter((r) => r.projectId === 'prj_big' && r.kind === 'annotation').length;
+
+  it('is folded back into packs when it is opened again, with every edit kept', async () => {
+    const data = bigProject();
+    await storeWholeProject(data);
+    expect(await openProject('prj_big')).toBe(true);
+    const slide = data.annotations.filter((a) => a.imageId === 'slide');
+    // PACK_FOLD edits and one deletion in the slide's first pack: enough to fold it.
+    updateAnnotations(slide.slice(0, PACK_FOLD).map((a) => ({ id: a.id, patch: { classId: 'stroma' } })));
+    deleteAnnotations([slide[PACK_FOLD].id]);
+    await flushSaves();
+    const shown = new Map(dataFromDoc(useDocStore.getState().doc!).annotations.map((a) => [a.id, a]));
+    expect(await annotationRows()).toBe(6 + PACK_FOLD + 1);
+    useDocStore.getState().close();
+    expect(await openProject('prj_big')).toBe(true);
+    // The fold runs once the project is open; only the small image's 6 rows stay rows.
+    for (let tries = 0; (await annotationRows()) !== 6; tries++) {
+      if (tries > 200) throw new Error(`still ${await annotationRows()} annotation rows`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const stored = (await reopenedCopy('prj_big'))!;
+    expect(new Map(stored.annotations.map((a) => [a.id, a]))).toEqual(shown);
+    expect(stored.annotations.filter((a) => a.classId === 'stroma')).toHaveLength(PACK_FOLD);
+    expect(stored.annotations.some((a) => a.id === slide[PACK_FOLD].id)).toBe(false);
   });
 });

@@ -7,10 +7,11 @@ import type { ProjectData } from '../model/projectData';
 import type { TemplateId } from '../model/templates';
 import type { Project } from '../model/types';
 import { Autosaver, type SaveStatus } from '../storage/autosave';
-import { openGranulaDb, type BlobRow, type GranulaDb } from '../storage/db';
-import { quiet, readRecords, writeChangesBlind, writeChangesMerging } from '../storage/mergeWrite';
+import { openGranulaDb, quiet, withTx, type BlobRow, type GranulaDb } from '../storage/db';
 import { mergeRecord, sameValue } from '../storage/recordMerge';
 import * as repo from '../storage/repository';
+import type { FoldRequest } from '../storage/fold.worker';
+import { deleteProject, planFold, runFold, storeProjects, writeChangesBlind, writeChangesMerging, type ProjectToStore } from '../storage/writes';
 import { openTabChannel, type RecordKey, type TabChannel, type TabMessage } from '../storage/tabSync';
 import { dataFromDoc, getRecord } from './docState';
 import { commitDrafts } from './drafts';
@@ -81,7 +82,7 @@ function showStored(projectId: string, incoming: { kind: RecordKind; id: string;
 
 async function pullRecords(projectId: string, keys: RecordKey[]): Promise<void> {
   if (!db || !keys.length) return;
-  const values = await readRecords(db, projectId, keys);
+  const values = await repo.readRecords(db, projectId, keys);
   showStored(projectId, keys.map((k, i) => ({ ...k, value: values[i] })));
 }
 
@@ -99,7 +100,7 @@ async function onTabMessage(m: TabMessage): Promise<void> {
   } else if (useDocStore.getState().doc?.project.id === m.projectId) {
     // Replaced as a whole (a restore or import over it): show what is stored now, with our edits on top.
     await autosaver.flush();
-    const data = db ? await repo.loadProject(db, m.projectId) : null;
+    const data = db ? await repo.loadStoredProject(db, m.projectId) : null;
     if (data) useDocStore.getState().open(data);
     useWorkspace.setState({ notice: 'remote-changes', noticeProject: m.projectId });
   }
@@ -149,7 +150,7 @@ export async function initWorkspace(opts: { dbName?: string; channelName?: strin
   if (db) channel = openTabChannel(tabId, (m) => void onTabMessage(m), opts.channelName);
   if (typeof window !== 'undefined') {
     // `pagehide` may be the last moment this page runs: text still being typed in a field is
-    // committed first (an edit like any other), then written without reading first (see mergeWrite).
+    // committed first (an edit like any other), then written without reading first (see writes.writeChangesBlind).
     window.addEventListener('pagehide', () => {
       commitDrafts();
       void autosaver.flush({ urgent: true });
@@ -195,10 +196,40 @@ export async function createProject(name: string, template: TemplateId): Promise
   return data;
 }
 
+/** A project with every annotation built (an export, a backup, a merge), pending edits saved first. */
 export async function loadProjectData(projectId: string): Promise<ProjectData | null> {
   await autosaver.flush();
   if (db) return repo.loadProject(db, projectId);
   return memoryProjects.get(projectId) ?? null;
+}
+
+/** A project to open: packed annotations stay packed (see docState), pending edits saved first. */
+async function loadForOpening(projectId: string): Promise<ProjectData | repo.StoredProject | null> {
+  await autosaver.flush();
+  if (!db) return memoryProjects.get(projectId) ?? null;
+  const stored = await repo.loadStoredProject(db, projectId);
+  if (stored?.annotations.packed) foldSoon(db, projectId, stored.annotations);
+  return stored;
+}
+
+/**
+ * Folds the rows of a much-edited packed project back into packs, once the project is on screen,
+ * so its next open reads packs rather than thousands of rows (see writes.planFold): in a
+ * worker where there are workers, as rewriting packs is seconds of work. A failed fold changes
+ * nothing stored: the rows stay and are read as before, so there is nothing to tell the user.
+ */
+function foldSoon(target: Db, projectId: string, annotations: repo.StoredAnnotations): void {
+  setTimeout(() => {
+    const plan = planFold(annotations);
+    if (!plan) return;
+    if (typeof Worker === 'undefined') {
+      void runFold(target, projectId, plan).catch(() => {});
+      return;
+    }
+    const worker = new Worker(new URL('../storage/fold.worker.ts', import.meta.url), { type: 'module' });
+    worker.onmessage = worker.onerror = () => worker.terminate();
+    worker.postMessage({ dbName: target.name, projectId, plan } satisfies FoldRequest);
+  }, 0);
 }
 
 export async function openProject(projectId: string): Promise<boolean> {
@@ -206,7 +237,7 @@ export async function openProject(projectId: string): Promise<boolean> {
   const ownBuffer = !loadBuffers.has(projectId);
   if (ownBuffer) loadBuffers.set(projectId, []);
   try {
-    const data = await loadProjectData(projectId);
+    const data = await loadForOpening(projectId);
     if (!data) return false;
     if (useDocStore.getState().doc?.project.id !== projectId) useDocStore.getState().open(data);
     return true;
@@ -223,7 +254,7 @@ export async function openProject(projectId: string): Promise<boolean> {
 export async function removeProject(projectId: string): Promise<void> {
   await autosaver.flush();
   if (useDocStore.getState().doc?.project.id === projectId) useDocStore.getState().close();
-  if (db) await repo.deleteProject(db, projectId);
+  if (db) await deleteProject(db, projectId);
   else memoryProjects.delete(projectId);
   channel?.postProject(projectId, 'removed');
   await refreshProjects();
@@ -263,32 +294,9 @@ export async function loadAllProjects(): Promise<ProjectData[]> {
  * Projects with the same ids are replaced: records the new copy lacks are removed, and with
  * `replaceFiles` (a restore) so are image files it lacks.
  */
-export async function storeWholeProjects(items: { data: ProjectData; blobs: BlobRow[] }[], opts: { replaceFiles: boolean } = { replaceFiles: true }): Promise<void> {
+export async function storeWholeProjects(items: readonly ProjectToStore[], opts: { replaceFiles: boolean } = { replaceFiles: true }): Promise<void> {
   if (db) {
-    const tx = db.transaction(['records', 'annotationPacks', 'blobs'], 'readwrite');
-    const done = tx.done;
-    done.catch(() => {});
-    try {
-      const blobs = tx.objectStore('blobs');
-      for (const { data, blobs: rows } of items) {
-        const pid = data.project.id;
-        // Rows and annotation packs (large images) replaced in this same transaction.
-        await repo.queueProjectReplace(tx, data);
-        if (opts.replaceFiles) {
-          const keepBlobs = new Set(rows.map((b) => b.blobId));
-          for (const k of await blobs.index('projectId').getAllKeys(pid)) if (!keepBlobs.has(k)) quiet(blobs.delete(k));
-        }
-        for (const b of rows) quiet(blobs.put({ ...b, projectId: pid }));
-      }
-      await done;
-    } catch (e) {
-      try {
-        tx.abort();
-      } catch {
-        // nothing was committed
-      }
-      throw e;
-    }
+    await storeProjects(db, items, opts);
   } else {
     for (const { data, blobs } of items) {
       memoryProjects.set(data.project.id, data);
@@ -321,16 +329,13 @@ export async function ensureSetting<T>(key: string, make: () => T): Promise<T> {
     if (!memoryMeta.has(key)) memoryMeta.set(key, make());
     return memoryMeta.get(key) as T;
   }
-  const tx = db.transaction('meta', 'readwrite');
-  const existing = await tx.store.get(key);
-  if (existing) {
-    await tx.done;
-    return existing.value as T;
-  }
-  const value = make();
-  await tx.store.put({ key, value });
-  await tx.done;
-  return value;
+  return withTx(db, ['meta'], async (tx) => {
+    const existing = await tx.objectStore('meta').get(key);
+    if (existing) return existing.value as T;
+    const value = make();
+    quiet(tx.objectStore('meta').put({ key, value }));
+    return value;
+  });
 }
 
 /** Closes the tab channel and the database (tests that start several workspaces in one process). */

@@ -1,21 +1,27 @@
 // @vitest-environment jsdom
 import OpenSeadragon from 'openseadragon';
 import { describe, expect, it, vi } from 'vitest';
-import { syntheticTileSource, type SyntheticTileContext, type SyntheticTileJob } from './osdSyntheticSource';
+import { syntheticTileSource, type SyntheticTileJob } from './osdSyntheticSource';
+import type { SyntheticTilePainter } from './syntheticTilePainter';
 import { renderSyntheticTile } from '../synthetic/render';
 
-/** jsdom has no canvas: a stand-in context that records what is put on it. */
-function fakeCanvasFactory() {
-  const painted: { width: number; height: number; data: Uint8ClampedArray }[] = [];
-  const factory = (width: number, height: number) => ({
-    getContext: (): SyntheticTileContext => ({
-      createImageData: ((w: number, h: number) => ({ width: w, height: h, data: new Uint8ClampedArray(w * h * 4) })) as SyntheticTileContext['createImageData'],
-      putImageData: ((image: ImageData) => {
-        painted.push({ width, height, data: image.data });
-      }) as SyntheticTileContext['putImageData'],
-    }),
-  });
-  return { factory, painted };
+/**
+ * jsdom has no workers or bitmaps: a painter that renders on the spot with the pure renderer the
+ * worker runs, and hands the rendered tile over as the "bitmap".
+ */
+function fakePainter(fail?: string) {
+  const painted: { level: number; x: number; y: number; signal: AbortSignal }[] = [];
+  const closed: unknown[] = [];
+  const painter: SyntheticTilePainter = {
+    async paint(seed, level, x, y, signal) {
+      painted.push({ level, x, y, signal });
+      await new Promise((r) => setTimeout(r, 1));
+      if (fail) throw new Error(fail);
+      const tile = renderSyntheticTile(seed, level, x, y);
+      return { ...tile, close: () => closed.push(tile) } as unknown as ImageBitmap;
+    },
+  };
+  return { painter, painted, closed };
 }
 
 function fakeJob(postData: unknown) {
@@ -50,42 +56,51 @@ describe('syntheticTileSource', () => {
     expect(s.mpp).toBeGreaterThan(0);
   });
 
-  it('keeps its own tile loading once OpenSeadragon has wrapped it, and paints tiles without a request', async () => {
-    const { factory, painted } = fakeCanvasFactory();
-    const options = syntheticTileSource(5, factory);
-    const source = asOsdTileSource(options);
+  it('keeps its own tile loading once OpenSeadragon has wrapped it, and hands OpenSeadragon the painted bitmap', async () => {
+    const { painter, painted } = fakePainter();
+    const source = asOsdTileSource(syntheticTileSource(5, painter));
     const post = source.getTilePostData(17, 200, 150);
     expect(post).toEqual({ level: 17, x: 200, y: 150 });
     const job = fakeJob(post);
     source.downloadTileStart(job as unknown as OpenSeadragon.ImageJob);
-    // Deferred: nothing painted within the call.
+    // Painted elsewhere: nothing is finished within the call.
     expect(job.finish).not.toHaveBeenCalled();
     await vi.waitFor(() => expect(job.finish).toHaveBeenCalledTimes(1));
-    const [context, request, dataType] = job.finish.mock.calls[0];
+    const [bitmap, request, dataType] = job.finish.mock.calls[0];
     expect(request).toBeNull();
-    expect(dataType).toBe('context2d');
-    expect(context).toBeTruthy();
-    expect(painted).toHaveLength(1);
-    expect(painted[0].width).toBe(256);
-    expect(Array.from(painted[0].data.subarray(0, 4096))).toEqual(Array.from(renderSyntheticTile(5, 17, 200, 150).data.subarray(0, 4096)));
+    expect(dataType).toBe('imageBitmap');
+    expect(painted).toMatchObject([{ level: 17, x: 200, y: 150 }]);
+    expect(bitmap.width).toBe(256);
+    expect(Array.from((bitmap.data as Uint8ClampedArray).subarray(0, 4096))).toEqual(Array.from(renderSyntheticTile(5, 17, 200, 150).data.subarray(0, 4096)));
     expect(job.fail).not.toHaveBeenCalled();
   });
 
-  it('cancels a tile aborted before it was painted', async () => {
-    const { factory, painted } = fakeCanvasFactory();
-    const source = syntheticTileSource(5, factory);
+  it('cancels a tile that scrolled away before it was painted, and frees its bitmap if it arrives anyway', async () => {
+    const { painter, painted, closed } = fakePainter();
+    const source = syntheticTileSource(5, painter);
     const job = fakeJob({ level: 17, x: 1, y: 1 });
     source.downloadTileStart(job);
     source.downloadTileAbort(job);
-    await new Promise((r) => setTimeout(r, 20));
+    expect(painted[0].signal.aborted).toBe(true);
+    await vi.waitFor(() => expect(closed).toHaveLength(1));
     expect(job.finish).not.toHaveBeenCalled();
-    expect(painted).toHaveLength(0);
+    expect(job.fail).not.toHaveBeenCalled();
+  });
+
+  it('fails the tile with the painter\'s reason', async () => {
+    const job = fakeJob({ level: 17, x: 1, y: 1 });
+    syntheticTileSource(5, fakePainter('out of memory').painter).downloadTileStart(job);
+    await vi.waitFor(() => expect(job.fail).toHaveBeenCalledTimes(1));
+    expect(job.fail.mock.calls[0][0]).toBe('synthetic tile failed: out of memory');
+    expect(job.finish).not.toHaveBeenCalled();
   });
 
   it('fails, rather than hangs, for a tile outside the pyramid', () => {
+    const { painter, painted } = fakePainter();
     const job = fakeJob({ level: 17, x: 391, y: 0 });
-    syntheticTileSource(5, fakeCanvasFactory().factory).downloadTileStart(job);
+    syntheticTileSource(5, painter).downloadTileStart(job);
     expect(job.fail).toHaveBeenCalledTimes(1);
     expect(job.finish).not.toHaveBeenCalled();
+    expect(painted).toHaveLength(0);
   });
 });

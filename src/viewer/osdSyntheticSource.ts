@@ -1,5 +1,4 @@
 import type OpenSeadragon from 'openseadragon';
-import { renderSyntheticTile } from '../synthetic/render';
 import {
   SYNTHETIC_HEIGHT,
   SYNTHETIC_MAX_LEVEL,
@@ -8,18 +7,19 @@ import {
   SYNTHETIC_WIDTH,
   tileExists,
 } from '../synthetic/slide';
+import { syntheticTilePainter, type SyntheticTilePainter } from './syntheticTilePainter';
 
 /**
  * The synthetic slide as an OpenSeadragon 6 tile source that never touches the network.
  *
  * How: OpenSeadragon turns a plain object with `getTileUrl` into a TileSource, copying every
  * property onto it, our methods included. For each tile it then calls `downloadTileStart(job)`;
- * instead of fetching `job.src` we paint the tile into a canvas and call
- * `job.finish(context2d, null, 'context2d')`, a data type OpenSeadragon's cache converts for every
- * drawer. `getTilePostData` hands us (level, x, y) on the job, so the pseudo URL is only a cache
- * key ("synthetic://<seed>/<level>/<x>_<y>"). Painting is deferred to a macrotask so one
- * OpenSeadragon update does not block on many tiles at once, and `downloadTileAbort` cancels
- * tiles that scrolled out of view before they were painted.
+ * instead of fetching `job.src` we ask a painter worker for the tile and call
+ * `job.finish(bitmap, null, 'imageBitmap')`. Painting a tile takes milliseconds to tens of
+ * milliseconds: on the main thread, a pan over a slide with a million outlines missed frames.
+ * `getTilePostData` hands us (level, x, y) on the job, so the pseudo URL is only a cache key
+ * ("synthetic://<seed>/<level>/<x>_<y>"), and `downloadTileAbort` cancels tiles that scrolled out of
+ * view before they were painted.
  *
  * Use: `OpenSeadragon({ ..., tileSources: syntheticTileSource(seed) })` or `viewer.open(...)`.
  */
@@ -52,24 +52,12 @@ export interface SyntheticTileSourceOptions {
   downloadTileAbort(job: SyntheticTileJob): void;
 }
 
-/** Makes the canvas a tile is painted on; tests pass a fake, browsers use the default. */
-export type CanvasFactory = (width: number, height: number) => { getContext(kind: '2d'): SyntheticTileContext | null };
-
-/** The parts of a 2D context the painter needs. */
-export type SyntheticTileContext = Pick<CanvasRenderingContext2D, 'createImageData' | 'putImageData'>;
-
-function domCanvas(width: number, height: number): HTMLCanvasElement {
-  const canvas = document.createElement('canvas');
-  canvas.width = width;
-  canvas.height = height;
-  return canvas;
-}
-
 export function syntheticTileUrl(seed: number, level: number, x: number, y: number): string {
   return `synthetic://${seed}/${level}/${x}_${y}`;
 }
 
-export function syntheticTileSource(seed: number, createCanvas: CanvasFactory = domCanvas): SyntheticTileSourceOptions {
+/** `painter`: the page's painter workers; tests pass a stand-in. */
+export function syntheticTileSource(seed: number, painter: SyntheticTilePainter = syntheticTilePainter()): SyntheticTileSourceOptions {
   return {
     width: SYNTHETIC_WIDTH,
     height: SYNTHETIC_HEIGHT,
@@ -90,29 +78,20 @@ export function syntheticTileSource(seed: number, createCanvas: CanvasFactory = 
         job.fail(`no synthetic tile at ${JSON.stringify(address)}`, null);
         return;
       }
-      job.userData.syntheticTimer = setTimeout(() => {
-        job.userData.syntheticTimer = undefined;
-        try {
-          job.finish(paintTile(seed, address, createCanvas), null, 'context2d');
-        } catch (e) {
-          job.fail(`synthetic tile failed: ${(e as Error).message}`, null);
-        }
-      }, 0);
+      const abort = new AbortController();
+      job.userData.abort = abort;
+      painter.paint(seed, address.level, address.x, address.y, abort.signal).then(
+        (bitmap) => {
+          if (abort.signal.aborted) bitmap.close();
+          else job.finish(bitmap, null, 'imageBitmap');
+        },
+        (e: Error) => {
+          if (!abort.signal.aborted) job.fail(`synthetic tile failed: ${e.message}`, null);
+        },
+      );
     },
     downloadTileAbort(job) {
-      if (job.userData.syntheticTimer !== undefined) clearTimeout(job.userData.syntheticTimer);
-      job.userData.syntheticTimer = undefined;
+      (job.userData.abort as AbortController | undefined)?.abort();
     },
   };
-}
-
-function paintTile(seed: number, { level, x, y }: SyntheticTileAddress, createCanvas: CanvasFactory): SyntheticTileContext {
-  const tile = renderSyntheticTile(seed, level, x, y);
-  const context = createCanvas(tile.width, tile.height).getContext('2d');
-  if (!context) throw new Error('no 2D canvas context');
-  // createImageData rather than `new ImageData`: works with any 2D context, workers and fakes included.
-  const image = context.createImageData(tile.width, tile.height);
-  image.data.set(tile.data);
-  context.putImageData(image, 0, 0);
-  return context;
 }

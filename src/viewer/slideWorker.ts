@@ -26,6 +26,14 @@ function slideOf(id: number): Slide {
   return s;
 }
 
+/** Where a sparse DICOM level has no tile the scanner saw only glass: white (OpenSlide leaves it transparent; viewers draw that on white). */
+function glassTile(slide: Slide, level: number, col: number, row: number): Promise<ImageBitmap> {
+  const l = slide.info.levels[level];
+  const w = Math.max(1, Math.min(l.tileWidth, l.width - col * l.tileWidth));
+  const h = Math.max(1, Math.min(l.tileHeight, l.height - row * l.tileHeight));
+  return createImageBitmap(new ImageData(new Uint8ClampedArray(w * h * 4).fill(255), w, h));
+}
+
 async function handle(req: SlideRequest): Promise<void> {
   if (req.type === 'cancel') {
     cancelled.add(req.id);
@@ -43,8 +51,9 @@ async function handle(req: SlideRequest): Promise<void> {
       case 'tile': {
         // A tile that scrolled out of view before its turn is not read at all.
         if (cancelled.delete(req.id)) return scope.postMessage({ type: 'cancelled', id: req.id });
-        const tile = await slideOf(req.slideId).tile(req.level, req.col, req.row);
-        const bitmap = tile ? await tileBitmap(tile) : null;
+        const slide = slideOf(req.slideId);
+        const tile = await slide.tile(req.level, req.col, req.row);
+        const bitmap = tile ? await tileBitmap(tile) : await glassTile(slide, req.level, req.col, req.row);
         if (cancelled.delete(req.id)) {
           bitmap?.close();
           return scope.postMessage({ type: 'cancelled', id: req.id });

@@ -1,13 +1,14 @@
 // A pathologist opens their own Aperio .svs from disk: true scale, an outline, a reload.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { scaleBarLength } from '../../src/ui/annotate/ScaleBar';
-import { ihcPath, makeNdpi, makeSvs, PYTHON } from '../slides/makeSlides';
+import { dicomize } from '../slides/makeDicomWsi';
+import { ihcPath, makeNdpi, makeSvs, makeTiff, PYTHON } from '../slides/makeSlides';
 import { launchProfile, type Session } from './chromium';
 import { lookAt, openProject, pagePoint, setIdentity, storedAnnotations, viewTransform, waitSaved, waitViewer } from './app';
 
@@ -185,6 +186,34 @@ describe('a slide file from disk', () => {
       const s = await pagePoint(page, x, y);
       const shown = await screenMean(page, s.x, s.y);
       openSlideMean(x, y, j2k).forEach((v, k) => expect(Math.abs(shown[k] - v)).toBeLessThan(6));
+    }
+    await page.close();
+  });
+
+  it('opens a DICOM WSI series (the instances chosen together) as one slide, tiles as OpenSlide reads the source', async () => {
+    // A pyramid by libvips, made DICOM WSI by Orthanc's dicomizer (JPEG frames copied as they are).
+    const tiff = makeTiff(dir, { name: 'dicom-source.tif', width: 3000, height: 2200 });
+    const folder = dicomize(tiff, join(dir, 'case-19'));
+    const files = readdirSync(folder).map((f) => join(folder, f));
+    const page = await plain.context.newPage();
+    await openProject(page, base, /Demo: pathology cell outlines/);
+    const before = await page.getByTestId('worklist-row').count();
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByText(/Add slide files/).click();
+    await (await chooser).setFiles(files);
+    // One slide for all the instances: one new row, the full level's size.
+    const row = page.getByTestId('worklist-row').nth(before);
+    await row.waitFor();
+    await expect(page.getByTestId('worklist-row').count()).resolves.toBe(before + 1);
+    await expect(row.textContent()).resolves.toContain('3,000 × 2,200');
+    await row.getByRole('link').first().click();
+    await waitViewer(page);
+    await lookAt(page, 1500, 1100, 1);
+    await tilesLoaded(page);
+    for (const [x, y] of [[1100, 800], [1800, 1350]]) {
+      const s = await pagePoint(page, x, y);
+      const shown = await screenMean(page, s.x, s.y);
+      openSlideMean(x, y, tiff).forEach((v, k) => expect(Math.abs(shown[k] - v)).toBeLessThan(6));
     }
     await page.close();
   });

@@ -1,17 +1,20 @@
 """Test-time DICOM WSI fixtures and reference values, written with pydicom.
 
-  dicomWsiFixtures.py variants JPEG_DIR RGB_DIR OUT_DIR
+  dicomWsiFixtures.py variants JPEG_DIR RGB_DIR NATIVE_DIR OUT_DIR
       From the Orthanc dicomizer's output, writes the layouts other scanners write: TILED_FULL with
       Image Type, an Extended Offset Table, frames in two fragments with and without a Basic
       Offset Table, an objective lens power, LABEL, OVERVIEW and THUMBNAIL images; a sparse level with missing frames; RGB JPEG
-      frames without the Adobe marker or R, G, B component ids; truncated files; a transfer syntax
-      the reader refuses. Prints facts about the broken files.
+      frames without the Adobe marker or R, G, B component ids; JPEG 2000 frames coded YBR_RCT (with
+      the codestream's component transform) and YBR_FULL (YCbCr components, none); truncated files,
+      a broken per-frame item; a transfer syntax the reader refuses; a deflated secondary capture.
+      Prints facts about the broken files.
   dicomWsiFixtures.py reference DIR...
       Prints, per folder, per file: what pydicom reads (sizes, frames, spacing, positions, and a
       SHA-1 of each frame's bytes, or of its RGB pixels when uncompressed).
 """
 import copy
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -20,6 +23,10 @@ import sys
 import pydicom
 from pydicom.encaps import encapsulate, encapsulate_extended, generate_pixel_data_frame
 from pydicom.uid import generate_uid
+from PIL import Image
+
+
+SECONDARY_CAPTURE = '1.2.840.10008.5.1.4.1.1.7'
 
 
 def frames_of(ds):
@@ -89,7 +96,18 @@ def fragment_ends(path, ds):
     return spans
 
 
-def variants(jpeg_dir, rgb_dir, out):
+def jpeg2000(pixels, photometric):
+    """A frame as a lossless JPEG 2000 codestream (Pillow/OpenJPEG): YBR_RCT with the reversible
+    component transform, or YBR_FULL: the pixels turned into YCbCr and coded without a transform."""
+    image = Image.fromarray(pixels)
+    if photometric == 'YBR_FULL':
+        image = Image.frombytes('RGB', image.size, image.convert('YCbCr').tobytes())
+    out = io.BytesIO()
+    image.save(out, 'JPEG2000', no_jp2=True, mct=1 if photometric == 'YBR_RCT' else 0)
+    return out.getvalue()
+
+
+def variants(jpeg_dir, rgb_dir, native_dir, out):
     facts = {}
     levels = by_width(jpeg_dir)
 
@@ -136,6 +154,20 @@ def variants(jpeg_dir, rgb_dir, out):
         set_frames(ds, [plain_rgb(f) for f in frames_of(ds)])
         ds.save_as(os.path.join(rgb, name))
 
+    for photometric in ('YBR_RCT', 'YBR_FULL'):
+        folder = os.path.join(out, 'j2k-' + photometric.lower().replace('_', '-'))
+        os.makedirs(folder)
+        for name in sorted(os.listdir(native_dir)):
+            ds = pydicom.dcmread(os.path.join(native_dir, name))
+            pixels = ds.pixel_array.reshape(int(ds.NumberOfFrames), int(ds.Rows), int(ds.Columns), 3)
+            ds.file_meta.TransferSyntaxUID = '1.2.840.10008.1.2.4.90'
+            ds.is_implicit_VR = False
+            ds.PhotometricInterpretation = photometric
+            ds.PixelData = encapsulate([jpeg2000(p, photometric) for p in pixels])
+            ds['PixelData'].VR = 'OB'
+            ds['PixelData'].is_undefined_length = True
+            ds.save_as(os.path.join(folder, name), write_like_original=False)
+
     # Level 0 cut short by 10000 bytes: with its Basic Offset Table, and with an empty one.
     ds, name = levels[0]
     for folder, has_bot in (('truncated', True), ('truncated-no-offsets', False)):
@@ -164,6 +196,32 @@ def variants(jpeg_dir, rgb_dir, out):
     ds.file_meta.TransferSyntaxUID = '1.2.840.10008.1.2.5'
     ds.save_as(os.path.join(rle, name))
     facts['rle'] = {'file': name}
+
+    # Level 0 with the third frame's Plane Position item tag overwritten: the per-frame groups have
+    # defined lengths, so only reading that item finds it.
+    broken = os.path.join(out, 'broken-item')
+    shutil.copytree(jpeg_dir, broken)
+    ds, name = levels[0]
+    raw = bytearray(open(os.path.join(jpeg_dir, name), 'rb').read())
+    plane_position = b'\x48\x00\x1a\x02SQ\x00\x00'
+    at = -1
+    for _ in range(3):
+        at = raw.index(plane_position, at + 1)
+    item = at + 12  # after the tag, VR, reserved bytes and length
+    assert raw[item:item + 4] == b'\xfe\xff\x00\xe0'
+    raw[item:item + 4] = b'\x00\x00\x00\x00'
+    open(os.path.join(broken, name), 'wb').write(raw)
+    facts['broken-item'] = {'file': name, 'byte': item}
+
+    # Another kind of DICOM object beside a series: a secondary capture, deflated.
+    others = os.path.join(out, 'other-objects')
+    os.makedirs(others)
+    ds = copy.deepcopy(levels[-1][0])
+    new_instance(ds)
+    ds.SOPClassUID = ds.file_meta.MediaStorageSOPClassUID = SECONDARY_CAPTURE
+    ds.file_meta.TransferSyntaxUID = '1.2.840.10008.1.2.1.99'
+    ds.save_as(os.path.join(others, 'capture.dcm'))
+    facts['other-objects'] = {'file': 'capture.dcm', 'sopClass': SECONDARY_CAPTURE}
 
     # A header cut inside the per-frame functional groups.
     cut = os.path.join(out, 'cut-header')

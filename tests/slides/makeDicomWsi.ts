@@ -23,7 +23,7 @@ function openSlideLibrary(): string {
   return path;
 }
 
-function dicomize(tiff: string, folder: string, options: string[] = []): string {
+export function dicomize(tiff: string, folder: string, options: string[] = []): string {
   mkdirSync(folder);
   run('OrthancWSIDicomizer', [`--openslide=${openSlideLibrary()}`, `--folder=${folder}`, ...options, tiff]);
   return folder;
@@ -45,20 +45,30 @@ export interface DicomWsiFixtures {
     jpeg: string;
     /** From `small`, uncompressed, implicit VR, levels cut into concatenations of about 1 MB. */
     native: string;
-    /** From `small`, JPEG 2000. */
+    /** From `small`, JPEG 2000 (the dicomizer's: RGB components, labelled YBR_FULL_422). */
     j2k: string;
+    /** `native`'s pixels as lossless JPEG 2000 with the reversible component transform, labelled YBR_RCT. */
+    j2kRct: string;
+    /** `native`'s pixels turned into YCbCr and coded as lossless JPEG 2000 without a transform, labelled YBR_FULL. */
+    j2kYcc: string;
     /** `jpeg` as TILED_FULL with Image Type; level 1 with an Extended Offset Table, level 2 in two fragments a frame and an empty Basic Offset Table, level 3 in two fragments a frame with one; an objective lens power; plus LABEL and THUMBNAIL (copies of the smallest level) and OVERVIEW (of level 3). */
     full: string;
     /** `jpeg` with level 1's first and sixth frames removed. */
     sparse: string;
+    /** The dicomizer's own from `rgb`: RGB-coded JPEG frames carrying libjpeg's Adobe marker. */
+    rgbWithMarker: string;
     /** From `rgb`, RGB-coded JPEG frames without an Adobe marker or R, G, B component ids. */
     rgb: string;
     truncated: string;
     truncatedNoOffsets: string;
+    /** A secondary capture in deflated explicit VR: DICOM, not a slide. */
+    otherObjects: string;
+    /** `jpeg` with level 0's third Plane Position item tag zeroed. */
+    brokenItem: string;
     rle: string;
     cutHeader: string;
   };
-  facts: { truncated: BrokenFileFacts; 'truncated-no-offsets': BrokenFileFacts; rle: { file: string }; 'cut-header': { file: string; size: number; element: string } };
+  facts: { 'broken-item': { file: string; byte: number }; 'other-objects': { file: string; sopClass: string }; truncated: BrokenFileFacts; 'truncated-no-offsets': BrokenFileFacts; rle: { file: string }; 'cut-header': { file: string; size: number; element: string } };
 }
 
 export function makeDicomWsi(dir: string): DicomWsiFixtures {
@@ -71,11 +81,11 @@ export function makeDicomWsi(dir: string): DicomWsiFixtures {
   const rgbSource = dicomize(rgb, join(dir, 'rgb-with-marker'));
   const variants = join(dir, 'variants');
   mkdirSync(variants);
-  const facts = JSON.parse(run(PYTHON, [SCRIPT, 'variants', jpeg, rgbSource, variants])) as DicomWsiFixtures['facts'];
+  const facts = JSON.parse(run(PYTHON, [SCRIPT, 'variants', jpeg, rgbSource, native, variants])) as DicomWsiFixtures['facts'];
   const v = (name: string) => join(variants, name);
   return {
     tiffs: { large, small, rgb },
-    folders: { jpeg, native, j2k, full: v('full'), sparse: v('sparse'), rgb: v('rgb'), truncated: v('truncated'), truncatedNoOffsets: v('truncated-no-offsets'), rle: v('rle'), cutHeader: v('cut-header') },
+    folders: { jpeg, native, j2k, j2kRct: v('j2k-ybr-rct'), j2kYcc: v('j2k-ybr-full'), full: v('full'), sparse: v('sparse'), rgbWithMarker: rgbSource, rgb: v('rgb'), truncated: v('truncated'), truncatedNoOffsets: v('truncated-no-offsets'), brokenItem: v('broken-item'), otherObjects: v('other-objects'), rle: v('rle'), cutHeader: v('cut-header') },
     facts,
   };
 }

@@ -1,7 +1,7 @@
 // `granula info` and `granula region` end to end: the real command in a child process, on an
 // Aperio .svs made at test time, against OpenSlide; the PNG is decoded by PIL, not by us.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +85,15 @@ describe('granula info and region on bad input', { timeout: 30_000 }, () => {
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(new RegExp(`^granula: ${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a slide file Granula reads`));
+  });
+
+  it('a folder without DICOM files: one line, exit 1', () => {
+    const folder = join(dir, 'not-dicom');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'readme.txt'), 'no slides here');
+    const r = granula('info', folder);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe(`granula: ${folder}: the folder holds no DICOM files (named .dcm, or starting with the DICM signature)`);
   });
 
   it('a missing file: exit 1', () => {

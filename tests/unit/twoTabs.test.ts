@@ -136,6 +136,32 @@ describe('two tabs on one project', () => {
     expect(rows).toEqual([]);
   });
 
+  it('a slide whose cells are packed: a deletion in one tab and an edit in the other reach both, and a reload shows both', async () => {
+    const names = { db: `packed-${++run}`, channel: `sync-packed-${run}` };
+    // Each tab has its own modules: both get small packs (the logic is the same at 8192).
+    const smallPacks = async () => Object.assign((await import('../../src/storage/db')).PACKING, { size: 64, min: 40, fold: 16 });
+    const a = await openTab(names.db, names.channel);
+    await smallPacks();
+    const b = await openTab(names.db, names.channel);
+    await smallPacks();
+    const { bigProject } = await import('../../src/storage/testProjects');
+    const data = bigProject();
+    await a.ws.storeWholeProject(data);
+    expect(await a.ws.openProject('prj_big')).toBe(true);
+    expect(await b.ws.openProject('prj_big')).toBe(true);
+    expect(await a.ws.workspaceDb()!.count('annotationPacks')).toBe(3);
+    const slide = data.annotations.filter((x) => x.imageId === 'slide');
+    a.actions.deleteAnnotations([slide[1].id]);
+    b.actions.updateAnnotations([{ id: slide[2].id, patch: { classId: 'stroma' } }]);
+    await Promise.all([a.ws.flushSaves(), b.ws.flushSaves()]);
+    const shows = (t: Tab) => !t.docs.useDocStore.getState().doc!.annotations.has(slide[1].id) && t.docs.useDocStore.getState().doc!.annotations.get(slide[2].id)?.classId === 'stroma';
+    await until(() => shows(a) && shows(b), 'both tabs to show both edits');
+    const c = await openTab(names.db, names.channel);
+    expect(await c.ws.openProject('prj_big')).toBe(true);
+    expect(shows(c)).toBe(true);
+    expect(c.docs.useDocStore.getState().doc!.annotations.size).toBe(data.annotations.length - 1);
+  });
+
   it('property: whatever the order of edits and saves, every class and image either tab added is stored and shown', async () => {
     // Each step: which tab, what it does. Saves happen only where a step says so (or at the end).
     const step = fc.record({ tab: fc.constantFrom(0, 1), op: fc.constantFrom('class', 'image', 'save', 'status') });

@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LAYOUT_VERSION } from '../../src/storage/db';
 import { FORMAT_VERSION } from '../../src/formats/shared/schema';
+import type { PackRow } from '../../src/storage/db';
+import { decodeTyped, packedFixtureProject, SLIDE_CELLS } from './packedFixture';
 
 interface LayoutFixture {
   layoutVersion: number;
@@ -12,10 +14,14 @@ interface LayoutFixture {
     records: { key: string; projectId: string; kind: string; value: unknown }[];
     blobs: { blobId: string; projectId: string; mime: string; base64: string }[];
     meta: { key: string; value: unknown }[];
+    /** Layout 2 on: packed annotations, typed arrays as { typedArray, base64 } (see packedFixture.ts). */
+    annotationPacks?: PackRow[];
   };
 }
 
 const LAYOUT_FIXTURES = ['tests/fixtures/storage/layout-v1.json', 'tests/fixtures/storage/layout-v2.json'];
+/** A layout 2 database holding packs and rows that shadow them, made by the app's write path. */
+const PACKED_FIXTURE = 'tests/fixtures/storage/layout-v2-packs.json';
 const FORMAT_FIXTURES = ['tests/fixtures/shared/v0-fundus.json', 'tests/fixtures/shared/v1-endoscopy.json', 'tests/fixtures/shared/v2-team-endoscopy.json', 'tests/fixtures/shared/v3-slides-pathology.json'];
 
 /**
@@ -49,8 +55,10 @@ async function installFixture(name: string, f: LayoutFixture): Promise<void> {
   const open = indexedDB.open(name, f.layoutVersion);
   open.onupgradeneeded = () => INSTALL[f.layoutVersion](open.result);
   const db = await request(open);
-  const tx = db.transaction(['records', 'blobs', 'meta'], 'readwrite');
+  const packs = f.stores.annotationPacks ?? [];
+  const tx = db.transaction(['records', 'blobs', 'meta', ...(packs.length ? ['annotationPacks'] : [])], 'readwrite');
   for (const r of f.stores.records) tx.objectStore('records').put(r);
+  for (const p of packs) tx.objectStore('annotationPacks').put(p);
   for (const b of f.stores.blobs) tx.objectStore('blobs').put({ ...b, base64: undefined, data: new Blob([Buffer.from(b.base64, 'base64')], { type: b.mime }) });
   for (const m of f.stores.meta) tx.objectStore('meta').put(m);
   await new Promise((resolve, reject) => {
@@ -93,6 +101,32 @@ describe('stored data of every layout version opens intact', () => {
     expect(Buffer.from(await blobs[0].data.arrayBuffer()).toString('base64')).toBe(f.stores.blobs[0].base64);
     const { projectKey } = await import('../../src/ui/privacy/projectKey');
     expect(await projectKey(projectId)).toHaveLength(32); // the pseudonym key survived too
+  });
+
+  it('a layout 2 database with packed annotations, edited since packing, opens with every annotation as it was stored', async () => {
+    const f = JSON.parse(readFileSync(PACKED_FIXTURE, 'utf8'), decodeTyped) as LayoutFixture;
+    expect(f.stores.annotationPacks!.map((p) => p.pack.count)).toEqual([SLIDE_CELLS]);
+    await installFixture('upgrade-packs', f);
+    vi.resetModules();
+    ws = await import('../../src/store/workspace');
+    await ws.initWorkspace({ dbName: 'upgrade-packs', channelName: 'upgrade-packs' });
+    const expected = packedFixtureProject();
+    const byId = (list: readonly { id: string }[]) => new Map(list.map((a) => [a.id, a]));
+    // Built whole (what a backup or an export reads).
+    const data = (await ws.loadProjectData('prj_packed'))!;
+    expect({ ...data, annotations: byId(data.annotations) }).toEqual({ ...expected, annotations: byId(expected.annotations) });
+    // Opened for editing: packed cells are read from the packs as needed, edits and deletions win.
+    expect(await ws.openProject('prj_packed')).toBe(true);
+    const { useDocStore } = await import('../../src/store/docStore');
+    const doc = useDocStore.getState().doc!;
+    expect(doc.annotations.size).toBe(expected.annotations.length);
+    for (const id of ['cell_00003', 'cell_04099', 'cell_04100', 'cell_00042', 'photo_1']) expect(doc.annotations.get(id)).toEqual(byId(expected.annotations).get(id));
+    for (const id of ['cell_00010', 'cell_02000', 'photo_2']) expect(doc.annotations.has(id)).toBe(false);
+    expect(doc.annotationsByImage.get('slide-1')!.size).toBe(SLIDE_CELLS - 2 + 1);
+    // Nothing stored was rewritten by opening it.
+    const db = ws.workspaceDb()!;
+    expect(await db.getAll('annotationPacks')).toEqual(f.stores.annotationPacks);
+    expect((await db.getAll('records')).sort((a, b) => a.key.localeCompare(b.key))).toEqual([...f.stores.records].sort((a, b) => a.key.localeCompare(b.key)));
   });
 
   it('a database from a newer Granula is left alone: storage reported unavailable, nothing deleted', async () => {

@@ -6,6 +6,7 @@ import { allClasses, className } from '../interchange/classes';
 import { annotationExtension, projectExtension } from '../interchange/extension';
 import { assignCocoIds } from './ids';
 import type { CocoAnnotation, CocoCategory, CocoDataset, CocoImage } from './types';
+import { Utf8Sink, type WriteProgress } from '../shared/stream';
 
 export interface CocoWriteOptions {
   exportedAt?: string;
@@ -55,7 +56,16 @@ function cocoAttributes(a: Annotation): CocoAnnotation['attributes'] {
   return Object.fromEntries([...flat, ['granula', annotationExtension(a, { attributes: aside })]]);
 }
 
-export function writeCoco(data: ProjectData, opts: CocoWriteOptions = {}): { coco: CocoDataset; warnings: string[] } {
+/** The COCO dataset with its annotations made one at a time: for the whole writer and the streamed one. */
+interface CocoParts {
+  /** The dataset but its annotations (`annotations` is empty). */
+  dataset: CocoDataset;
+  count: number;
+  annotation(i: number): CocoAnnotation;
+  warnings: string[];
+}
+
+function cocoParts(data: ProjectData, opts: CocoWriteOptions): CocoParts {
   const exportedAt = opts.exportedAt ?? nowIso();
   const schema = currentSchema(data);
   const warnings: string[] = [];
@@ -79,18 +89,10 @@ export function writeCoco(data: ProjectData, opts: CocoWriteOptions = {}): { coc
     return false;
   });
   const annotationNumbers = assignCocoIds(written, (a) => a.carried?.coco?.id);
-  const annotations: CocoAnnotation[] = written.map((a, i) => ({
-    id: annotationNumbers.ids[i],
-    image_id: imageIds.get(a.imageId)!,
-    category_id: categoryIds.get(a.classId)!,
-    ...cocoShape(a, byId.get(a.imageId)!),
-    iscrowd: a.carried?.coco?.crowd ? 1 : 0,
-    attributes: cocoAttributes(a),
-  }));
   for (const [what, taken] of [['image', imageNumbers.taken.map((im) => im.id)], ['class', categoryNumbers.taken.map((c) => c.id)], ['annotation', annotationNumbers.taken.map((a) => a.id)]] as const) {
     if (taken.length) warnings.push(`${taken.length} ${what}${taken.length > 1 ? 's' : ''} (${taken.slice(0, 3).join(', ')}${taken.length > 3 ? ', …' : ''}) came with a COCO id another ${what} already has: numbered anew`);
   }
-  const coco: CocoDataset = {
+  const dataset: CocoDataset = {
     info: {
       description: data.project.name,
       version: `${schema.id} v${schema.version}`,
@@ -98,12 +100,52 @@ export function writeCoco(data: ProjectData, opts: CocoWriteOptions = {}): { coc
       contributor: 'Granula',
       url: '',
       date_created: exportedAt,
-      granula: projectExtension(data, exportedAt),
+      // The project block carries no annotations: leave them out of the copy it is made from.
+      granula: projectExtension({ ...data, annotations: [] }, exportedAt),
     },
     licenses: [],
     images,
-    annotations,
+    annotations: [],
     categories,
   };
-  return { coco, warnings };
+  const annotation = (i: number): CocoAnnotation => {
+    const a = written[i];
+    return {
+      id: annotationNumbers.ids[i],
+      image_id: imageIds.get(a.imageId)!,
+      category_id: categoryIds.get(a.classId)!,
+      ...cocoShape(a, byId.get(a.imageId)!),
+      iscrowd: a.carried?.coco?.crowd ? 1 : 0,
+      attributes: cocoAttributes(a),
+    };
+  };
+  return { dataset, count: written.length, annotation, warnings };
+}
+
+export function writeCoco(data: ProjectData, opts: CocoWriteOptions = {}): { coco: CocoDataset; warnings: string[] } {
+  const { dataset, count, annotation, warnings } = cocoParts(data, opts);
+  return { coco: { ...dataset, annotations: Array.from({ length: count }, (_, i) => annotation(i)) }, warnings };
+}
+
+/**
+ * writeCoco's dataset as UTF-8 chunks of about `chunkBytes`: joined, exactly `JSON.stringify(coco)`
+ * and a newline (the file writeAny gives), made annotation by annotation and never held whole.
+ * `progress.done` counts the annotations written so far.
+ */
+export function cocoFileChunks(data: ProjectData, opts: CocoWriteOptions = {}, chunkBytes = 1 << 16, progress?: WriteProgress): { chunks(): Generator<Uint8Array>; warnings: string[] } {
+  const { dataset, count, annotation, warnings } = cocoParts(data, opts);
+  function* chunks(): Generator<Uint8Array> {
+    const out = new Utf8Sink();
+    // JSON.stringify's order: the dataset's keys as cocoParts made them, annotations among them.
+    out.text(`{"info":${JSON.stringify(dataset.info)},"licenses":${JSON.stringify(dataset.licenses)},"images":${JSON.stringify(dataset.images)},"annotations":[`);
+    for (let i = 0; i < count; i++) {
+      if (i) out.byte(44);
+      out.text(JSON.stringify(annotation(i)));
+      if (progress) progress.done++;
+      if (out.n >= chunkBytes) yield out.take();
+    }
+    out.text(`],"categories":${JSON.stringify(dataset.categories)}}\n`);
+    yield out.take();
+  }
+  return { chunks, warnings };
 }

@@ -65,7 +65,20 @@ export const labelSchemaSchema = z.object({
   createdAt: isoTime,
 });
 
-const coordinates = z.array(z.number()).max(MAX_RING_COORDINATES, `has more than ${MAX_RING_COORDINATES / 2} points`);
+/** What a ring's coordinates must be: the rule, and what the JSON Schema says (jsonSchema.ts). */
+export const coordinateList = z.array(z.number()).max(MAX_RING_COORDINATES, `has more than ${MAX_RING_COORDINATES / 2} points`);
+
+/**
+ * A ring's coordinates checked as `coordinateList` checks them, with the same messages, but a ring of
+ * finite numbers (nearly every ring) passes in one loop instead of one schema call per number: that
+ * was two thirds of checking a file of 10⁵ cell outlines. Anything else gets coordinateList's verdict.
+ */
+export const coordinates = z.custom<number[]>().superRefine((value, ctx) => {
+  if (Array.isArray(value) && value.length <= MAX_RING_COORDINATES && value.every(Number.isFinite)) return;
+  const checked = coordinateList.safeParse(value);
+  // `continue: false`, as coordinateList's own issues: the shape's checks do not run on a broken ring.
+  if (!checked.success) for (const issue of checked.error.issues) ctx.addIssue({ ...issue, continue: false } as Parameters<typeof ctx.addIssue>[0]);
+});
 
 const geometry = z
   .discriminatedUnion('type', [

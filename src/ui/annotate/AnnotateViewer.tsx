@@ -189,9 +189,9 @@ export function AnnotateViewer(props: Props) {
           visibilityRatio: 0.2,
           animationTime: 0.5,
           crossOriginPolicy: 'Anonymous',
-          // Synthetic tiles are painted on the main thread (a few ms to tens of ms each): more than
-          // two at once only queues that work between frames, and pan/zoom stutters. Tiles fetched
-          // from a server keep six in flight.
+          // Synthetic tiles are painted by one or two workers (a few ms to tens of ms each): more
+          // than two in flight would only lengthen the workers' queue, while OpenSeadragon's own
+          // queue still drops tiles that scrolled away. Tiles fetched from a server keep six in flight.
           imageLoaderLimit: props.image.source.kind === 'synthetic' ? 2 : 6,
           // A slide from disk is read and decoded in its worker: keep the tiles of a whole pan from
           // overview to 40× (about 300 at 1280×800) so panning back does not read and decode them again.

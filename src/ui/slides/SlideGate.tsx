@@ -3,6 +3,7 @@ import type { ImageRecord } from '../../model/types';
 import { rememberSlideFiles, slideAccess, type SlideAccess } from '../../storage/slideFiles';
 import { useSettings } from '../settingsStore';
 import { sameSlide, groupSlides, pickSlideFiles } from './addSlides';
+import { FileButton } from '../FileButton';
 import { useSlideText } from './slideText';
 
 type SlideImage = ImageRecord & { source: Extract<ImageRecord['source'], { kind: 'slide' }> };
@@ -100,18 +101,9 @@ export function SlideGate({ image, children }: { image: ImageRecord; children: R
               {t('chooseAgain', { name })}
             </button>
           ) : (
-            <label className="file-button button">
+            <FileButton multiple onFiles={(files) => void chosen(groupSlides(files).flatMap((p) => p.files))}>
               {t('chooseAgain', { name })}
-              <input
-                type="file"
-                multiple
-                onChange={(e) => {
-                  const files = [...(e.target.files ?? [])];
-                  e.target.value = '';
-                  if (files.length) void chosen(groupSlides(files).flatMap((p) => p.files));
-                }}
-              />
-            </label>
+            </FileButton>
           )}
         </>
       )}

@@ -4,6 +4,7 @@ import { setImagesMpp } from '../../store/actions';
 import { slideAccess } from '../../storage/slideFiles';
 import { useSettings } from '../settingsStore';
 import { addLocalSlides, groupSlides, pickDicomFolder, pickSlideFiles, type PickedSlide } from './addSlides';
+import { FileButton } from '../FileButton';
 import { useSlideText } from './slideText';
 
 const SLIDE_ACCEPT = '.svs,.tif,.tiff,.btf,.ome.tif,.ome.tiff,.dcm,.ndpi,.mrxs,application/dicom,image/tiff';
@@ -33,40 +34,18 @@ export function AddSlideButtons({ modality, onProblems }: { modality: Modality; 
           {t('addSlides')}
         </button>
       ) : (
-        <label className="file-button button">
+        <FileButton accept={SLIDE_ACCEPT} multiple disabled={busy} onFiles={(files) => void add(groupSlides(files))}>
           {t('addSlides')}
-          <input
-            type="file"
-            multiple
-            accept={SLIDE_ACCEPT}
-            disabled={busy}
-            onChange={(e) => {
-              const files = [...(e.target.files ?? [])];
-              e.target.value = '';
-              if (files.length) void add(groupSlides(files));
-            }}
-          />
-        </label>
+        </FileButton>
       )}
       {window.showDirectoryPicker ? (
         <button type="button" disabled={busy} onClick={() => void add(pickDicomFolder())}>
           {t('addDicomFolder')}
         </button>
       ) : (
-        <label className="file-button button">
+        <FileButton directory disabled={busy} onFiles={(files) => void add([{ files }])}>
           {t('addDicomFolder')}
-          <input
-            type="file"
-            // A folder picker in every browser that lacks showDirectoryPicker.
-            {...{ webkitdirectory: '' }}
-            disabled={busy}
-            onChange={(e) => {
-              const files = [...(e.target.files ?? [])];
-              e.target.value = '';
-              if (files.length) void add([{ files }]);
-            }}
-          />
-        </label>
+        </FileButton>
       )}
     </>
   );
