@@ -7,7 +7,8 @@ import { updateProject } from '../store/actions';
 import { useDoc } from './useDoc';
 import { downloadBlob, safeFileName } from './download';
 import { ExportCancelled, foreignDownloads, sharedDownload, type Download, type WriteControl } from './exportFiles';
-import { useLocalized, useT } from './i18n';
+import { englishCount } from '../model/words';
+import { useCountWords, useLocalized, useT } from './i18n';
 import { gapWhat, shapeText, useLabelCheckText } from './labelCheckText';
 
 const FORMATS: FormatName[] = ['shared', 'coco', 'geojson', 'csv', 'yolo'];
@@ -30,6 +31,7 @@ interface Prepared {
 export function ExportPanel() {
   const doc = useDoc()!;
   const t = useT();
+  const count = useCountWords();
   const lt = useLabelCheckText();
   const loc = useLocalized();
   const [format, setFormat] = useState<FormatName>('shared');
@@ -86,9 +88,9 @@ export function ExportPanel() {
     updateProject({ exportLog: [...doc.project.exportLog, entry] }, 'Log export', {
       action: 'export',
       detail:
-        `${entry.format}: ${entry.images} images, ${entry.annotations} annotations` +
-        `${entry.excludedImages ? `, ${entry.excludedImages} images left out (opt-out)` : ''}` +
-        `${incomplete ? `, ${incomplete} labels lacking a required value` : ''}`,
+        `${entry.format}: ${englishCount(entry.images, 'image')}, ${englishCount(entry.annotations, 'annotation')}` +
+        `${entry.excludedImages ? `, ${englishCount(entry.excludedImages, 'image')} left out (opt-out)` : ''}` +
+        `${incomplete ? `, ${englishCount(incomplete, 'label')} lacking a required value` : ''}`,
     });
     setReport({ images: entry.images, annotations: entry.annotations, excluded: exported.excludedImages, warnings });
   };
@@ -208,7 +210,7 @@ export function ExportPanel() {
         {report && (
           <div role="status" data-testid="export-report">
             <p>{t('exportDone', { images: report.images, annotations: report.annotations })}</p>
-            {report.excluded > 0 && <p data-testid="export-excluded">{t('exportExcluded', { count: report.excluded })}</p>}
+            {report.excluded > 0 && <p data-testid="export-excluded">{t('exportExcluded', { count: count(report.excluded, 'image', 'images') })}</p>}
             {report.warnings.length > 0 && (
               <ul className="muted">
                 {report.warnings.map((w, i) => (
@@ -226,7 +228,7 @@ export function ExportPanel() {
             {[...doc.project.exportLog].reverse().map((e, i) => (
               <li key={i}>
                 {e.at.replace('T', ' ').slice(0, 19)} · {e.format} · {e.images} {t('images')} · {e.annotations} {t('annotations')}
-                {e.excludedImages ? ` · ${t('exportExcluded', { count: e.excludedImages })}` : ''}
+                {e.excludedImages ? ` · ${t('exportExcluded', { count: count(e.excludedImages, 'image', 'images') })}` : ''}
               </li>
             ))}
           </ul>

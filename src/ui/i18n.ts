@@ -204,7 +204,7 @@ const en = {
   exportButton: 'Export',
   exportPrivacyNote: 'Exports never include patients on the opt-out list ({count} listed). Patient keys are pseudonyms.',
   exportDone: 'Exported {images} images and {annotations} annotations.',
-  exportExcluded: '{count} images left out: the patient opted out of secondary use.',
+  exportExcluded: '{count} left out: the patient opted out of secondary use.',
   diagnosis: 'Diagnosis',
   uncertain: 'Uncertain',
   note: 'Note',
@@ -473,6 +473,20 @@ export type Tn = (key: CountKey, count: number, vars?: Record<string, string | n
 export function useTn(): Tn {
   const lang = useSettings((s) => s.lang);
   return (key, count, vars) => translateCount(lang, key, count, vars);
+}
+
+/**
+ * A count with its noun, for sentences of feature dictionaries: "1 image" / "4 images" in English;
+ * in Japanese the number alone (the sentence carries the counter word, 枚, 件, 人). Numbers are
+ * formatted for the language.
+ */
+export function useCountWords(): (count: number, one: string, other: string) => string {
+  const lang = useSettings((s) => s.lang);
+  return (count, one, other) => {
+    const n = new Intl.NumberFormat(lang).format(count);
+    if (lang === 'ja') return n;
+    return `${n} ${new Intl.PluralRules(lang).select(count) === 'one' ? one : other}`;
+  };
 }
 
 /** "1, 2 and 3" / "1、2、3": a list joined as the language joins one. */

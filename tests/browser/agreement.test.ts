@@ -86,7 +86,7 @@ describe('agreement between two annotators, review and consensus', () => {
 
   it('makes consensus labels by majority and leaves the tie to a reviewer, who settles it', async () => {
     await page.getByRole('button', { name: 'Make consensus labels (majority vote)' }).click();
-    await page.getByText('Consensus labels made for 4 images; 1 ties need a reviewer.').waitFor();
+    await page.getByText('Consensus labels made for 4 images; 1 tie left for a reviewer.').waitFor();
     await page.getByRole('link', { name: 'fundus-4.png' }).click();
     await page.getByLabel('Choose the consensus label').selectOption('amd');
     await page.getByTestId('consensus-label').filter({ hasText: 'Age-related macular degeneration' }).waitFor();

@@ -155,7 +155,7 @@ describe('team loop: package → annotate blind → return → gather → agreem
     // pe = 2/4·3/4 + 1/4·1/4 = 7/16; κ = (0.75 − 7/16) / (1 − 7/16) = 0.556.
     await expect(coord.getByTestId('cohen-kappa').textContent()).resolves.toBe('0.556');
     await coord.getByRole('button', { name: 'Make consensus labels (majority vote)' }).click();
-    await coord.getByText('Consensus labels made for 3 images; 1 ties need a reviewer.').waitFor();
+    await coord.getByText('Consensus labels made for 3 images; 1 tie left for a reviewer.').waitFor();
     await coord.getByRole('link', { name: 'fundus-3.png' }).click();
     await coord.getByLabel('Choose the consensus label').selectOption('glaucoma-suspect');
     await coord.getByTestId('consensus-label').filter({ hasText: 'Glaucoma suspect' }).waitFor();

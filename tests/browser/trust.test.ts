@@ -358,7 +358,7 @@ describe('privacy: pseudonyms, opt-outs, export log, backup and key in another b
     await page.getByRole('link', { name: 'Project settings' }).click();
     await page.getByLabel(/Patient IDs who declined/).fill('HOSP-0001\n\n');
     await page.getByRole('button', { name: 'Add to the opt-out list' }).click();
-    await page.getByTestId('opt-out-count').filter({ hasText: '1 patients on the list; 2 images' }).waitFor();
+    await page.getByTestId('opt-out-count').filter({ hasText: 'On the list: 1 patient. Left out of every export: 2 images of theirs' }).waitFor();
     await waitSaved(page);
 
     await page.getByRole('link', { name: 'Export', exact: true }).click();

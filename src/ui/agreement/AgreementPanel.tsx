@@ -5,7 +5,7 @@ import { currentSchemaOf } from '../../store/actions';
 import { useDoc } from '../useDoc';
 import { useSettings } from '../settingsStore';
 import { routeHref } from '../router';
-import { useLocalized } from '../i18n';
+import { useCountWords, useLocalized } from '../i18n';
 import { BOOTSTRAP_RESAMPLES, type Interval } from '../../agreement';
 import { useAgreementNumbers, useAgreementText, type AgreementNumbers, type AgreementT } from './agreementText';
 import type { AgreementResult } from './computeAgreement';
@@ -17,6 +17,7 @@ export function AgreementPanel() {
   const t = useAgreementText();
   const num = useAgreementNumbers();
   const loc = useLocalized();
+  const count = useCountWords();
   const me = useSettings((s) => s.identity);
   const schema = currentSchemaOf(doc);
   const names = new Map([...doc.annotators.values()].map((a) => [a.id, a.displayName]));
@@ -167,7 +168,7 @@ export function AgreementPanel() {
                 type="button"
                 onClick={() => {
                   const r = makeLabelConsensus(result.majority, me?.id ?? 'reviewer');
-                  setMessage(t('consensusMade', { made: r.made, ties: r.ties.length }));
+                  setMessage(t('consensusMade', { made: count(r.made, 'image', 'images'), ties: count(r.ties.length, 'tie', 'ties') }));
                 }}
               >
                 {t('makeLabelConsensus')}

@@ -49,7 +49,7 @@ const en = {
   review: 'Review',
   consensus: 'Consensus',
   makeLabelConsensus: 'Make consensus labels (majority vote)',
-  consensusMade: 'Consensus labels made for {made} images; {ties} ties need a reviewer.',
+  consensusMade: 'Consensus labels made for {made}; {ties} left for a reviewer.',
   ties: 'Ties for a reviewer',
   reviewTitle: 'Review: {name}',
   legend: 'Annotators',

@@ -4,6 +4,7 @@ import { updateProject } from '../../store/actions';
 import { useDoc } from '../useDoc';
 import { splitClearIds } from './clearIdList';
 import { ensureProjectKey } from './projectKey';
+import { useCountWords } from '../i18n';
 import { usePrivacyText } from './privacyText';
 
 /**
@@ -14,6 +15,7 @@ import { usePrivacyText } from './privacyText';
 export function OptOutEditor() {
   const doc = useDoc()!;
   const t = usePrivacyText();
+  const count = useCountWords();
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<string | null>(null);
@@ -41,7 +43,7 @@ export function OptOutEditor() {
   return (
     <section className="card" aria-labelledby="opt-out-h">
       <h3 id="opt-out-h">{t('optOutTitle')}</h3>
-      <p data-testid="opt-out-count">{t('optOutCount', { patients: optOut.length, images: excludedImages })}</p>
+      <p data-testid="opt-out-count">{t('optOutCount', { patients: count(optOut.length, 'patient', 'patients'), images: count(excludedImages, 'image', 'images') })}</p>
       <label className="wide">
         {t('optOutInput')}
         <textarea rows={3} value={text} onChange={(e) => setText(e.target.value)} autoComplete="off" spellCheck={false} />

@@ -14,7 +14,7 @@ const en = {
   emptyId: 'Type a patient ID first.',
   privacy: 'Privacy',
   optOutTitle: 'Patients who declined secondary use (opt-out)',
-  optOutCount: '{patients} patients on the list; {images} images of theirs in this project are left out of every export.',
+  optOutCount: 'On the list: {patients}. Left out of every export: {images} of theirs in this project.',
   optOutInput: 'Patient IDs who declined (one per line, or pasted from a spreadsheet column)',
   optOutAdd: 'Add to the opt-out list',
   optOutAdded: 'Added {added} (already on the list: {already}). The IDs were pseudonymised and not stored.',
