@@ -3,7 +3,7 @@
 // bench/results.json (every run of every row, and whether each row's target is met by every run).
 // `npx tsx bench/table.ts` then writes the table into docs/PERFORMANCE.md. See that page for what is
 // measured and how.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,7 +17,9 @@ import { SEED } from './cells';
 import { percentile, median, runStats, type Row, type RunStats } from './stats';
 import { fmt, heapCell, makeRow, medianCell, metCell, SLIDE_FILE_MB, sizeCell, spreadCell, targetFor, type RowKind } from './targets';
 import { startProfile, stopProfile } from './profile';
-import { makeLargePyramid } from '../tests/slides/makeSlides';
+import { makeLargePyramid, PYTHON } from '../tests/slides/makeSlides';
+import { keyFileText, newPseudonymKey } from '../src/model/pseudonym';
+import { BASIC_PROFILE } from '../src/radiology/deidProfile';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -662,6 +664,29 @@ async function nodeWorkloads(): Promise<void> {
     rows.push(makeRow({ workload: `granula info, ${mb} JPEG BigTIFF (CLI, wall)`, kind: 'wsi-info', size: repeat * 512, unit: 'ms', perRun: wall(info, infoRss), all: info, heapMB: Math.max(...infoRss), heapKind: 'max RSS', extra: inProcess }));
     rows.push(makeRow({ workload: `granula region 1000×1000, level 0 (CLI, wall)`, kind: 'wsi-region', size: repeat * 512, unit: 'ms', perRun: wall(regions, regionRss), all: regions, heapMB: Math.max(...regionRss), heapKind: 'max RSS', extra: inProcess }));
     log(`  info ${info.map((r) => r.toFixed(0)).join(', ')} ms; region ${regions.map((r) => r.toFixed(0)).join(', ')} ms; in-process: open ${inProcess.openMs?.toFixed(1)} ms reading ${inProcess.infoBytes} bytes, region ${inProcess.regionMs?.toFixed(0)} ms reading ${inProcess.regionBytes} bytes`);
+  });
+  if (want('deid')) await attempt('granula deid on a CT series', 'deid', 100, async () => {
+    const slices = QUICK ? 20 : 100;
+    log(`granula deid: a ${slices}-slice CT series (CT_small.dcm, identifying values in every profile attribute)`);
+    const input = join(dir, `deid-in-${slices}`);
+    rmSync(input, { recursive: true, force: true });
+    mkdirSync(input, { recursive: true });
+    const profile = join(dir, 'deid-profile.json');
+    writeFileSync(profile, JSON.stringify(BASIC_PROFILE));
+    execFileSync(PYTHON, ['tests/radiology/makeCtSeries.py', profile, input, String(slices)], { stdio: ['ignore', 'ignore', 'ignore'] });
+    const key = join(dir, 'deid-key.json');
+    writeFileSync(key, await keyFileText(newPseudonymKey(), { id: 'bench', name: 'bench' }, new Date().toISOString()));
+    const perFile: number[] = [];
+    const rss: number[] = [];
+    for (let i = 0; i < (QUICK ? 1 : 3); i++) {
+      const out = join(dir, 'deid-out');
+      rmSync(out, { recursive: true, force: true });
+      const r = await runNode('bin/granula.mjs deid', [input, '-o', out, '--key', key]);
+      perFile.push(r.ms / slices);
+      rss.push(r.maxRssMB);
+    }
+    rows.push(makeRow({ workload: `granula deid, ${slices}-slice CT series, per file (CLI wall ÷ files)`, kind: 'deid', size: slices, unit: 'ms', perRun: perFile.map((v, i) => runStats([v], true, { heapMB: rss[i] })), all: perFile, heapMB: Math.max(...rss), heapKind: 'max RSS' }));
+    log(`  ${perFile.map((v) => v.toFixed(1)).join(', ')} ms per file`);
   });
   const exports = (['shared', 'geojson', 'coco'] as const).filter((f) => want(`export-${f}`) || want('export'));
   if (exports.length) {

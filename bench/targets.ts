@@ -21,7 +21,8 @@ export type RowKind =
   | 'wsi-region'
   | 'slide-open'
   | 'slide-bytes'
-  | 'slide-panzoom';
+  | 'slide-panzoom'
+  | 'deid';
 
 /** The bench's large slide file is made at least this big (MB); its rows carry this size. */
 export const SLIDE_FILE_MB = 1_024;

@@ -1,5 +1,6 @@
 import { runAgree } from './agree';
 import { runConvert } from './convert';
+import { runDeid } from './deid';
 import { runMerge } from './merge';
 import { runNuclei } from './nuclei';
 import { runInfo, runRegion } from './slide';
@@ -13,7 +14,8 @@ const USAGE = `usage:
   granula merge BASE RETURN... -o OUT [--as NAME]
   granula nuclei IMAGE.png|.jpg|.tif --mpp M [--stain auto|he|hdab] [--region x,y,w,h] -o OUT.geojson
   granula info SLIDE
-  granula region SLIDE --x X --y Y --w W --h H [--level L] -o OUT.png`;
+  granula region SLIDE --x X --y Y --w W --h H [--level L] -o OUT.png
+  granula deid IN... -o OUTDIR --key KEYFILE`;
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -32,6 +34,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       return runInfo(rest, io);
     case 'region':
       return runRegion(rest, io);
+    case 'deid':
+      return runDeid(rest, io);
     case '--help':
     case '-h':
     case 'help':

@@ -12,7 +12,7 @@ type CodecFactory = (options: { print: (line: string) => void; printErr: (line: 
 
 const require = createRequire(import.meta.url);
 
-function loader(path: string, className: string): () => Promise<WasmDecoder> {
+export function loader(path: string, className: string): () => Promise<WasmDecoder> {
   let decoder: Promise<WasmDecoder> | undefined;
   // OpenJPEG logs "[INFO] Start to read j2k main header" for every tile: not for the CLI's output.
   const quiet = { print: () => {}, printErr: () => {} };

@@ -61,7 +61,7 @@ function base32(bytes: Uint8Array): string {
   return out;
 }
 
-async function hmacKey(key: Uint8Array): Promise<CryptoKey> {
+export async function hmacKey(key: Uint8Array): Promise<CryptoKey> {
   if (key.length !== KEY_BYTES) throw new Error(`a pseudonym key has ${KEY_BYTES} bytes`);
   return globalThis.crypto.subtle.importKey('raw', new Uint8Array(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
 }

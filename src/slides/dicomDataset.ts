@@ -6,6 +6,7 @@
  * leaves unsaid for the elements a slide reader uses.
  */
 
+import { inflateSync } from 'fflate';
 import { SlideFormatError, type ByteSource } from './types';
 
 /**
@@ -53,7 +54,7 @@ const PIXEL_DATA = [tag(0x7fe0, 0x0010), tag(0x7fe0, 0x0008), tag(0x7fe0, 0x0009
 const IMPLICIT_VR_LE = '1.2.840.10008.1.2';
 
 /** Explicit-VR value representations whose length takes 4 bytes after 2 reserved ones. */
-const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 'UN', 'UR', 'UT', 'UV']);
+export const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 'UN', 'UR', 'UT', 'UV']);
 
 /**
  * The value representations of the elements a whole-slide reader uses, for implicit VR files, where
@@ -70,6 +71,8 @@ const IMPLICIT_VRS = new Map<number, string>([
   [tag(0x0028, 0x0010), 'US'], // Rows
   [tag(0x0028, 0x0011), 'US'], // Columns
   [tag(0x0028, 0x0100), 'US'], // Bits Allocated
+  [tag(0x0028, 0x0101), 'US'], // Bits Stored
+  [tag(0x0028, 0x0103), 'US'], // Pixel Representation
   [tag(0x0020, 0x9162), 'US'], // In-concatenation Number
   [tag(0x0020, 0x9228), 'UL'], // Concatenation Frame Offset Number
   [tag(0x0048, 0x0006), 'UL'], // Total Pixel Matrix Columns
@@ -171,8 +174,12 @@ function parseElements(c: Cursor, at: number, explicit: boolean, end: number | u
     const here = () => `${where()}${tagName(t)}`;
     // In implicit VR, an unknown element of undefined length can only be a sequence. So can UN of
     // undefined length (a private sequence whose VR the writer did not know), whose items are then
-    // in implicit VR (PS3.5 6.2.2).
-    if (vr === 'SQ' || ((vr === '??' || vr === 'UN') && length === UNDEFINED)) {
+    // in implicit VR (PS3.5 6.2.2). An unknown element of defined length whose value starts with an
+    // item tag is one too: no text or number starts with the bytes FE FF 00 E0, and a
+    // de-identifier must see the UIDs and names inside it.
+    if (vr === '??' && length !== UNDEFINED && length >= 8) c.need(valueAt + 4, here);
+    const startsWithItem = vr === '??' && length !== UNDEFINED && length >= 8 && c.tagAt(valueAt) === ITEM;
+    if (vr === 'SQ' || startsWithItem || ((vr === '??' || vr === 'UN') && length === UNDEFINED)) {
       const explicitItems = explicit && vr === 'SQ';
       // Stepped over (checking its items are whole) and kept as bytes, parsed when asked for.
       const after = length === UNDEFINED ? parseItems(c, valueAt, explicitItems, undefined, undefined, here) : valueAt + length;
@@ -214,13 +221,16 @@ function parseItems(c: Cursor, at: number, explicit: boolean, end: number | unde
   }
 }
 
+export const DEFLATED_EXPLICIT_VR_LE = '1.2.840.10008.1.2.1.99';
+
 /** Transfer syntaxes whose dataset this parser cannot read at all. */
 const UNREADABLE_DATASETS: Record<string, string> = {
   '1.2.840.10008.1.2.2': 'Explicit VR Big Endian',
-  '1.2.840.10008.1.2.1.99': 'Deflated Explicit VR Little Endian',
+  [DEFLATED_EXPLICIT_VR_LE]: 'Deflated Explicit VR Little Endian',
 };
 
-function parseHeader(c: Cursor, wanted: (meta: DicomDataset) => boolean): DicomHeader {
+/** Where the file meta group ends: the first element past the preamble that is not in group 0002. */
+function metaGroupEnd(c: Cursor): number {
   // The meta group is always explicit VR little endian; it ends where group 0002 ends.
   let metaEnd = 132;
   for (;;) {
@@ -231,11 +241,17 @@ function parseHeader(c: Cursor, wanted: (meta: DicomDataset) => boolean): DicomH
     c.need(metaEnd + headerLength, () => 'the file meta information');
     metaEnd += headerLength + (headerLength === 12 ? c.u32(metaEnd + 8) : c.u16(metaEnd + 6));
   }
+  return metaEnd;
+}
+
+/** `inflated`: the dataset after the meta group has already been inflated (a whole deflated file). */
+function parseHeader(c: Cursor, wanted: (meta: DicomDataset) => boolean, inflated = false): DicomHeader {
+  const metaEnd = metaGroupEnd(c);
   const meta = parseElements(c, 132, true, metaEnd, false, true, () => '').dataset!;
   const transferSyntax = text(meta, tag(0x0002, 0x0010)) ?? '';
   if (!wanted(meta)) return { meta, dataset: new Map(), transferSyntax, pixelData: undefined };
   if (!transferSyntax) throw new HeaderProblem('(0002,0010) Transfer Syntax UID is missing');
-  const unreadable = UNREADABLE_DATASETS[transferSyntax];
+  const unreadable = inflated && transferSyntax === DEFLATED_EXPLICIT_VR_LE ? undefined : UNREADABLE_DATASETS[transferSyntax];
   if (unreadable) throw new HeaderProblem(`is written in ${unreadable} (${transferSyntax}), which Granula does not read; convert it to explicit VR little endian`);
   const explicit = transferSyntax !== IMPLICIT_VR_LE;
   const parsed = parseElements(c, metaEnd, explicit, undefined, true, true, () => '');
@@ -271,6 +287,42 @@ export async function readDicomHeader(source: ByteSource, wanted: (meta: DicomDa
       grown.set(more, bytes.length);
       bytes = grown;
     }
+  }
+}
+
+/** A whole file's header and the bytes its Pixel Data offsets count in (for a deflated file, the inflated ones). */
+export interface DicomFile {
+  header: DicomHeader;
+  bytes: Uint8Array;
+}
+
+/**
+ * A DICOM file read whole (a CT slice: a few hundred kB), so a deflated dataset can be inflated
+ * first. Undefined for a file that is not DICOM; a broken one throws naming `name` and the tag.
+ */
+export function parseDicomFile(bytes: Uint8Array, name: string): DicomFile | undefined {
+  if (!isDicom(bytes)) return undefined;
+  try {
+    let c = new Cursor(bytes, true, name);
+    const metaEnd = metaGroupEnd(c);
+    const inflated = text(parseElements(c, 132, true, metaEnd, false, true, () => '').dataset, tag(0x0002, 0x0010)) === DEFLATED_EXPLICIT_VR_LE;
+    if (inflated) {
+      // The dataset after the meta group is raw deflate (RFC 1951) without a zlib header (PS3.5 A.5).
+      let rest: Uint8Array;
+      try {
+        rest = inflateSync(bytes.subarray(metaEnd));
+      } catch (e) {
+        throw new HeaderProblem(`its deflated dataset cannot be inflated (${(e as Error).message})`);
+      }
+      const whole = new Uint8Array(metaEnd + rest.length);
+      whole.set(bytes.subarray(0, metaEnd));
+      whole.set(rest, metaEnd);
+      c = new Cursor(whole, true, name);
+    }
+    return { header: parseHeader(c, () => true, inflated), bytes: c.bytes };
+  } catch (e) {
+    if (e instanceof HeaderProblem) throw new SlideFormatError(`${name}: ${e.message}`);
+    throw e;
   }
 }
 

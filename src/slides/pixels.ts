@@ -20,15 +20,31 @@ export interface WasmDecoder {
   getFrameInfo(): { width: number; height: number; bitsPerSample: number; componentCount: number };
 }
 
-/** One tile through a WebAssembly decoder, in Node (the CLI) and in browser workers alike. */
-export function decodeWithWasm(decoder: WasmDecoder, bytes: Uint8Array, what: string): RgbaImage {
+/** What a WebAssembly decoder made of one stream: samples as little-endian bytes, interleaved. */
+export interface WasmFrame {
+  width: number;
+  height: number;
+  bitsPerSample: number;
+  componentCount: number;
+  /** A copy: the decoder's own buffer is reused by its next call. */
+  bytes: Uint8Array;
+}
+
+/** One stream through a WebAssembly decoder (`what`: "a JPEG tile", for messages), in Node (the CLI) and in browser workers alike. */
+export function decodeRawWithWasm(decoder: WasmDecoder, bytes: Uint8Array, what: string): WasmFrame {
   decoder.getEncodedBuffer(bytes.length).set(bytes);
   try {
     decoder.decode();
   } catch (e) {
-    throw new Error(`a ${what} tile cannot be decoded: ${typeof e === 'number' ? 'the stream is corrupt' : (e as Error).message}`);
+    throw new Error(`${what} cannot be decoded: ${typeof e === 'number' ? 'the stream is corrupt' : (e as Error).message}`);
   }
   const { width, height, bitsPerSample, componentCount } = decoder.getFrameInfo();
+  return { width, height, bitsPerSample, componentCount, bytes: decoder.getDecodedBuffer().slice() };
+}
+
+/** One tile through a WebAssembly decoder, as RGBA: slides are 8-bit. */
+export function decodeWithWasm(decoder: WasmDecoder, bytes: Uint8Array, what: string): RgbaImage {
+  const { width, height, bitsPerSample, componentCount, bytes: samples } = decodeRawWithWasm(decoder, bytes, `a ${what} tile`);
   if (bitsPerSample !== 8) throw new Error(`a ${what} tile has ${bitsPerSample}-bit samples; Granula reads 8-bit slides only`);
-  return samplesToRgba(decoder.getDecodedBuffer(), width, height, componentCount);
+  return samplesToRgba(samples, width, height, componentCount);
 }
