@@ -4,7 +4,7 @@
 // `npx tsx bench/table.ts` then writes the table into docs/PERFORMANCE.md. See that page for what is
 // measured and how.
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -14,9 +14,10 @@ import { benchCells, cellBounds, CACHE_DIR } from './cells';
 import { type CellSet } from './cellsFormat';
 import { tissueCentre } from '../src/synthetic/fields';
 import { SEED } from './cells';
-import { percentile, median, runStats, type Row } from './stats';
-import { fmt, heapCell, makeRow, medianCell, metCell, sizeCell, spreadCell, targetFor, type RowKind } from './targets';
+import { percentile, median, runStats, type Row, type RunStats } from './stats';
+import { fmt, heapCell, makeRow, medianCell, metCell, SLIDE_FILE_MB, sizeCell, spreadCell, targetFor, type RowKind } from './targets';
 import { startProfile, stopProfile } from './profile';
+import { makeLargePyramid } from '../tests/slides/makeSlides';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -406,7 +407,95 @@ async function openAndPan(base: string, label: string, s: Seeded, runs: number, 
   rows.push(...editRows);
 }
 
+/** The same ≥ 1 GB pyramidal BigTIFF the CLI rows read (ihc.png × 140², JPEG), made once by libvips and cached. */
+function bigSlideFile(): string {
+  mkdirSync(join(CACHE_DIR, 'node'), { recursive: true });
+  const file = makeLargePyramid(join(CACHE_DIR, 'node'), 140);
+  if (statSync(file).size < SLIDE_FILE_MB * 2 ** 20) throw new Error(`${file} is smaller than ${SLIDE_FILE_MB} MB`);
+  return file;
+}
+
+// In the page: the time and the file bytes read when the first slide tile shows on OpenSeadragon's canvas.
+const FIRST_TILE_WATCH = `(() => {
+  const poll = () => {
+    const item = window.granulaViewer?.viewer.world.getItemAt(0);
+    const c = window.granulaViewer?.viewer.drawer.canvas;
+    if (item && c && c.width) {
+      const d = c.getContext('2d').getImageData(c.width >> 1, c.height >> 1, 1, 1).data;
+      if (d[3] > 0) {
+        window.__firstTile = { at: performance.now(), bytes: item.source.bytesRead() };
+        return;
+      }
+    }
+    requestAnimationFrame(poll);
+  };
+  window.__watchFirstTile = () => { window.__firstTile = undefined; requestAnimationFrame(poll); };
+})();`;
+
+/**
+ * A pathologist's own ≥ 1 GB slide from disk, through the worklist as a user adds it (a browser
+ * without file handles: Playwright hands Chromium the path, nothing is copied): per run, from the
+ * click on the slide to its first tile painted, the bytes read by then, and pan/zoom once its
+ * tiles are cached, with the main thread's long tasks.
+ */
+async function slideFileWorkload(base: string): Promise<void> {
+  const file = bigSlideFile();
+  const mb = statSync(file).size / 2 ** 20;
+  const runs = QUICK ? 1 : 3;
+  const opens: RunStats[] = [], bytes: RunStats[] = [], pans: PanZoomRun[] = [];
+  for (let i = 0; i < runs; i++) {
+    const session = await launch();
+    try {
+      const page = await session.context.newPage();
+      page.setDefaultTimeout(120_000);
+      await page.addInitScript(() => {
+        delete (window as { showOpenFilePicker?: unknown }).showOpenFilePicker;
+      });
+      await page.addInitScript(FIRST_TILE_WATCH);
+      await page.goto(`${base}/#/settings`);
+      await page.getByLabel('Your name (as annotator)').fill('Bench');
+      await page.getByRole('button', { name: 'Use this name' }).click();
+      await page.goto(`${base}/#/`);
+      await page.getByRole('link', { name: /Demo: pathology cell outlines/ }).click();
+      const chooser = page.waitForEvent('filechooser');
+      await page.getByText(/Add slide files/).click();
+      await (await chooser).setFiles(file);
+      const link = page.getByTestId('worklist-row').filter({ hasText: 'wsi-71680' }).getByRole('link');
+      await link.waitFor();
+      await page.evaluate(() => (window as unknown as { __watchFirstTile: () => void }).__watchFirstTile());
+      const t0 = await page.evaluate(() => performance.now());
+      await link.click();
+      await page.waitForFunction(() => (window as unknown as { __firstTile?: unknown }).__firstTile, null, { polling: 20 });
+      const first = await page.evaluate(async () => {
+        const f = (window as unknown as { __firstTile: { at: number; bytes: Promise<number> } }).__firstTile;
+        return { at: f.at, bytes: await f.bytes };
+      });
+      const ms = first.at - t0;
+      opens.push(runStats([ms], true));
+      bytes.push(runStats([first.bytes / 2 ** 20], true));
+      log(`    run ${i + 1}: first tile ${ms.toFixed(0)} ms after the click, ${(first.bytes / 2 ** 20).toFixed(2)} MB read by then`);
+      await withBenchScript(page);
+      const info = await page.evaluate(() => { const s = window.granulaViewer!.viewer.world.getItemAt(0).getContentSize(); return { w: s.x, h: s.y }; });
+      const o: Opened = { session, page, firstPaintMs: ms, heapMB: 0, heapAfterGcMB: 0 };
+      // The first pass loads the tiles the second one shows; the second is measured.
+      await page.evaluate(([x, y, ms]) => window.__bench!.panZoom({ x, y, durationMs: ms, maxScale: 1 }), [info.w / 2, info.h / 2, SIZES.panMs] as const);
+      const r = await page.evaluate(([x, y, ms]) => window.__bench!.panZoom({ x, y, durationMs: ms, maxScale: 1 }), [info.w / 2, info.h / 2, SIZES.panMs] as const);
+      pans.push({ frames: r.frames, scales: r.scales, draws: r.draws, longTasks: r.longTasks, heapMB: await heapMB(o) });
+      log(`    run ${i + 1}: pan/zoom p95 ${percentile(r.frames, 95).toFixed(1)} ms, ${r.longTasks.filter((d) => d > 50).length} long tasks > 50 ms`);
+    } finally {
+      await session.close();
+    }
+  }
+  const size = SLIDE_FILE_MB;
+  const extra = { fileMB: Math.round(mb) };
+  rows.push(makeRow({ workload: `slide file from disk (${Math.round(mb).toLocaleString('en-US')} MB BigTIFF, JPEG): click → first tile painted`, kind: 'slide-open', size, unit: 'ms', perRun: opens, all: opens.map((r) => r.max), heapMB: NaN, extra }));
+  rows.push(makeRow({ workload: '  of the file read by then', kind: 'slide-bytes', size, unit: 'MB', perRun: bytes, all: bytes.map((r) => r.max), heapMB: NaN, extra }));
+  const perRun = pans.map((r) => runStats(r.frames, false, { heapMB: r.heapMB, longTasksOver50: r.longTasks.filter((d) => d > 50).length, longestTaskMs: Math.max(0, ...r.longTasks) }));
+  rows.push(makeRow({ workload: `  pan/zoom once its tiles are cached (long tasks > 50 ms per run: ${perRun.map((r) => r.longTasksOver50).join(' / ')})`, kind: 'slide-panzoom', size, unit: 'ms/frame', perRun, all: pans.flatMap((r) => r.frames), heapMB: Math.max(...pans.map((r) => r.heapMB)), extra }));
+}
+
 async function browserWorkloads(base: string): Promise<void> {
+  if (want('slide-file')) await attempt('slide file from disk', 'slide-open', SLIDE_FILE_MB, () => slideFileWorkload(base));
   const runs = QUICK ? 1 : 3;
   const sizes: [string, number, boolean][] = [
     ['slide', 0, false],
@@ -537,6 +626,30 @@ async function nodeWorkloads(): Promise<void> {
     rows.push(makeRow({ workload: 'the same return again into OUT (CLI, wall)', kind: 'merge-again', size: n, unit: 'ms', perRun: wall(again, rssAgain), all: again, heapMB: Math.max(...rssAgain), heapKind: 'max RSS', extra: { summary } }));
     log(`  ${runs.map((r) => r.toFixed(0)).join(', ')} ms; again ${again.map((r) => r.toFixed(0)).join(', ')} ms; ${summary}`);
   });
+  if (want('wsi')) await attempt('granula info / region on a JPEG pyramidal BigTIFF', 'wsi-region', 0, async () => {
+    const repeat = QUICK ? 40 : 140;
+    log(`whole-slide TIFF: ihc.png × ${repeat}² (${repeat * 512}² px), granula info and a 1000×1000 granula region at level 0`);
+    const path = makeLargePyramid(dir, repeat);
+    const size = statSync(path).size;
+    const region = ['--x', String(repeat * 256), '--y', String(repeat * 256), '--w', '1000', '--h', '1000', '-o', join(dir, 'wsi-region.png')];
+    const info: number[] = [], infoRss: number[] = [], regions: number[] = [], regionRss: number[] = [];
+    let inProcess: Record<string, number> = {};
+    for (let i = 0; i < (QUICK ? 1 : 3); i++) {
+      const a = await runNode('bin/granula.mjs info', [path]);
+      info.push(a.ms);
+      infoRss.push(a.maxRssMB);
+      const b = await runNode('bin/granula.mjs region', [path, ...region]);
+      regions.push(b.ms);
+      regionRss.push(b.maxRssMB);
+      // The same open and region in-process: without Node's and tsx's start-up, and with the bytes read.
+      inProcess = JSON.parse((await runNode('--import tsx bench/node/slideRun.ts', [path, String(repeat * 256), String(repeat * 256), '1000', '1000'])).stdout);
+    }
+    const wall = (ms: number[], rssMB: number[]) => ms.map((v, i) => runStats([v], true, { heapMB: rssMB[i] }));
+    const mb = `${(size / 2 ** 20).toFixed(0)} MB`;
+    rows.push(makeRow({ workload: `granula info, ${mb} JPEG BigTIFF (CLI, wall)`, kind: 'wsi-info', size: repeat * 512, unit: 'ms', perRun: wall(info, infoRss), all: info, heapMB: Math.max(...infoRss), heapKind: 'max RSS', extra: inProcess }));
+    rows.push(makeRow({ workload: `granula region 1000×1000, level 0 (CLI, wall)`, kind: 'wsi-region', size: repeat * 512, unit: 'ms', perRun: wall(regions, regionRss), all: regions, heapMB: Math.max(...regionRss), heapKind: 'max RSS', extra: inProcess }));
+    log(`  info ${info.map((r) => r.toFixed(0)).join(', ')} ms; region ${regions.map((r) => r.toFixed(0)).join(', ')} ms; in-process: open ${inProcess.openMs?.toFixed(1)} ms reading ${inProcess.infoBytes} bytes, region ${inProcess.regionMs?.toFixed(0)} ms reading ${inProcess.regionBytes} bytes`);
+  });
   for (const format of ['shared', 'geojson'] as const) {
     if (!want(`export-${format}`) && !want('export')) continue;
     const n = SIZES.export;
@@ -581,7 +694,11 @@ function printTable(): void {
 async function main(): Promise<void> {
   const t0 = performance.now();
   log(`granula bench${QUICK ? ' --quick' : ''}: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB`);
+<<<<<<< HEAD
   const needBrowser = ['slide', 'pan-small', 'large', 'edited'].some(want);
+=======
+  const needBrowser = ['slide', 'pan-small', 'large', 'slide-file'].some(want);
+>>>>>>> main
   if (needBrowser) {
     await buildAll();
     const server = await preview({ root: ROOT, configFile: false, logLevel: 'warn', build: { outDir: OUT }, preview: { port: 0, host: '127.0.0.1', strictPort: false } });

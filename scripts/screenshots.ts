@@ -7,6 +7,7 @@ import { build, preview } from 'vite';
 import { imagePoint, imageToScreen } from '../src/viewer/coords';
 import { syntheticCellsInRect } from '../src/synthetic/cells';
 import { tissueCentre } from '../src/synthetic/fields';
+import { slideShots } from './slideShots';
 import { teamShots } from './teamShots';
 
 const OUT = 'docs/screenshots';
@@ -115,6 +116,8 @@ async function main() {
 
     // The team loop across three browser profiles.
     await teamShots(base, OUT);
+    // A pathologist's own slide file from disk.
+    await slideShots(base, OUT);
   } finally {
     await ctx.close();
     await server.close();

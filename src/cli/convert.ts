@@ -17,7 +17,7 @@ import { nowIso } from '../model/ids';
 import type { ProjectData } from '../model/projectData';
 import { IMAGE_EXTENSIONS, parseClassNames, planYoloDataset, readYoloDataset } from '../formats/yolo/dataset';
 import { listFiles, readImageSize } from './files';
-import type { CliIo } from './io';
+import { contentsLine, type CliIo } from './io';
 
 const USAGE = `usage: granula convert IN --to shared|coco|geojson|csv|yolo -o OUT [--images DIR] [--image-size W,H] [--classes FILE] [--instances FILE]
   IN is a file in any supported format, or a YOLO dataset folder (data.yaml or classes.txt, labels/, images/).
@@ -249,7 +249,7 @@ export async function runConvert(args: string[], io: CliIo): Promise<number> {
   for (const w of warnings) io.err(`warning: ${w}`);
   const d = result.data;
   const files = folder ? `, ${count} files` : '';
-  io.out(`${input} (${result.format}) → ${output} (${to}${files}): ${d.images.length} images, ${d.annotators.length} annotators, ${d.annotations.length} annotations`);
+  io.out(`${input} (${result.format}) → ${output} (${to}${files}): ${contentsLine(d)}`);
   return 0;
 }
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { toSharedDocument } from '../formats/shared/convert';
+import { FORMAT_VERSION } from '../formats/shared/schema';
 import { newProjectData } from '../model/projectFactory';
 
 const dir = mkdtempSync(join(tmpdir(), 'granula-validate-'));
@@ -25,8 +26,8 @@ describe('granula validate', () => {
     const r = cli(file);
     expect(r.status).toBe(0);
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
-    expect(r.stdout).toContain('valid granula-shared v2: schema');
-    expect(r.stdout).toContain('1 images, 1 annotators, 1 annotations');
+    expect(r.stdout).toContain(`valid granula-shared v${FORMAT_VERSION}: schema`);
+    expect(r.stdout).toContain('1 image, 1 annotator, 1 annotation');
   });
 
   it('exits 1 with one "path: message" line per problem', () => {

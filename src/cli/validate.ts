@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { problemLine } from '../formats/shared/paths';
 import { validateSharedText } from '../formats/shared/validate';
-import type { CliIo } from './io';
+import { contentsLine, type CliIo } from './io';
 
 /**
  * `granula validate FILE`: exit 0 and one summary line, or exit 1 and one line per problem. A label
@@ -33,7 +33,8 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
   const migrated = result.migratedFrom !== d.version ? `, migrated from version ${result.migratedFrom}` : '';
   io.out(
     `${file}: valid ${d.format} v${d.version}${migrated}: schema ${d.schema.id} v${d.schema.version} (${d.schema.granularity}), ` +
-      `${d.images.length} images, ${d.annotators.length} annotators, ${d.annotations.length} annotations`,
+      contentsLine(d),
   );
   return 0;
 }
+

@@ -139,7 +139,16 @@ export type ImageSource =
   | { kind: 'dzi'; url: string }
   | { kind: 'iiif'; url: string }
   | { kind: 'image-url'; url: string }
-  | { kind: 'synthetic'; seed: number };
+  | { kind: 'synthetic'; seed: number }
+  /**
+   * A whole-slide file on the user's disk (.svs, pyramidal TIFF, OME-TIFF, DICOM WSI instances),
+   * never copied into the browser. `fileKey` names how this browser reaches it again (see
+   * storage/slideFiles.ts); names and total size let another browser match the user's own copy.
+   */
+  | { kind: 'slide'; fileKey: string; fileNames: string[]; bytes: number; format: SlideFormatName; associated?: string[] };
+
+export const SLIDE_FORMATS = ['aperio-svs', 'generic-tiff', 'ome-tiff', 'dicom-wsi'] as const;
+export type SlideFormatName = (typeof SLIDE_FORMATS)[number];
 
 export interface ImageRecord {
   id: string;

@@ -5,6 +5,8 @@ import { countAnnotations } from '../store/docState';
 import { useSession, type ToolId } from '../store/sessionStore';
 import type { ShapeStyle } from '../viewer/shapeRenderer';
 import { AnnotateViewer, type ViewerHandle } from './annotate/AnnotateViewer';
+import { AssociatedImages } from './slides/AssociatedImages';
+import { SlideGate } from './slides/SlideGate';
 import { AttributesPanel } from './annotate/AttributesPanel';
 import { ClassPalette } from './annotate/ClassPalette';
 import { HelpOverlay } from './annotate/HelpOverlay';
@@ -225,6 +227,7 @@ function AnnotateWorkspace({ projectId, imageId, schema, annotatorId, annotatorN
         <button type="button" onClick={() => viewer.current?.viewer.viewport.goHome()} aria-label={t('zoomHome')}>
           ⌂
         </button>
+        <AssociatedImages image={image} />
         {doc.project.reviewMode && <span className="badge">{t('reviewModeOn')}</span>}
         <button type="button" onClick={() => session.setHelpOpen(true)} aria-label={t('help')}>
           ?
@@ -252,6 +255,7 @@ function AnnotateWorkspace({ projectId, imageId, schema, annotatorId, annotatorN
               {t('imageOpenFailed', { message: openError })}
             </p>
           ) : null}
+          <SlideGate image={image}>
           <AnnotateViewer
             image={image}
             index={index}
@@ -277,6 +281,7 @@ function AnnotateWorkspace({ projectId, imageId, schema, annotatorId, annotatorN
             cursor={drawing ? controller.cursor : 'grab'}
             label={`${image.name} — ${loc(schema.name)}`}
           />
+          </SlideGate>
         </div>
         <aside className="annotate-side">
           {drawing ? (

@@ -13,6 +13,9 @@ import type { DocState } from '../store/docState';
 import { PatientIdField } from './privacy/PatientIdField';
 import { SendBackButton, useMyRole } from './team/TeamPanel';
 import { can } from '../team/roles';
+import { AddSlideButtons, BulkScale, ScaleField, SlideReach } from './slides/WorklistSlides';
+import { addLocalSlides, droppedSlides } from './slides/addSlides';
+import { useSlideText } from './slides/slideText';
 
 const DEFAULT_MODALITY: Record<Granularity, Modality> = { polygon: 'pathology-wsi', point: 'pathology-wsi', box: 'endoscopy', image: 'fundus' };
 
@@ -55,10 +58,16 @@ export function WorklistPanel() {
   const role = useMyRole();
   const owner = can(role, 'manage-team');
 
-  const onFiles = async (files: File[]) => {
+  const st = useSlideText();
+  const onFiles = async (files: File[], items?: DataTransferItemList) => {
     setMessage(null);
-    const problems = await addLocalImageFiles(doc.project.id, files, modality);
-    if (problems.length) setMessage(problems.map((p) => t('fileProblem', { name: p.fileName })).join(' '));
+    // Slide files (and DICOM folders) open from disk; JPEG/PNG files are stored in the browser.
+    const { slides, images: plain } = await droppedSlides(items, files);
+    const problems = [
+      ...(slides.length ? (await addLocalSlides(slides, modality)).map((p) => st('slideProblem', { ...p })) : []),
+      ...(plain.length ? (await addLocalImageFiles(doc.project.id, plain, modality)).map((p) => t('fileProblem', { name: p.fileName })) : []),
+    ];
+    if (problems.length) setMessage(problems.join(' '));
   };
 
   const onUrl = async (e: React.FormEvent) => {
@@ -80,7 +89,7 @@ export function WorklistPanel() {
       onDragOver={(e) => e.preventDefault()}
       onDrop={(e) => {
         e.preventDefault();
-        void onFiles([...e.dataTransfer.files]);
+        if (owner) void onFiles([...e.dataTransfer.files], e.dataTransfer.items);
       }}
     >
       <div className="row toolbar">
@@ -106,6 +115,7 @@ export function WorklistPanel() {
         <FileButton accept="image/jpeg,image/png,.jpg,.jpeg,.png" multiple onFiles={(files) => void onFiles(files)}>
           {t('addFiles')}
         </FileButton>
+        <AddSlideButtons modality={modality} onProblems={setMessage} />
         <form onSubmit={onUrl} className="row">
           <label>
             {t('addSlideUrl')}
@@ -115,6 +125,7 @@ export function WorklistPanel() {
             {t('add')}
           </button>
         </form>
+        <BulkScale images={images} onDone={setMessage} />
       </div>}
       {message && (
         <p role="alert" className="problems">
@@ -143,11 +154,13 @@ export function WorklistPanel() {
                 <tr key={im.id} data-testid="worklist-row">
                   <td>
                     <a href={routeHref({ page: 'annotate', projectId: doc.project.id, imageId: im.id })}>{im.name}</a>
+                    <SlideReach image={im} />
                     <PatientIdField image={im} />
                   </td>
                   <td>{t(`modality.${im.modality}`)}</td>
                   <td>
                     {im.width.toLocaleString()} × {im.height.toLocaleString()}
+                    <ScaleField image={im} editable={owner} />
                   </td>
                   <td>{count}</td>
                   <td data-testid="image-status">

@@ -46,6 +46,49 @@ export function guessSlideKind(url: string, body: string): 'dzi' | 'iiif' {
   return body.includes('iiif.io') ? 'iiif' : 'dzi';
 }
 
+/**
+ * Why a fetch that failed with a bare "Failed to fetch" failed, in words a user can act on. The
+ * browser tells a page nothing, so look: a `securitypolicyviolation` event names a URL this page's
+ * Content-Security-Policy blocked; an opaque `no-cors` answer means the server is there but sends no
+ * CORS header for this page; otherwise it could not be reached.
+ */
+export interface FetchDiagnosis {
+  blockedByPolicy: boolean;
+  /** The server answered a `no-cors` request. */
+  reachable: boolean;
+}
+
+const POLICY_HINT = "add it to img-src and connect-src of the deployment's Content-Security-Policy (see docs/SLIDES.md)";
+
+export function explainFetchFailure(url: URL, d: FetchDiagnosis, detail: string): string {
+  if (d.blockedByPolicy) return `this page's security policy does not allow ${url.origin}: ${POLICY_HINT}`;
+  if (d.reachable) {
+    const page = typeof location !== 'undefined' ? location.origin : 'this page';
+    return `the server at ${url.origin} answered but does not let ${page} read its tiles: it must send the header Access-Control-Allow-Origin (for ${page} or *)`;
+  }
+  return `the server could not be reached (${detail})`;
+}
+
+async function diagnose(url: URL, fetchFn: typeof fetch, run: () => Promise<Response>): Promise<Response> {
+  let blockedByPolicy = false;
+  const onViolation = (e: Event) => {
+    const blocked = (e as SecurityPolicyViolationEvent).blockedURI ?? '';
+    if (blocked.startsWith(url.origin)) blockedByPolicy = true;
+  };
+  const doc = typeof document !== 'undefined' ? document : undefined;
+  doc?.addEventListener('securitypolicyviolation', onViolation);
+  try {
+    return await run();
+  } catch (e) {
+    // The violation event is queued as a task: let it arrive before deciding.
+    await new Promise((r) => setTimeout(r, 0));
+    const reachable = !blockedByPolicy && (await fetchFn(url.href, { mode: 'no-cors' }).then(() => true, () => false));
+    throw new Error(explainFetchFailure(url, { blockedByPolicy, reachable }, (e as Error).message));
+  } finally {
+    doc?.removeEventListener('securitypolicyviolation', onViolation);
+  }
+}
+
 /** Fetches and reads a slide descriptor; errors say what went wrong in words a user can act on. */
 export async function fetchSlideInfo(url: string, fetchFn: typeof fetch = fetch): Promise<SlideInfo> {
   let parsed: URL;
@@ -55,17 +98,8 @@ export async function fetchSlideInfo(url: string, fetchFn: typeof fetch = fetch)
     throw new Error('this is not a valid URL');
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error('only http and https URLs can be opened');
-  let res: Response;
-  try {
-    res = await fetchFn(parsed.href);
-  } catch (e) {
-    throw new Error(`the server could not be reached (${(e as Error).message})`);
-  }
+  const res = await diagnose(parsed, fetchFn, () => fetchFn(parsed.href));
   if (!res.ok) throw new Error(`the server answered ${res.status} ${res.statusText}`);
   const body = await res.text();
-  try {
-    return guessSlideKind(parsed.href, body) === 'iiif' ? parseIiifInfo(body) : parseDzi(body);
-  } catch (e) {
-    throw new Error((e as Error).message);
-  }
+  return guessSlideKind(parsed.href, body) === 'iiif' ? parseIiifInfo(body) : parseDzi(body);
 }

@@ -44,7 +44,7 @@ describe('granula convert', { timeout: 60_000 }, () => {
     const out = join(dir, 'geojson');
     const r = await granula('convert', src, '--to=geojson', '--out', out);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(`${src} (coco) → ${out} (geojson, 2 files): 2 images, 1 annotators, 4 annotations\n`);
+    expect(r.stdout).toBe(`${src} (coco) → ${out} (geojson, 2 files): 2 images, 1 annotator, 4 annotations\n`);
     expect(r.stderr.split('\n').filter(Boolean)).toEqual(['warning: annotations[3].segmentation: an RLE mask was traced to 1 polygon along its pixel edges (it is written back as polygons)']);
     expect(readdirSync(out).sort()).toEqual(['frame-0007.geojson', 'frame-0008.geojson']);
   });
@@ -53,7 +53,7 @@ describe('granula convert', { timeout: 60_000 }, () => {
     const src = input('frames.json', writeAny(sampleProjectData('endoscopy-lesions', { annotators: ['r'] }), 'shared').files[0].text);
     const out = join(dir, 'yolo');
     const r = await granula('convert', src, '--to', 'yolo', '-o', out);
-    expect([r.code, r.stdout]).toEqual([0, `${src} (shared) → ${out} (yolo, 4 files): 2 images, 1 annotators, 5 annotations\n`]);
+    expect([r.code, r.stdout]).toEqual([0, `${src} (shared) → ${out} (yolo, 4 files): 2 images, 1 annotator, 5 annotations\n`]);
     expect(r.stderr).toBe(`warning: the image files are not at hand: convert again with --images DIR, or copy them into ${join(out, 'images')}/, each named as its label file (labels/frame-001.txt, images/frame-001.jpg)\n`);
     expect(readdirSync(out).sort()).toEqual(['classes.txt', 'data.yaml', 'labels']);
     expect(readdirSync(join(out, 'labels')).sort()).toEqual(['frame-001.txt', 'frame-002.txt']);
@@ -103,7 +103,7 @@ describe('granula convert', { timeout: 60_000 }, () => {
     const src = input('detections.json', JSON.stringify([{ image_id: 7, category_id: 1, bbox: [100, 200, 50, 40], score: 0.91 }, { image_id: 8, category_id: 2, bbox: [10, 20, 30, 40], score: 0.5 }]));
     const out = join(dir, 'detections.coco.json');
     const r = await granula('convert', src, '--to', 'coco', '-o', out, '--instances', instances);
-    expect(r).toEqual({ code: 0, stdout: `${src} (coco) → ${out} (coco): 2 images, 1 annotators, 2 annotations\n`, stderr: '' });
+    expect(r).toEqual({ code: 0, stdout: `${src} (coco) → ${out} (coco): 2 images, 1 annotator, 2 annotations\n`, stderr: '' });
     const coco = JSON.parse(readFileSync(out, 'utf8'));
     expect(coco.images.map((im: { id: number; file_name: string; width: number; height: number }) => [im.id, im.file_name, im.width, im.height])).toEqual([
       [7, 'frame-007.jpg', 1280, 1024],
@@ -201,7 +201,7 @@ describe('granula convert: YOLO datasets as labelling tools export them', { time
     const src = folder('ls-export', labelStudioExport());
     const out = join(dir, 'ls.granula.json');
     const r = await granula('convert', src, '--to', 'shared', '-o', out);
-    expect(r).toEqual({ code: 0, stdout: `${src} (yolo) → ${out} (shared): 2 images, 1 annotators, 3 annotations\n`, stderr: '' });
+    expect(r).toEqual({ code: 0, stdout: `${src} (yolo) → ${out} (shared): 2 images, 1 annotator, 3 annotations\n`, stderr: '' });
     const back = readAnyFormat(readFileSync(out, 'utf8'), 'ls.granula.json');
     if (!back.ok) throw new Error(JSON.stringify(back.problems));
     expect(back.data.images.map((im) => [im.name, im.width, im.height])).toEqual([['3f2a9c1e-frame-001.png', 1280, 1024], ['7b41d0aa-frame-002.png', 1280, 1024]]);
@@ -214,7 +214,7 @@ describe('granula convert: YOLO datasets as labelling tools export them', { time
     const src = folder('rf-export', roboflowExport());
     const out = join(dir, 'rf.csv');
     const r = await granula('convert', join(src, 'data.yaml'), '--to', 'csv', '-o', out);
-    expect([r.code, r.stdout, r.stderr]).toEqual([0, `${join(src, 'data.yaml')} (yolo) → ${out} (csv): 3 images, 1 annotators, 3 annotations\n`, 'warning: (folder): the splits test, train, valid are read into one project: which image was in which split is not kept\n']);
+    expect([r.code, r.stdout, r.stderr]).toEqual([0, `${join(src, 'data.yaml')} (yolo) → ${out} (csv): 3 images, 1 annotator, 3 annotations\n`, 'warning: (folder): the splits test, train, valid are read into one project: which image was in which split is not kept\n']);
     expect(readFileSync(out, 'utf8').split('\r\n')).toEqual([
       'image,annotator,label,grade,uncertain,note,status,shape,x,y,width,height,points',
       'frame-003_jpg.rf.9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b.jpg,rf-export,,,,,no lesion,,,,,,',
@@ -241,10 +241,10 @@ describe('granula convert: YOLO datasets as labelling tools export them', { time
     };
     const withImages = await granula('convert', label, '--to', 'shared', '-o', out, '--images', join(src, 'images'));
     expect([withImages.code, withImages.stderr]).toEqual([0, 'warning: (file): no name for classes 0, 1, so named by number (give them with --classes FILE, a classes.txt or data.yaml)\n']);
-    expect(named(withImages)).toEqual([`${out} (shared): 1 images, 1 annotators, 2 annotations\n`, [['3f2a9c1e-frame-001.png', 1280, 1024]], ['0', '1']]);
+    expect(named(withImages)).toEqual([`${out} (shared): 1 image, 1 annotator, 2 annotations\n`, [['3f2a9c1e-frame-001.png', 1280, 1024]], ['0', '1']]);
     const withClasses = await granula('convert', label, '--to', 'shared', '-o', out, '--image-size', '1280,1024', '--classes', join(src, 'classes.txt'));
     expect([withClasses.code, withClasses.stderr]).toEqual([0, '']);
-    expect(named(withClasses)).toEqual([`${out} (shared): 1 images, 1 annotators, 2 annotations\n`, [['3f2a9c1e-frame-001', 1280, 1024]], ['Cancer', 'Polyp']]);
+    expect(named(withClasses)).toEqual([`${out} (shared): 1 image, 1 annotator, 2 annotations\n`, [['3f2a9c1e-frame-001', 1280, 1024]], ['Cancer', 'Polyp']]);
     const whole = await granula('convert', src, '--to', 'shared', '-o', out);
     expect([whole.code, whole.stderr]).toEqual([0, '']);
   });
@@ -272,7 +272,7 @@ describe('granula convert: YOLO datasets as labelling tools export them', { time
     const out = join(dir, 'rf-yolo');
     const r = await granula('convert', src, '--to', 'yolo', '-o', out);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(`${src} (yolo) → ${out} (yolo, 8 files): 3 images, 1 annotators, 3 annotations\n`);
+    expect(r.stdout).toBe(`${src} (yolo) → ${out} (yolo, 8 files): 3 images, 1 annotator, 3 annotations\n`);
     const images = readdirSync(join(out, 'images')).sort();
     const labels = readdirSync(join(out, 'labels')).sort();
     // A trainer pairs images/<stem>.<ext> with labels/<stem>.txt.

@@ -9,7 +9,7 @@ import { created, updated, type RecordChange } from '../../src/model/changes';
 import type { ProjectData } from '../../src/model/projectData';
 import type { Annotation } from '../../src/model/types';
 import { toSharedDocument } from '../../src/formats/shared/convert';
-import type { SharedDocument } from '../../src/formats/shared/schema';
+import { FORMAT_VERSION, type SharedDocument } from '../../src/formats/shared/schema';
 import { sampleProjectData } from '../../src/formats/testData';
 import { makeReturn } from '../../src/team/packages';
 import { applyChanges, dataFromState, stateFromData, type TeamState } from '../../src/team/state';
@@ -96,7 +96,7 @@ describe('granula merge', { timeout: 60_000 }, () => {
 
     const v = granula('validate', out);
     expect(v.status).toBe(0);
-    expect(v.stdout).toContain('valid granula-shared v2');
+    expect(v.stdout).toContain(`valid granula-shared v${FORMAT_VERSION}`);
     expect(v.stdout).toContain('12 annotations');
   });
 

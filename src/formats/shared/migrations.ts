@@ -25,6 +25,8 @@ export const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record
   },
   // Version 2 added the audit trail (and optional team fields); a version-1 file had no trail to carry.
   1: (doc) => ({ ...doc, version: 2, audit: Array.isArray(doc.audit) ? doc.audit : [] }),
+  // Version 3 added slides opened from disk (image source `slide`); a version-2 file has none.
+  2: (doc) => ({ ...doc, version: 3 }),
 };
 
 export type MigrationResult = { ok: true; doc: Record<string, unknown>; from: number } | { ok: false; problems: { path: string; message: string }[] };

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { geometryProblems } from '../../model/geometry';
-import { AUDIT_ACTIONS, GRANULARITIES, MODALITIES } from '../../model/types';
+import { AUDIT_ACTIONS, GRANULARITIES, MODALITIES, SLIDE_FORMATS } from '../../model/types';
 
 /** The shared format's identity; outside tools key on these two fields. */
 export const FORMAT_NAME = 'granula-shared';
 /** 2 (from 1): the audit trail, team roles, assignments, work-package and return headers, edit stamps. */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 
 /** Rings longer than this are refused: no real outline needs it, and it keeps a hostile file bounded. */
 export const MAX_RING_COORDINATES = 200_000;
@@ -117,6 +117,14 @@ const imageSource = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('iiif'), url: text(4000) }),
   z.object({ kind: z.literal('image-url'), url: text(4000) }),
   z.object({ kind: z.literal('synthetic'), seed: z.number().int() }),
+  z.object({
+    kind: z.literal('slide'),
+    fileKey: text(200),
+    fileNames: z.array(text(1000)).min(1).max(100000),
+    bytes: z.number().int().nonnegative(),
+    format: z.enum(SLIDE_FORMATS),
+    associated: z.array(text(100)).max(20).optional(),
+  }),
 ]);
 
 export const imageSchema = z.object({

@@ -126,10 +126,11 @@ describe('shared-format fixtures', () => {
     expect(again.ok && again.migratedFrom).toBe(FORMAT_VERSION);
   });
 
-  it('round-trips the version 2 team fixture unchanged: validate → fromSharedDocument → toSharedDocument', () => {
+  it('round-trips the version 2 team fixture: migrated to version 3 (only the number changes), then written back unchanged', () => {
     const text = fixture('v2-team-endoscopy.json');
     const raw = JSON.parse(text);
-    expect(raw.version).toBe(FORMAT_VERSION);
+    expect(raw.version).toBe(2);
+    expect(MIGRATIONS[2](raw)).toEqual({ ...raw, version: 3 });
     const r = validateSharedText(text);
     expect(r.ok ? [] : r.problems).toEqual([]);
     if (!r.ok) return;
@@ -137,7 +138,27 @@ describe('shared-format fixtures', () => {
     const data = fromSharedDocument(r.doc);
     expect(data.audit).toHaveLength(raw.audit.length);
     const back = toSharedDocument(data, { exportedAt: r.doc.exportedAt });
+    expect(JSON.parse(JSON.stringify(back))).toStrictEqual({ ...raw, version: FORMAT_VERSION });
+  });
+
+  it('round-trips the version 3 fixture (slides opened from disk: file names, size, format, associated images by name only) unchanged', () => {
+    const text = fixture('v3-slides-pathology.json');
+    const raw = JSON.parse(text);
+    expect(raw.version).toBe(FORMAT_VERSION);
+    const r = validateSharedText(text);
+    expect(r.ok ? [] : r.problems).toEqual([]);
+    if (!r.ok) return;
+    expect(r.migratedFrom).toBe(3);
+    expect(r.doc.images.map((i) => i.source.kind)).toEqual(['slide', 'slide']);
+    const back = toSharedDocument(fromSharedDocument(r.doc), { exportedAt: r.doc.exportedAt });
     expect(JSON.parse(JSON.stringify(back))).toStrictEqual(raw);
+  });
+
+  it('refuses a slide source without file names, naming the field', () => {
+    const raw = JSON.parse(fixture('v3-slides-pathology.json'));
+    raw.images[0].source.fileNames = [];
+    const r = validateSharedDocument(raw);
+    expect(r.ok ? [] : r.problems.map((p) => p.path)).toContain('images[0].source.fileNames');
   });
 
   it('the version 2 fixture holds a whole team loop', () => {

@@ -193,6 +193,9 @@ export function AnnotateViewer(props: Props) {
           // two at once only queues that work between frames, and pan/zoom stutters. Tiles fetched
           // from a server keep six in flight.
           imageLoaderLimit: props.image.source.kind === 'synthetic' ? 2 : 6,
+          // A slide from disk is read and decoded in its worker: keep the tiles of a whole pan from
+          // overview to 40× (about 300 at 1280×800) so panning back does not read and decode them again.
+          maxImageCacheCount: props.image.source.kind === 'slide' ? 400 : 200,
         });
         viewerRef.current = viewer;
         const handle: ViewerHandle = {

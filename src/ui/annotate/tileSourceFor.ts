@@ -1,5 +1,8 @@
 import type { ImageRecord } from '../../model/types';
 import { loadBlob } from '../../store/workspace';
+import { slideAccess } from '../../storage/slideFiles';
+import { slideClient } from '../../viewer/slideClient';
+import { slideTileSource } from '../../viewer/osdSlideSource';
 import { syntheticTileSource } from '../../viewer/osdSyntheticSource';
 
 /** What OpenSeadragon opens for an image; a local file becomes a blob: URL that stays in the browser. */
@@ -18,6 +21,14 @@ export async function tileSourceFor(image: ImageRecord): Promise<{ source: unkno
       if (!blob) throw new Error(`the image file "${image.source.fileName}" is not stored in this browser`);
       const url = URL.createObjectURL(blob.data);
       return { source: { type: 'image', url, buildPyramid: false }, release: () => URL.revokeObjectURL(url) };
+    }
+    case 'slide': {
+      // The page asks for access first (SlideGate); here the files are reachable or it is an error.
+      const access = await slideAccess(image.source.fileKey);
+      if (access.state !== 'ready') throw new Error(`the slide file "${image.source.fileNames[0]}" is not open in this browser`);
+      const client = slideClient();
+      const { slideId, info } = await client.open(access.files);
+      return { source: slideTileSource(client, slideId, info), release: () => void client.close(slideId) };
     }
   }
 }

@@ -1,0 +1,5 @@
+// The Emscripten factories of the cornerstone codecs ship without types.
+declare module '@cornerstonejs/codec-openjpeg/decodewasmjs' {
+  const factory: (module?: { locateFile?: (path: string) => string; print?: (s: string) => void; printErr?: (s: string) => void }) => Promise<Record<string, new () => unknown>>;
+  export default factory;
+}
