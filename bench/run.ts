@@ -694,11 +694,7 @@ function printTable(): void {
 async function main(): Promise<void> {
   const t0 = performance.now();
   log(`granula bench${QUICK ? ' --quick' : ''}: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB`);
-<<<<<<< HEAD
-  const needBrowser = ['slide', 'pan-small', 'large', 'edited'].some(want);
-=======
-  const needBrowser = ['slide', 'pan-small', 'large', 'slide-file'].some(want);
->>>>>>> main
+  const needBrowser = ['slide', 'pan-small', 'large', 'edited', 'slide-file'].some(want);
   if (needBrowser) {
     await buildAll();
     const server = await preview({ root: ROOT, configFile: false, logLevel: 'warn', build: { outDir: OUT }, preview: { port: 0, host: '127.0.0.1', strictPort: false } });
