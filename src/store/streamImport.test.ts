@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readGeoJsonText } from '../formats/geojson/read';
 import { openGranulaDb } from '../storage/db';
 import { listProjects, loadProject } from '../storage/repository';
@@ -34,7 +34,6 @@ function geoJsonFile(count: number, name = 'slide-1.geojson', change?: (i: numbe
   return new File(parts, name, { type: 'application/geo+json' });
 }
 
-afterEach(() => undefined);
 
 describe('a GeoJSON file imported as a stream', () => {
   it('stores every feature of a 50,000-cell QuPath export, packed, and the project opens as the whole-text reader reads it', async () => {
