@@ -27,6 +27,19 @@ const enum C {
 
 const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
 
+/** Whether the character at `at` is escaped: an odd number of backslashes before it. */
+function escapedAt(text: string, at: number): boolean {
+  let k = at - 1;
+  while (k >= 0 && text.charCodeAt(k) === C.Backslash) k--;
+  return (at - 1 - k) % 2 === 1;
+}
+
+/** The position of the quote closing a string whose text starts at `from`, or -1 if it does not close in `text`. */
+function stringEnd(text: string, from: number): number {
+  for (let q = text.indexOf('"', from); q >= 0; q = text.indexOf('"', q + 1)) if (!escapedAt(text, q)) return q;
+  return -1;
+}
+
 /** Where the splitter is in the root object (or root list). */
 type Place = 'start' | 'key' | 'colon' | 'value' | 'afterValue' | 'list' | 'end';
 
@@ -127,10 +140,9 @@ export class JsonRecordSplitter {
         continue;
       }
       // Inside a record or a whole member: only nesting and strings matter until it closes.
-      if (this.depth > listDepth || (this.place === 'value' && this.depth > 1)) {
-        if (c === C.Quote) this.inString = true;
-        else if (c === C.OpenObject || c === C.OpenList) this.depth++;
-        else if (c === C.CloseObject || c === C.CloseList) this.depth--;
+      const floor = this.place === 'value' ? 1 : listDepth;
+      if (this.depth > floor) {
+        i = this.skipNested(buf, i, floor) - 1;
         continue;
       }
       if (isSpace(c)) continue;
@@ -212,6 +224,35 @@ export class JsonRecordSplitter {
       }
     }
     this.pos = i;
+  }
+
+  /**
+   * From `i` inside a nested value (not in a string), the position after the bracket that brings
+   * the depth back to `floor`, or the text's end. The hot loop of a big file: locals only, and
+   * strings skipped with indexOf.
+   */
+  private skipNested(buf: string, i: number, floor: number): number {
+    const n = buf.length;
+    let depth = this.depth;
+    for (; i < n; i++) {
+      const c = buf.charCodeAt(i);
+      if (c === C.Quote) {
+        const end = stringEnd(buf, i + 1);
+        if (end < 0) {
+          this.inString = true;
+          this.escaped = buf.charCodeAt(n - 1) === C.Backslash && !escapedAt(buf, n - 1);
+          this.depth = depth;
+          return n;
+        }
+        i = end;
+      } else if (c === C.OpenObject || c === C.OpenList) depth++;
+      else if ((c === C.CloseObject || c === C.CloseList) && --depth === floor) {
+        this.depth = depth;
+        return i + 1;
+      }
+    }
+    this.depth = depth;
+    return n;
   }
 
   private closeRoot(): void {
