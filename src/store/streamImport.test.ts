@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { readGeoJsonText } from '../formats/geojson/read';
+import { writeGeoJson } from '../formats/geojson/write';
+import { sampleProjectData } from '../formats/testData';
 import { openGranulaDb } from '../storage/db';
 import { listProjects, loadProject } from '../storage/repository';
-import { expectSameProject } from '../storage/testProjects';
+import { expectSameProject, PACK_SIZE, useSmallPacks } from '../storage/testProjects';
 import { importGeoJsonStream, streamedFormat, type ImportProgress } from './streamImport';
 
 const NOW = '2026-03-01T00:00:00.000Z';
@@ -49,7 +51,7 @@ describe('a GeoJSON file imported as a stream', () => {
     const a = stored.annotations.find((x) => x.id === '00000000-0000-4000-8000-000000012345')!;
     expect(a.geometry).toEqual({ type: 'polygon', points: [3450, 120, 3457, 120, 3457, 125, 3450, 125] });
     expect(a.classId).toBe('Lymphocyte');
-    // 2 packs of 8,192 × … : the whole store packs an image of 50,000 in ⌈50,000 / 8,192⌉ = 7 packs.
+    // Packed as a whole store packs an image of 50,000 outlines: ⌈50,000 / 8,192⌉ = 7 packs.
     expect(await db.countFromIndex('annotationPacks', 'projectId', result.projectId)).toBe(7);
     // Every record as the whole-text reader builds it (the path a small file takes).
     const whole = readGeoJsonText(await file.text(), file.name, { now: NOW });
@@ -61,13 +63,20 @@ describe('a GeoJSON file imported as a stream', () => {
     db.close();
   });
 
+});
+
+describe('a streamed import is all or nothing (small packs: many batches from a small file)', () => {
+  useSmallPacks();
+  // A batch is four packs: a few thousand features are many batches.
+  const FEATURES = 60 * PACK_SIZE;
+
   it('refuses the file, storing nothing, when a feature near the end is bad, and says where', async () => {
     const db = await openGranulaDb('stream-import-bad');
-    const file = geoJsonFile(20_000, 'bad.geojson', (i, f) => (i === 19_990 ? { ...f, geometry: { type: 'Polygon', coordinates: [[[0, 0], [1, 1]]] } } : f));
+    const file = geoJsonFile(FEATURES, 'bad.geojson', (i, f) => (i === FEATURES - 10 ? { ...f, geometry: { type: 'Polygon', coordinates: [[[0, 0], [1, 1]]] } } : f));
     const result = await importGeoJsonStream(db, file, { existing: new Set(), now: NOW });
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.problems[0].path).toBe('features[19990].geometry.coordinates[0]');
+    expect(result.problems[0].path).toBe(`features[${FEATURES - 10}].geometry.coordinates[0]`);
     expect(await db.count('records')).toBe(0);
     expect(await db.count('annotationPacks')).toBe(0);
     db.close();
@@ -75,9 +84,9 @@ describe('a GeoJSON file imported as a stream', () => {
 
   it('leaves nothing when a duplicate id turns up while storing (after batches were stored)', async () => {
     const db = await openGranulaDb('stream-import-dup');
-    const file = geoJsonFile(40_000, 'dup.geojson', (i, f) => (i === 39_000 ? qupathCell(5) : f));
+    const file = geoJsonFile(FEATURES, 'dup.geojson', (i, f) => (i === FEATURES - 10 ? qupathCell(5) : f));
     const result = await importGeoJsonStream(db, file, { existing: new Set(), now: NOW });
-    expect(result).toEqual({ ok: false, problems: [{ path: 'features[39000].id', message: 'duplicate id "00000000-0000-4000-8000-000000000005"' }] });
+    expect(result).toEqual({ ok: false, problems: [{ path: `features[${FEATURES - 10}].id`, message: 'duplicate id "00000000-0000-4000-8000-000000000005"' }] });
     expect(await db.count('records')).toBe(0);
     expect(await db.count('annotationPacks')).toBe(0);
     db.close();
@@ -85,13 +94,13 @@ describe('a GeoJSON file imported as a stream', () => {
 
   it('a cancel while storing leaves nothing, and says so', async () => {
     const db = await openGranulaDb('stream-import-cancel');
-    const file = geoJsonFile(40_000);
+    const file = geoJsonFile(FEATURES);
     const abort = new AbortController();
     const result = await importGeoJsonStream(db, file, {
       existing: new Set(),
       now: NOW,
       signal: abort.signal,
-      onProgress: (p) => void (p.phase === 'storing' && p.records > 20_000 && abort.abort()),
+      onProgress: (p) => void (p.phase === 'storing' && p.records > FEATURES / 2 && abort.abort()),
     });
     expect(result).toEqual({ ok: false, cancelled: true, problems: [{ path: '(import)', message: 'was cancelled; nothing was kept' }] });
     expect(await db.count('records')).toBe(0);
@@ -108,7 +117,7 @@ describe('a GeoJSON file imported as a stream', () => {
       return realPut.apply(this, args);
     } as IDBObjectStore['put'];
     try {
-      const result = await importGeoJsonStream(db, geoJsonFile(40_000), { existing: new Set(), now: NOW });
+      const result = await importGeoJsonStream(db, geoJsonFile(FEATURES), { existing: new Set(), now: NOW });
       expect(result).toEqual({ ok: false, problems: [{ path: '(storage)', message: 'is full: the browser has no room for this project; nothing was kept' }] });
     } finally {
       IDBObjectStore.prototype.put = realPut;
@@ -125,6 +134,21 @@ describe('a GeoJSON file imported as a stream', () => {
     const second = await importGeoJsonStream(db, geoJsonFile(10), { existing: new Set([first.projectId]), now: NOW });
     expect(second).toMatchObject({ ok: true, name: 'slide-1 (imported 2026-03-01)', annotations: 10 });
     expect((await listProjects(db)).map((p) => p.name).sort()).toEqual(['slide-1', 'slide-1 (imported 2026-03-01)']);
+    db.close();
+  });
+
+  it("reads Granula's own fields even when they come after the features", async () => {
+    const db = await openGranulaDb('stream-import-late');
+    const { files } = writeGeoJson(sampleProjectData('pathology-cells', { images: 1 }), { exportedAt: NOW });
+    const { granula, ...collection } = files[0].collection;
+    // The same document with its members in another order: JSON objects are unordered.
+    const text = JSON.stringify({ ...collection, granula });
+    expect(text.indexOf('"granula":{"version"')).toBeGreaterThan(text.indexOf('"features"'));
+    const result = await importGeoJsonStream(db, new File([text], files[0].name), { existing: new Set(), now: NOW });
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    const whole = readGeoJsonText(JSON.stringify(files[0].collection), files[0].name, { now: NOW });
+    if (!whole.ok) throw new Error('whole read failed');
+    expectSameProject((await loadProject(db, result.projectId))!, whole.data);
     db.close();
   });
 

@@ -43,11 +43,8 @@ export interface StreamImportOptions {
   now?: string;
 }
 
-/** The formats the stream import reads; others are read whole (see `streamedFormat`). */
+/** The list of a GeoJSON file whose elements (features) are read one at a time; the rest is small. */
 const STREAMED_LISTS = ['features'];
-
-/** Annotations held before a batch is stored: four packs' worth, so every stored pack is full but the last. */
-const BATCH = PACKING.size * 4;
 
 class Cancelled extends Error {}
 
@@ -92,8 +89,8 @@ async function* texts(source: ImportSource, limit = Infinity, onBytes?: (n: numb
   }
 }
 
-/** One read of the whole file through the splitter: each feature handed to `each`, the head at the end. */
-async function readFeatures(source: ImportSource, splitter: JsonRecordSplitter, phase: ImportProgress['phase'], opts: StreamImportOptions, each: (r: JsonRecord) => void | Promise<void>): Promise<JsonRecordSplitter> {
+/** One read of the whole file through `splitter`: each feature handed to `each`; the rest is in `splitter.head` at the end. */
+async function readFeatures(source: ImportSource, splitter: JsonRecordSplitter, phase: ImportProgress['phase'], opts: StreamImportOptions, each: (r: JsonRecord) => void | Promise<void>): Promise<void> {
   let records = 0;
   let bytes = 0;
   let last = 0;
@@ -111,7 +108,6 @@ async function readFeatures(source: ImportSource, splitter: JsonRecordSplitter, 
   }
   splitter.end();
   report();
-  return splitter;
 }
 
 /** The features of a streamed file, checked or converted by `features`, made when the first one comes. */
@@ -218,7 +214,7 @@ class AnnotationBatches {
   /** Stores the batch once it holds four packs' worth (every pack full but an image's last). */
   async storeFull(signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) throw new Cancelled();
-    if (this.batch.length >= BATCH) await this.store(false);
+    if (this.batch.length >= PACKING.size * 4) await this.store(false);
   }
 
   storeRest(): Promise<void> {
