@@ -3,6 +3,7 @@
  * here, so the page stays responsive however long it takes. It writes to the same database as the
  * page, through the same write path.
  */
+import { newId } from '../model/ids';
 import { openGranulaDb } from '../storage/db';
 import { importGeoJsonStream } from './streamImport';
 import type { ImportReply, ImportRequest } from './importClient';
@@ -16,12 +17,17 @@ scope.onmessage = (e) => {
   if (request.type === 'cancel') return abort.abort();
   void (async () => {
     const db = await openGranulaDb(request.dbName);
+    // Held while this worker imports: a tab starting meanwhile leaves the import alone (see sweepUnfinishedImports).
+    const lock = `granula-import-${newId('imp')}`;
     try {
-      const result = await importGeoJsonStream(db, request.file, {
-        existing: new Set(request.existing),
-        signal: abort.signal,
-        onProgress: (progress) => scope.postMessage({ type: 'progress', progress }),
-      });
+      const run = () =>
+        importGeoJsonStream(db, request.file, {
+          existing: new Set(request.existing),
+          signal: abort.signal,
+          lock: navigator.locks ? lock : undefined,
+          onProgress: (progress) => scope.postMessage({ type: 'progress', progress }),
+        });
+      const result = navigator.locks ? await navigator.locks.request(lock, run) : await run();
       scope.postMessage({ type: 'done', result });
     } finally {
       db.close();

@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { readGeoJsonText } from '../formats/geojson/read';
 import { writeGeoJson } from '../formats/geojson/write';
 import { sampleProjectData } from '../formats/testData';
-import { openGranulaDb } from '../storage/db';
-import { listProjects, loadProject } from '../storage/repository';
-import { expectSameProject, PACK_SIZE, useSmallPacks } from '../storage/testProjects';
-import { importGeoJsonStream, streamedFormat, type ImportProgress } from './streamImport';
+import { openGranulaDb, packRows } from '../storage/db';
+import { listProjects, loadProject, setMeta } from '../storage/repository';
+import { cell, expectSameProject, PACK_SIZE, useSmallPacks } from '../storage/testProjects';
+import { appendToProject } from '../storage/writes';
+import { importGeoJsonStream, streamedFormat, sweepUnfinishedImports, type ImportProgress } from './streamImport';
 
 const NOW = '2026-03-01T00:00:00.000Z';
 const CLASSES = [
@@ -105,6 +106,39 @@ describe('a streamed import is all or nothing (small packs: many batches from a 
     expect(result).toEqual({ ok: false, cancelled: true, problems: [{ path: '(import)', message: 'was cancelled; nothing was kept' }] });
     expect(await db.count('records')).toBe(0);
     expect(await db.count('annotationPacks')).toBe(0);
+    db.close();
+  });
+
+  it('an import cut short (the tab closed) is cleared at the next start, unless its tab still runs it', async () => {
+    const db = await openGranulaDb('stream-import-cut');
+    const abort = new AbortController();
+    let under: string[] = [];
+    // Where things stand mid-import, as a tab closing then would leave them: no code runs after.
+    const result = await importGeoJsonStream(db, geoJsonFile(FEATURES), {
+      existing: new Set(),
+      now: NOW,
+      lock: 'tab-1',
+      signal: abort.signal,
+      onProgress: (p) => {
+        if (p.phase !== 'storing' || p.records < FEATURES / 2 || abort.signal.aborted) return;
+        void db.getAllKeys('meta').then((keys) => (under = keys));
+        abort.abort();
+      },
+    });
+    expect(result.ok).toBe(false);
+    expect(under).toEqual([expect.stringMatching(/^importing:prj_/)]);
+    // The same leftovers made by hand: rows and packs of a project without its project row, and the mark.
+    for (const [pid, lock] of [['prj_cut', 'tab-gone'], ['prj_running', 'tab-2']]) {
+      await setMeta(db, `importing:${pid}`, lock);
+      const list = Array.from({ length: 3 * PACK_SIZE }, (_, i) => ({ ...cell(i, 'slide'), projectId: pid }));
+      await appendToProject(db, pid, [{ kind: 'annotation', value: { ...cell(9999, 'small'), projectId: pid } }], packRows(pid, 'slide', list));
+    }
+    const swept = await sweepUnfinishedImports(db, async (lock) => lock === 'tab-2');
+    expect(swept).toEqual(['prj_cut']);
+    expect(await db.countFromIndex('records', 'projectId', 'prj_cut')).toBe(0);
+    expect(await db.countFromIndex('annotationPacks', 'projectId', 'prj_cut')).toBe(0);
+    expect(await db.countFromIndex('annotationPacks', 'projectId', 'prj_running')).toBe(3);
+    expect(await db.getAllKeys('meta')).toEqual(['importing:prj_running']);
     db.close();
   });
 

@@ -8,7 +8,8 @@ import { featureEntry, GeoJsonFeatures, readGeoJson, type Pending } from '../for
 import { assemble, finish } from '../formats/interchange/build';
 import { capProblems, Report } from '../formats/interchange/result';
 import type { Problem } from '../formats/shared/paths';
-import { isQuotaError, PACKING, packRows, type GranulaDb } from '../storage/db';
+import { isQuotaError, PACKING, packRows, rowKey, type GranulaDb } from '../storage/db';
+import { getMeta, setMeta } from '../storage/repository';
 import { appendToProject, deleteProject, storeProjects, type KindedRecord } from '../storage/writes';
 
 type Db = IDBPDatabase<GranulaDb>;
@@ -41,6 +42,33 @@ export interface StreamImportOptions {
   signal?: AbortSignal;
   /** Time stamp of the import (fixed in tests). */
   now?: string;
+  /** A Web Lock the importing context holds until the import ends (see `sweepUnfinishedImports`). */
+  lock?: string;
+}
+
+/** Meta rows of imports under way: `${IMPORTING}${projectId}` → the lock their context holds. */
+const IMPORTING = 'importing:';
+
+/**
+ * Deletes what imports cut short left behind (the tab was closed mid-import: no code ran to clean
+ * up), so a cut-short import, too, leaves nothing. An import whose lock is still held is under way
+ * in another tab and stays.
+ */
+export async function sweepUnfinishedImports(db: Db, lockHeld: (name: string) => Promise<boolean>): Promise<string[]> {
+  const swept: string[] = [];
+  for (const key of await db.getAllKeys('meta')) {
+    if (!key.startsWith(IMPORTING)) continue;
+    const lock = await getMeta<string | null>(db, key);
+    if (lock && (await lockHeld(lock))) continue;
+    const projectId = key.slice(IMPORTING.length);
+    // Its project row landed (the import ended just before its mark was removed): it is whole.
+    if (!(await db.get('records', rowKey(projectId, 'project', projectId)))) {
+      await deleteProject(db, projectId);
+      swept.push(projectId);
+    }
+    await db.delete('meta', key);
+  }
+  return swept;
 }
 
 /** The list of a GeoJSON file whose elements (features) are read one at a time; the rest is small. */
@@ -161,6 +189,8 @@ export async function importGeoJsonStream(db: Db, source: ImportSource, opts: St
     if (!gate.ok) return { ok: false, problems: gate.problems };
     const exists = opts.existing.has(gate.data.project.id);
     const pid = (projectId = exists ? newId('prj') : gate.data.project.id);
+    // Marked before anything is stored: if the tab closes mid-import, the next start clears it.
+    await setMeta(db, IMPORTING + pid, opts.lock ?? null);
 
     // Round 2: read again, converted and stored in batches.
     // The same reader as the check's, which knows every class and the extent: its features are read again.
@@ -186,9 +216,13 @@ export async function importGeoJsonStream(db: Db, source: ImportSource, opts: St
     if (opts.signal?.aborted) throw new Cancelled();
     // Last, the project row: only now does the project appear.
     await appendToProject(db, pid, [{ kind: 'project', value: { ...data.project, id: pid, name } }]);
+    await db.delete('meta', IMPORTING + pid);
     return { ok: true, projectId: pid, name, annotations: batches.stored, images: data.images.length, format: 'geojson', warnings: gate.warnings };
   } catch (e) {
-    if (projectId) await deleteProject(db, projectId).catch(() => undefined);
+    if (projectId) {
+      await deleteProject(db, projectId).catch(() => undefined);
+      await db.delete('meta', IMPORTING + projectId).catch(() => undefined);
+    }
     if (e instanceof ReportFailed) return failed();
     return failure(e);
   }
