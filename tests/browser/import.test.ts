@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { launchProfile, type Session } from './chromium';
 
 const base = inject('baseUrl');
@@ -61,4 +62,40 @@ it('imports a 20 MB QuPath GeoJSON from the project list, showing progress, and 
   expect(cells[2]).toContain('9,997 × 635');
   expect(cells[3]).toBe(String(CELLS));
   expect(errors).toEqual([]);
+});
+
+/** Rows in each store of the app's database: what a reload finds. */
+function storedCounts(page: Page) {
+  return page.evaluate(async () => {
+    const db: IDBDatabase = await new Promise((res, rej) => {
+      const open = indexedDB.open('granula');
+      open.onsuccess = () => res(open.result);
+      open.onerror = () => rej(open.error);
+    });
+    const count = (store: string) => new Promise<number>((res) => (db.transaction(store).objectStore(store).count().onsuccess = (e) => res((e.target as IDBRequest<number>).result)));
+    const n = { records: await count('records'), packs: await count('annotationPacks'), meta: await count('meta') };
+    db.close();
+    return n;
+  });
+}
+
+it('Cancel during an import keeps nothing: no project, no stored row, after a reload too', async () => {
+  const file = join(dir, 'slide-8.geojson');
+  qupathExport(file);
+  const session = await launchProfile();
+  sessions.push(session);
+  const page = await session.context.newPage();
+  await page.goto(`${base}/#/`);
+  await page.getByRole('heading', { name: 'Projects' }).waitFor();
+  // What a fresh browser holds (the demo projects), before the import.
+  const before = await storedCounts(page);
+  await page.getByLabel('Import project (shared format)').setInputFiles(file);
+  // Cancelled while storing, once a batch (4 packs of 8,192) is stored.
+  await page.waitForFunction(() => Number(/^\s*Storing: .*, (\d+) records/.exec(document.querySelector('[data-testid="import-progress"]')?.textContent ?? '')?.[1] ?? 0) > 4 * 8192, null, { polling: 20 });
+  await page.getByRole('button', { name: 'Cancel the import' }).click();
+  await page.getByText('(import): was cancelled; nothing was kept').waitFor();
+  await page.reload();
+  await page.getByRole('heading', { name: 'Projects' }).waitFor();
+  expect(await page.getByRole('link', { name: 'slide-8' }).count()).toBe(0);
+  expect(await storedCounts(page)).toEqual(before);
 });
