@@ -238,6 +238,7 @@ class AnnotationBatches {
   stored = 0;
   private batch: Annotation[] = [];
   private readonly nextSeq = new Map<string, number>();
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(private readonly db: Db, private readonly projectId: string) {}
 
@@ -277,10 +278,16 @@ class AnnotationBatches {
       this.nextSeq.set(imageId, seq + packed.length);
       byImage.set(imageId, list.slice(take));
     }
-    await appendToProject(this.db, this.projectId, rows, packs);
     const left = last ? [] : [...byImage.values()].flat();
-    this.stored += this.batch.length - left.length;
+    const count = this.batch.length - left.length;
     this.batch = left;
+    // One batch in flight at most (memory stays bounded); the next is read and packed while the
+    // database writes this one on a thread of its own.
+    await this.writing;
+    this.writing = appendToProject(this.db, this.projectId, rows, packs).then(() => void (this.stored += count));
+    // A failure is thrown by the next await of it (the next batch, or the last).
+    this.writing.catch(() => undefined);
+    if (last) await this.writing;
   }
 }
 
