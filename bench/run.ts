@@ -4,8 +4,8 @@
 // `npx tsx bench/table.ts` then writes the table into docs/PERFORMANCE.md. See that page for what is
 // measured and how.
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build, preview, type Plugin } from 'vite';
@@ -32,6 +32,10 @@ const want = (w: string) => ONLY.length === 0 || ONLY.some((o) => w.startsWith(o
 const SIZES = QUICK
   ? { panSmall: 10_000, panLarge: 20_000, agree: 10_000, export: 20_000, panMs: 4_000 }
   : { panSmall: 100_000, panLarge: 1_000_000, agree: 100_000, export: 1_000_000, panMs: 10_000 };
+/** Cells in the file the import row brings in through the project list. */
+const IMPORT_CELLS = QUICK ? 50_000 : 1_000_000;
+/** As the other rows: met only if every run meets the target. */
+const IMPORT_RUNS = QUICK ? 1 : 3;
 /** 40× on this 0.5 µm/px (20×) slide: two screen pixels per image pixel. */
 const SCALE_40X = 2;
 
@@ -497,7 +501,117 @@ async function slideFileWorkload(base: string): Promise<void> {
   rows.push(makeRow({ workload: `  pan/zoom once its tiles are cached (long tasks > 50 ms per run: ${perRun.map((r) => r.longTasksOver50).join(' / ')})`, kind: 'slide-panzoom', size, unit: 'ms/frame', perRun, all: pans.flatMap((r) => r.frames), heapMB: Math.max(...pans.map((r) => r.heapMB)), extra }));
 }
 
+/**
+ * A QuPath GeoJSON of `n` of the bench's cells, as the app's own GeoJSON writer exports them (the
+ * export row's process, run once and cached).
+ */
+async function importFile(n: number): Promise<string> {
+  const dir = join(CACHE_DIR, 'import');
+  const file = join(dir, `cells-${n}.geojson`);
+  if (existsSync(file)) return file;
+  mkdirSync(dir, { recursive: true });
+  log(`  writing ${n} cells as GeoJSON (the app's writer)`);
+  await runNode('--max-old-space-size=6000 --import tsx bench/node/exportRun.ts', [String(n), 'geojson', dir, 'stream']);
+  renameSync(join(dir, `export-${n}.geojson.json`), file);
+  return file;
+}
+
+/** Processes whose command line names the profile directory, and all their descendants (Linux /proc). */
+function browserProcesses(profileDir: string): number[] {
+  const parent = new Map<number, number>();
+  const mine = new Set<number>();
+  for (const d of readdirSync('/proc')) {
+    const pid = Number(d);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      parent.set(pid, Number(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1]));
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(profileDir)) mine.add(pid);
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  const out: number[] = [];
+  for (const pid of parent.keys()) {
+    for (let p: number | undefined = pid; p && p > 1; p = parent.get(p)) {
+      if (mine.has(p)) {
+        out.push(pid);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** The highest resident memory any renderer process of the browser reached (VmHWM), MB: the page and its workers. */
+function rendererPeakMB(profileDir: string): number {
+  let peak = 0;
+  for (const pid of browserProcesses(profileDir)) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
+      const kb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+      peak = Math.max(peak, kb / 1024);
+    } catch {
+      // Gone already.
+    }
+  }
+  return peak;
+}
+
+/**
+ * A QuPath GeoJSON of a slide's cells imported as a user does: a fresh browser, the project list's
+ * import button, the file chosen (Playwright hands Chromium the path; nothing is copied), timed
+ * from the choice to the page saying it is imported. Memory: the page's V8 heap (CDP, sampled),
+ * and the renderer process's peak resident memory, which holds the import worker too.
+ */
+async function importWorkload(base: string): Promise<void> {
+  const n = IMPORT_CELLS;
+  const file = await importFile(n);
+  const mb = statSync(file).size / 2 ** 20;
+  log(`import a ${mb.toFixed(0)} MB QuPath GeoJSON of ${n} cells through the project list`);
+  const runs: RunStats[] = [];
+  const times: number[] = [];
+  const extra: Record<string, unknown>[] = [];
+  // Each run reads the file twice (checked, then stored), in a fresh browser.
+  for (let i = 0; i < IMPORT_RUNS; i++) {
+    const session = await launch();
+    try {
+      const page = await session.context.newPage();
+      page.setDefaultTimeout(900_000);
+      await page.goto(`${base}/#/`);
+      await page.getByRole('button', { name: /Import project/ }).or(page.getByText(/Import project/)).first().waitFor();
+      const cdp = await session.context.newCDPSession(page);
+      let pageHeap = 0;
+      const sampler = setInterval(() => {
+        cdp.send('Runtime.getHeapUsage').then((h) => (pageHeap = Math.max(pageHeap, heapOf(h as HeapUsage))), () => {});
+      }, 250);
+      const chooser = page.waitForEvent('filechooser');
+      await page.getByText(/Import project/).click();
+      const t0 = performance.now();
+      await (await chooser).setFiles(file);
+      // The first round (every feature checked, nothing stored) ends when the page says it is storing.
+      const storing = page.getByText(/Storing:/).waitFor().then(() => performance.now() - t0, () => NaN);
+      const done = page.getByText(/^Imported "/).or(page.getByText(/Import refused/));
+      await done.waitFor();
+      const ms = performance.now() - t0;
+      const checkedMs = await Promise.race([storing, new Promise<number>((r) => setTimeout(() => r(NaN), 1000))]);
+      clearInterval(sampler);
+      const said = await done.innerText();
+      if (!said.startsWith('Imported')) throw new Error(`the app refused the file: ${(await page.locator('.problems, [role=alert]').allInnerTexts()).join(' ').slice(0, 300)}`);
+      const peak = rendererPeakMB(session.dir);
+      times.push(ms);
+      runs.push(runStats([ms], true, { heapMB: peak }));
+      extra.push({ said, checkedMs, pageHeapPeakMB: pageHeap, rendererPeakRssMB: peak, fileMB: mb, loadAverage: loadavg() });
+      log(`  ${(ms / 1000).toFixed(1)} s (checked by ${(checkedMs / 1000).toFixed(1)} s): ${said}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}; renderer peak RSS ${peak.toFixed(0)} MB, page heap peak ${pageHeap.toFixed(0)} MB`);
+      await cdp.detach().catch(() => {});
+    } finally {
+      await session.close();
+    }
+  }
+  rows.push(makeRow({ workload: `import a ${mb.toFixed(0)} MB QuPath GeoJSON through the project list (streamed in a worker)`, kind: 'import', size: n, unit: 'ms', perRun: runs, all: times, heapMB: Math.max(...runs.map((r) => r.heapMB ?? NaN)), heapKind: 'peak renderer RSS', extra: { runs: extra } }));
+}
+
 async function browserWorkloads(base: string): Promise<void> {
+  if (want('import')) await attempt('import a QuPath GeoJSON', 'import', IMPORT_CELLS, () => importWorkload(base));
   if (want('slide-file')) await attempt('slide file from disk', 'slide-open', SLIDE_FILE_MB, () => slideFileWorkload(base));
   const runs = QUICK ? 1 : 3;
   const sizes: [string, number, boolean][] = [
@@ -746,7 +860,7 @@ function printTable(): void {
 async function main(): Promise<void> {
   const t0 = performance.now();
   log(`granula bench${QUICK ? ' --quick' : ''}: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB`);
-  const needBrowser = ['slide', 'pan-small', 'large', 'edited', 'slide-file'].some(want);
+  const needBrowser = ['slide', 'pan-small', 'large', 'edited', 'slide-file', 'import'].some(want);
   if (needBrowser) {
     await buildAll();
     const server = await preview({ root: ROOT, configFile: false, logLevel: 'warn', build: { outDir: OUT }, preview: { port: 0, host: '127.0.0.1', strictPort: false } });

@@ -176,6 +176,22 @@ export async function storeProjects(db: Db, items: readonly ProjectToStore[], op
   for (const [pid, has] of packedNow) rememberPacks(pid, has);
 }
 
+/** A record of any kind, with its kind. */
+export type KindedRecord = { [K in RecordKind]: { kind: K; value: RecordTypes[K] } }[RecordKind];
+
+/**
+ * Adds records and packs to a project in one transaction, removing nothing: a streamed import
+ * stores its batches so, into a project nobody sees until its project row, written last, lands
+ * (and deletes it with `deleteProject` if anything fails on the way).
+ */
+export async function appendToProject(db: Db, projectId: string, records: readonly KindedRecord[], packs: readonly PackRow[] = []): Promise<void> {
+  await withTx(db, RECORD_STORES, (tx) => {
+    for (const r of records) quiet(tx.objectStore('records').put(row(projectId, r.kind, r.value)));
+    for (const p of packs) quiet(tx.objectStore('annotationPacks').put(p));
+  });
+  if (packs.length) rememberPacks(projectId, true);
+}
+
 /** Removes a project: its records, packs and image files. */
 export async function deleteProject(db: Db, projectId: string): Promise<void> {
   await withTx(db, PROJECT_STORES, async (tx) => {

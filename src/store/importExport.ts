@@ -14,9 +14,9 @@ import { auditActor } from './docStore';
 import { gatherFiles } from './teamActions';
 
 /**
- * Files past this are refused before reading: a document is parsed whole on the page, and past
- * ~150 MB of JSON a 32-bit-heap tab can run out of memory mid-parse. Larger datasets travel as
- * several files (one per slide) or through the command line.
+ * Shared-format documents (and backups) past this are refused before reading: they are still
+ * parsed whole on the page, and past ~150 MB of JSON a 32-bit-heap tab can run out of memory
+ * mid-parse. GeoJSON has no such limit: it is streamed in a worker (see streamImport.ts).
  */
 export const MAX_IMPORT_BYTES = 150 * 1024 * 1024;
 

@@ -16,6 +16,7 @@ import { openTabChannel, type RecordKey, type TabChannel, type TabMessage } from
 import { dataFromDoc, getRecord } from './docState';
 import { commitDrafts } from './drafts';
 import { onDocChanges, useDocStore } from './docStore';
+import { sweepUnfinishedImports } from './streamImport';
 
 type Db = IDBPDatabase<GranulaDb>;
 
@@ -168,8 +169,16 @@ export async function initWorkspace(opts: { dbName?: string; channelName?: strin
       console.warn('Granula start-up step failed', e);
     }
   }
+  if (db) await sweepUnfinishedImports(db, lockHeld).catch((e) => console.warn('Granula: clearing an unfinished import failed', e));
   await refreshProjects();
   useWorkspace.setState({ ready: true });
+}
+
+/** Whether any context of this origin holds the Web Lock `name` (none can, where Web Locks are missing). */
+async function lockHeld(name: string): Promise<boolean> {
+  if (typeof navigator === 'undefined' || !navigator.locks) return false;
+  const { held = [] } = await navigator.locks.query();
+  return held.some((l) => l.name === name);
 }
 
 export function flushSaves(): Promise<void> {

@@ -4,6 +4,8 @@ import { FileButton } from './FileButton';
 import { TEMPLATE_IDS, type TemplateId } from '../model/templates';
 import { createProject, removeProject, useWorkspace } from '../store/workspace';
 import { importSharedText, sizeProblem, type ImportResult } from '../store/importExport';
+import { importInWorker } from '../store/importClient';
+import { streamedFormat, type ImportProgress } from '../store/streamImport';
 import { navigate } from './router';
 import { useT } from './i18n';
 import { useLabelCheckText } from './labelCheckText';
@@ -18,6 +20,8 @@ export function ProjectListPage() {
   const [template, setTemplate] = useState<TemplateId>('pathology-cells');
   const [importResult, setImportResult] = useState<ImportResult | null>(null);
   const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState<ImportProgress | null>(null);
+  const [cancel, setCancel] = useState<AbortController | null>(null);
 
   const onCreate = async (e: React.FormEvent) => {
     e.preventDefault();
@@ -29,13 +33,30 @@ export function ProjectListPage() {
   const onImport = async (file: File) => {
     setBusy(true);
     setImportResult(null);
-    const tooBig = sizeProblem(file.size);
-    const result: ImportResult = tooBig ? { ok: false, problems: [tooBig] } : await importSharedText(await file.text(), file.name);
+    const result = (await streamedFormat(file)) ? await importStreamed(file) : await importWhole(file);
     // A work package names whom it is for: a browser with no name yet takes that name.
     if (result.ok && result.packageFor && !useSettings.getState().identity) useSettings.getState().setIdentity(result.packageFor);
     setImportResult(result);
     setBusy(false);
   };
+
+  /** A GeoJSON file, of any size: streamed in a worker, with progress and a cancel. */
+  const importStreamed = async (file: File): Promise<ImportResult> => {
+    const abort = new AbortController();
+    setCancel(abort);
+    const r = await importInWorker(file, { onProgress: setProgress, signal: abort.signal });
+    setCancel(null);
+    setProgress(null);
+    return r.ok ? { ok: true, projectId: r.projectId, name: r.name, annotations: r.annotations, images: r.images } : { ok: false, problems: r.problems };
+  };
+
+  /** A shared-format document: read whole (it may be a work package or a return, which merge with what is here). */
+  const importWhole = async (file: File): Promise<ImportResult> => {
+    const tooBig = sizeProblem(file.size);
+    return tooBig ? { ok: false, problems: [tooBig] } : importSharedText(await file.text(), file.name);
+  };
+
+  const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
 
   return (
     <main className="page project-list">
@@ -62,9 +83,21 @@ export function ProjectListPage() {
       </section>
 
       <section className="card">
-        <FileButton accept=".json,application/json" onFiles={([f]) => void onImport(f)}>
+        <FileButton accept=".json,.geojson,application/json,application/geo+json" onFiles={([f]) => void onImport(f)}>
           {busy ? t('importing') : t('importProject')}
         </FileButton>
+        <p className="muted">{t('importAlsoGeoJson')}</p>
+        {progress && (
+          <p role="status" data-testid="import-progress">
+            <progress value={progress.bytes} max={progress.totalBytes} />{' '}
+            {t(progress.phase === 'checking' ? 'importChecking' : 'importStoring', { done: mb(progress.bytes), total: mb(progress.totalBytes), records: progress.records })}
+          </p>
+        )}
+        {cancel && (
+          <button type="button" onClick={() => cancel.abort()}>
+            {t('importCancel')}
+          </button>
+        )}
         {importResult?.ok && !importResult.packageFor && !importResult.gathered && (
           <p role="status">{t('imported', { name: importResult.name, images: importResult.images, annotations: importResult.annotations })}</p>
         )}

@@ -35,8 +35,9 @@ function readRing(raw: unknown, path: string, report: Report): number[] | undefi
   }
   const flat: number[] = [];
   for (let p = 0; p < raw.length; p++) {
-    const pos = readPosition(raw[p], `${path}[${p}]`, report);
-    if (!pos) return undefined;
+    const pos: unknown = raw[p];
+    // The position's path is made only for a problem: a million outlines hold tens of millions of positions.
+    if (!Array.isArray(pos) || pos.length < 2 || !isFiniteNumber(pos[0]) || !isFiniteNumber(pos[1])) return void readPosition(pos, `${path}[${p}]`, report);
     flat.push(pos[0], pos[1]);
   }
   const n = flat.length;

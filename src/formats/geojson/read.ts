@@ -1,11 +1,11 @@
 import { nowIso } from '../../model/ids';
-import type { Annotation, AnnotationCarried, Geometry, ImageRecord, LabelSchema, QuPathCarried } from '../../model/types';
+import type { Annotation, AnnotationCarried, Annotator, Geometry, ImageRecord, LabelSchema, QuPathCarried } from '../../model/types';
 import { importedAnnotation, importedStatuses, schemaForAnnotation, versionTable } from '../interchange/annotations';
-import { assemble, finish, importedImage, importedSchema, type ReadOptions, type Unowned } from '../interchange/build';
+import { assemble, finish, importedImage, importedSchema, type Parts, type ReadOptions, type Unowned } from '../interchange/build';
 import { shapeKey } from '../interchange/carried';
 import { isRecord, subPath } from '../interchange/checks';
 import { ClassTable } from '../interchange/classes';
-import { annotationExtensionSchema, parseWith, readProjectExtension, type AnnotationExtension } from '../interchange/extension';
+import { annotationExtensionSchema, parseWith, readProjectExtension, type AnnotationExtension, type ProjectExtension } from '../interchange/extension';
 import { ContentIds, derivedId, fileStem, isUuid } from '../interchange/ids';
 import { guarded, Report, type ReadResult } from '../interchange/result';
 import { imageSchema } from '../shared/schema';
@@ -21,7 +21,7 @@ export interface GeoJsonReadOptions extends ReadOptions {
 }
 
 /** One object of the file: a Feature, or a bare geometry (which QuPath reads as an unclassified annotation). */
-interface Entry {
+export interface Entry {
   value: unknown;
   /** Where the feature is (`features[3]`, `[3]`, or `` for the whole file). */
   at: string;
@@ -30,7 +30,7 @@ interface Entry {
   bare: boolean;
 }
 
-interface Pending {
+export interface Pending {
   at: string;
   geometryAt: string;
   classId: string;
@@ -59,70 +59,155 @@ function isBareGeometry(v: unknown): boolean {
   return isRecord(v) && typeof v.type === 'string' && GEOMETRY_TYPES.has(v.type);
 }
 
+/** Where a feature of the file is reported: `at` is its path (`features[3]`, `[3]`, or `` for the whole file). */
+export function featureEntry(value: unknown, at: string): Entry {
+  const bare = isBareGeometry(value);
+  return { value, at, geometryAt: bare ? at : subPath(at, 'geometry'), bare };
+}
+
 /** The objects of the file and the paths each is reported under, as QuPath's own reader finds them. */
 function entriesOf(root: unknown, report: Report): { entries: Entry[]; extension?: unknown } | undefined {
-  if (Array.isArray(root)) {
-    return { entries: root.map((value, i) => ({ value, at: `[${i}]`, geometryAt: isBareGeometry(value) ? `[${i}]` : `[${i}].geometry`, bare: isBareGeometry(value) })) };
-  }
+  if (Array.isArray(root)) return { entries: root.map((value, i) => featureEntry(value, `[${i}]`)) };
   if (isRecord(root) && root.type === 'FeatureCollection') {
     if (!Array.isArray(root.features)) return void report.problem('features', 'must be a list');
-    return { entries: root.features.map((value, i) => ({ value, at: `features[${i}]`, geometryAt: `features[${i}].geometry`, bare: false })), extension: root.granula };
+    return { entries: root.features.map((value, i) => featureEntry(value, `features[${i}]`)), extension: root.granula };
   }
-  if (isRecord(root) && root.type === 'Feature') return { entries: [{ value: root, at: '', geometryAt: 'geometry', bare: false }] };
-  if (isBareGeometry(root)) return { entries: [{ value: root, at: '', geometryAt: '', bare: true }] };
+  if (isRecord(root) && root.type === 'Feature') return { entries: [featureEntry(root, '')] };
+  if (isBareGeometry(root)) return { entries: [featureEntry(root, '')] };
   return void report.problem(isRecord(root) ? 'type' : '(root)', 'expected a GeoJSON "FeatureCollection", a "Feature", a geometry or a list of features');
 }
 
 function readUnguarded(root: unknown, fileName: string, opts: GeoJsonReadOptions): ReadResult {
-  const now = opts.now ?? nowIso();
   const report = new Report();
   const list = entriesOf(root, report);
   if (!list) return report.fail('geojson');
-  const ext = list.extension === undefined ? undefined : readProjectExtension(list.extension, 'granula', report);
-  const extImage = isRecord(list.extension) && list.extension.image !== undefined ? parseWith(imageSchema, list.extension.image, 'granula.image', report) : undefined;
+  const features = new GeoJsonFeatures(list.extension, fileName, opts, report);
   if (report.failed) return report.fail('geojson');
-  const stem = (fileStem(fileName).trim() || 'annotator').slice(0, 200);
-
-  const classes = new ClassTable(ext ? [ext.schema, ...ext.schemaVersions].flatMap((s) => s.classes) : []);
   const pending: Pending[] = [];
   for (const entry of list.entries) {
     if (report.full) break;
-    const p = readEntry(entry, classes, report);
+    const p = features.survey(entry);
     if (p) pending.push(p);
   }
   if (report.failed) return report.fail('geojson');
+  const annotations = pending.flatMap((p) => features.convert(p));
+  return finish('geojson', report, () => assemble(features.parts(annotations)), features.now);
+}
 
-  const points = pending.length > 0 && pending.every((p) => p.parts.every((part) => part.kind === 'point'));
-  const schemas: LabelSchema[] = ext
-    ? [...ext.schemaVersions, { ...ext.schema, classes: [...ext.schema.classes, ...classes.added] }]
-    : [importedSchema({ granularity: points ? 'point' : 'polygon', classes: classes.added, title: stem, now })];
-  const table = versionTable(schemas);
-  const kinds = new Map(schemas.flatMap((s) => s.classes).map((c) => [c.id, c.objectKind]));
-  const image = imageFor(extImage, pending, stem, opts, now, report);
-  const annotators = new Map((ext?.annotators ?? []).map((a) => [a.id, a]));
-  const annotations: Unowned<Annotation>[] = [];
-  const ids = new Set<string>();
-  const derived = new ContentIds('ann');
-  for (const p of pending) {
-    const schema = schemaForAnnotation(table, p.ext, p.classId, { version: subPath(p.at, 'properties.granula.schemaVersion'), classId: subPath(p.at, 'properties.classification') }, report);
-    const shapes = shapesOf(p, report);
-    if (!schema || !shapes) continue;
-    const annotatorId = p.ext?.annotatorId ?? opts.annotator ?? stem;
-    if (!annotators.has(annotatorId)) annotators.set(annotatorId, { id: annotatorId, displayName: annotatorId });
+/**
+ * The features of one GeoJSON file, read one at a time in two rounds: each is surveyed first (checked,
+ * its class and extent noted), and once all are, converted. A whole text is read so; a file too big
+ * to hold is streamed twice, keeping nothing of a feature between the rounds.
+ */
+export class GeoJsonFeatures {
+  readonly now: string;
+  private readonly ext?: ProjectExtension;
+  private readonly extImage?: Unowned<ImageRecord>;
+  private readonly stem: string;
+  private readonly classes: ClassTable;
+  private surveyed = 0;
+  private allPoints = true;
+  private maxX = 0;
+  private maxY = 0;
+  private plan?: Plan;
+
+  /** `extension` is the collection's `granula` member; its problems go to `report`. */
+  constructor(extension: unknown, fileName: string, private readonly opts: GeoJsonReadOptions, readonly report: Report) {
+    this.now = opts.now ?? nowIso();
+    this.ext = extension === undefined ? undefined : readProjectExtension(extension, 'granula', report);
+    this.extImage = isRecord(extension) && extension.image !== undefined ? parseWith(imageSchema, extension.image, 'granula.image', report) : undefined;
+    this.stem = (fileStem(fileName).trim() || 'annotator').slice(0, 200);
+    this.classes = new ClassTable(this.ext ? [this.ext.schema, ...this.ext.schemaVersions].flatMap((s) => s.classes) : []);
+  }
+
+  /** Checks one feature (problems go to the report) and notes its class and extent. */
+  survey(entry: Entry): Pending | undefined {
+    const p = readEntry(entry, this.classes, this.report);
+    if (!p) return undefined;
+    this.surveyed++;
+    for (const part of p.parts) {
+      if (part.kind !== 'point') this.allPoints = false;
+      const xy = part.kind === 'point' ? [part.x, part.y] : part.rings[0];
+      for (let i = 0; i < xy.length; i += 2) {
+        this.maxX = Math.max(this.maxX, xy[i]);
+        this.maxY = Math.max(this.maxY, xy[i + 1]);
+      }
+    }
+    return p;
+  }
+
+  /** A surveyed feature as annotations (one, or one per point of a multi-point); problems go to the report. */
+  convert(p: Pending): Unowned<Annotation>[] {
+    const plan = (this.plan ??= this.makePlan());
+    const schema = schemaForAnnotation(plan.table, p.ext, p.classId, { version: subPath(p.at, 'properties.granula.schemaVersion'), classId: subPath(p.at, 'properties.classification') }, this.report);
+    const shapes = shapesOf(p, this.report);
+    if (!schema || !shapes) return [];
+    const annotatorId = p.ext?.annotatorId ?? this.opts.annotator ?? this.stem;
+    if (!plan.annotators.has(annotatorId)) plan.annotators.set(annotatorId, { id: annotatorId, displayName: annotatorId });
     // Granula's id, else QuPath's UUID, else one derived from what the feature says and who drew it.
-    const base = p.ext?.id ?? p.uuid ?? derived.next(`${annotatorId}\u0000${p.content}`);
+    const base = p.ext?.id ?? p.uuid ?? plan.derived.next(`${annotatorId}\u0000${p.content}`);
     const idPath = subPath(p.at, p.ext ? 'properties.granula.id' : 'id');
-    const defaultType = kinds.get(p.classId) === 'cell' ? 'detection' : 'annotation';
+    const defaultType = plan.kinds.get(p.classId) === 'cell' ? 'detection' : 'annotation';
+    const out: Unowned<Annotation>[] = [];
     shapes.forEach((shape, k) => {
       const id = k === 0 ? base : `${base}~${k + 1}`;
-      if (ids.has(id)) return report.problem(idPath, `duplicate id "${id}"`);
-      ids.add(id);
+      if (plan.ids.has(id)) return this.report.problem(idPath, `duplicate id "${id}"`);
+      plan.ids.add(id);
       const carried = carriedOf(p, shape, k, defaultType);
-      annotations.push(importedAnnotation({ id, imageId: image.id, classId: p.classId, geometry: shape.geometry, annotatorId, schema, attributes: p.ext?.attributes ?? {}, ext: p.ext, now, note: p.qp.name, carried }));
+      out.push(importedAnnotation({ id, imageId: plan.image.id, classId: p.classId, geometry: shape.geometry, annotatorId, schema, attributes: p.ext?.attributes ?? {}, ext: p.ext, now: this.now, note: p.qp.name, carried }));
     });
+    return out;
   }
-  const statuses = importedStatuses(ext, new Set([image.id]), 'granula', report);
-  return finish('geojson', report, () => assemble({ project: ext?.project, name: stem, now, schemas, images: [image], annotators: [...annotators.values()], annotations, statuses }), now);
+
+  /** The project around the converted annotations (the image, its schema, annotators, statuses). */
+  parts(annotations: Unowned<Annotation>[]): Parts {
+    const plan = (this.plan ??= this.makePlan());
+    const statuses = importedStatuses(this.ext, new Set([plan.image.id]), 'granula', this.report);
+    return { project: this.ext?.project, name: this.stem, now: this.now, schemas: plan.schemas, images: [plan.image], annotators: [...plan.annotators.values()], annotations, statuses };
+  }
+
+  /** What every conversion needs, known once all features are surveyed. */
+  private makePlan(): Plan {
+    const ext = this.ext;
+    const points = this.surveyed > 0 && this.allPoints;
+    const schemas: LabelSchema[] = ext
+      ? [...ext.schemaVersions, { ...ext.schema, classes: [...ext.schema.classes, ...this.classes.added] }]
+      : [importedSchema({ granularity: points ? 'point' : 'polygon', classes: this.classes.added, title: this.stem, now: this.now })];
+    return {
+      schemas,
+      table: versionTable(schemas),
+      kinds: new Map(schemas.flatMap((s) => s.classes).map((c) => [c.id, c.objectKind])),
+      image: this.imageFor(),
+      annotators: new Map((ext?.annotators ?? []).map((a) => [a.id, a])),
+      ids: new Set(),
+      derived: new ContentIds('ann'),
+    };
+  }
+
+  /** The one image: the caller's, else Granula's record, else named after the file and sized to fit the shapes. */
+  private imageFor(): Unowned<ImageRecord> {
+    const { opts, extImage } = this;
+    const name = opts.image?.name ?? extImage?.name ?? this.stem;
+    let width = opts.image?.width ?? extImage?.width;
+    let height = opts.image?.height ?? extImage?.height;
+    if (width === undefined || height === undefined) {
+      width ??= Math.max(1, Math.ceil(this.maxX));
+      height ??= Math.max(1, Math.ceil(this.maxY));
+      this.report.warn('(file)', `GeoJSON does not give the image size: took ${width} × ${height} from the shapes' extent`);
+    }
+    if (extImage && (name === extImage.name || opts.image?.name === undefined)) return { ...extImage, name, width, height };
+    return importedImage({ id: derivedId('img', name), name, width, height, order: 0, now: this.now, modality: opts.modality });
+  }
+}
+
+interface Plan {
+  schemas: LabelSchema[];
+  table: ReturnType<typeof versionTable>;
+  kinds: Map<string, string | undefined>;
+  image: Unowned<ImageRecord>;
+  annotators: Map<string, Unowned<Annotator>>;
+  ids: Set<string>;
+  derived: ContentIds;
 }
 
 /**
@@ -221,32 +306,4 @@ function boxOf(ring: number[]): Geometry {
     maxY = Math.max(maxY, ring[i + 1]);
   }
   return { type: 'box', x: minX, y: minY, w: maxX - minX, h: maxY - minY };
-}
-
-function extent(pending: Pending[]): [number, number] {
-  let maxX = 0, maxY = 0;
-  for (const p of pending)
-    for (const part of p.parts) {
-      const xy = part.kind === 'point' ? [part.x, part.y] : part.rings[0];
-      for (let i = 0; i < xy.length; i += 2) {
-        maxX = Math.max(maxX, xy[i]);
-        maxY = Math.max(maxY, xy[i + 1]);
-      }
-    }
-  return [maxX, maxY];
-}
-
-/** The one image: the caller's, else Granula's record, else named after the file and sized to fit the shapes. */
-function imageFor(extImage: Unowned<ImageRecord> | undefined, pending: Pending[], stem: string, opts: GeoJsonReadOptions, now: string, report: Report): Unowned<ImageRecord> {
-  const name = opts.image?.name ?? extImage?.name ?? stem;
-  let width = opts.image?.width ?? extImage?.width;
-  let height = opts.image?.height ?? extImage?.height;
-  if (width === undefined || height === undefined) {
-    const [maxX, maxY] = extent(pending);
-    width ??= Math.max(1, Math.ceil(maxX));
-    height ??= Math.max(1, Math.ceil(maxY));
-    report.warn('(file)', `GeoJSON does not give the image size: took ${width} × ${height} from the shapes' extent`);
-  }
-  if (extImage && (name === extImage.name || opts.image?.name === undefined)) return { ...extImage, name, width, height };
-  return importedImage({ id: derivedId('img', name), name, width, height, order: 0, now, modality: opts.modality });
 }
