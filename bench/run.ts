@@ -4,7 +4,7 @@
 // `npx tsx bench/table.ts` then writes the table into docs/PERFORMANCE.md. See that page for what is
 // measured and how.
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -502,18 +502,14 @@ async function slideFileWorkload(base: string): Promise<void> {
 }
 
 /**
- * A QuPath GeoJSON of `n` of the bench's cells, as the app's own GeoJSON writer exports them (the
- * export row's process, run once and cached).
+ * A QuPath GeoJSON of `n` of the bench's cells, as the app's own GeoJSON writer exports them (made
+ * once by bench/node/exportInput.ts and cached).
  */
 async function importFile(n: number): Promise<string> {
   const dir = join(CACHE_DIR, 'import');
-  const file = join(dir, `cells-${n}.geojson`);
-  if (existsSync(file)) return file;
   mkdirSync(dir, { recursive: true });
-  log(`  writing ${n} cells as GeoJSON (the app's writer)`);
-  await runNode('--max-old-space-size=6000 --import tsx bench/node/exportRun.ts', [String(n), 'geojson', dir, 'stream']);
-  renameSync(join(dir, `export-${n}.geojson.json`), file);
-  return file;
+  log(`  ${n} cells as GeoJSON (the app's writer; made once, cached)`);
+  return (await runNode('--max-old-space-size=6000 --import tsx bench/node/exportInput.ts', [String(n), dir, 'geojson'])).stdout.trim();
 }
 
 /** Processes whose command line names the profile directory, and all their descendants (Linux /proc). */

@@ -91,7 +91,9 @@ export function judge(target: Target | null, perRun: readonly RunStats[], unit: 
     const fail = (s: string) => why.push(run + s);
     if (!r.n) fail('no samples');
     if (r.missed) fail(`${r.missed} sample(s) not timed`);
-    if (target.p95Ms !== undefined && !(r.p95 <= target.p95Ms)) fail(`${r.n >= MIN_FOR_P95 ? 'p95' : `max of ${r.n}`} ${fmt(r.p95)} ${unit} > ${fmt(target.p95Ms)} ${unit}`);
+    // Frame times are requestAnimationFrame deltas, whose clock Chromium coarsens to 0.1 ms (without
+    // cross-origin isolation): a p95 is judged at that resolution, as the table prints it.
+    if (target.p95Ms !== undefined && !(Math.round(r.p95 * 10) / 10 <= target.p95Ms)) fail(`${r.n >= MIN_FOR_P95 ? 'p95' : `max of ${r.n}`} ${fmt(r.p95)} ${unit} > ${fmt(target.p95Ms)} ${unit}`);
     if (target.maxMs !== undefined && !(r.max <= target.maxMs)) fail(`${r.n > 1 ? `max of ${r.n} ` : ''}${fmt(r.max)} ${unit} > ${fmt(target.maxMs)} ${unit}`);
     if (target.longTaskMs !== undefined) {
       if (r.longestTaskMs === undefined) fail('long tasks not recorded');

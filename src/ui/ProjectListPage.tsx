@@ -7,13 +7,14 @@ import { importSharedText, sizeProblem, type ImportResult } from '../store/impor
 import { importInWorker } from '../store/importClient';
 import { streamedFormat, type ImportProgress } from '../store/streamImport';
 import { navigate } from './router';
-import { useT } from './i18n';
+import { useCountWords, useT } from './i18n';
 import { useLabelCheckText } from './labelCheckText';
 import { useSettings } from './settingsStore';
 
 export function ProjectListPage() {
   const projects = useWorkspace((s) => s.projects);
   const t = useT();
+  const count = useCountWords();
   const lt = useLabelCheckText();
   const identity = useSettings((s) => s.identity);
   const [name, setName] = useState('');
@@ -99,7 +100,7 @@ export function ProjectListPage() {
           </button>
         )}
         {importResult?.ok && !importResult.packageFor && !importResult.gathered && (
-          <p role="status">{t('imported', { name: importResult.name, images: importResult.images, annotations: importResult.annotations })}</p>
+          <p role="status">{t('imported', { name: importResult.name, images: count(importResult.images, 'image', 'images'), annotations: count(importResult.annotations, 'annotation', 'annotations') })}</p>
         )}
         {importResult?.ok && importResult.incomplete && (
           <ProblemList title={lt('importIncomplete')} problems={importResult.incomplete} />

@@ -23,7 +23,7 @@ const en = {
   importChecking: 'Checking the file: {done} of {total} MB, {records} records',
   importStoring: 'Storing: {done} of {total} MB, {records} records',
   importCancel: 'Cancel the import',
-  imported: 'Imported "{name}": {images} images, {annotations} annotations.',
+  imported: 'Imported "{name}": {images}, {annotations}.',
   importFailed: 'Import refused; nothing was changed. Problems:',
   packageOpened: 'Opened the work package of “{name}” for {who}: {images} images.',
   packageOtherPerson: 'This package is for {who}; this browser annotates as {me} — change your name in Settings if the package is yours.',

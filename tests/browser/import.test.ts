@@ -53,7 +53,7 @@ it('imports a 20 MB QuPath GeoJSON from the project list, showing progress, and 
   await page.getByLabel('Import project (shared format)').setInputFiles(file);
   await page.getByTestId('import-progress').waitFor();
   await expect(page.getByRole('button', { name: 'Cancel the import' }).isVisible()).resolves.toBe(true);
-  await page.getByText(`Imported "slide-7": 1 images, ${CELLS} annotations.`).waitFor({ timeout: 110_000 });
+  await page.getByText(`Imported "slide-7": 1 image, ${CELLS.toLocaleString('en-US')} annotations.`).waitFor({ timeout: 110_000 });
   await page.getByRole('link', { name: 'slide-7' }).click();
   const row = page.getByTestId('worklist-row');
   await row.waitFor();
