@@ -4,6 +4,8 @@
  * Pure code: no DOM, no React, no Node built-ins. Files are read lazily, a byte range at a time.
  */
 
+import type { SlideFormatName } from '../model/types';
+
 /** Random access to a file's bytes: a `Blob` in the browser (Blob.slice), a file handle in Node. */
 export interface ByteSource {
   /** The file's name, for messages. */
@@ -23,7 +25,8 @@ export interface SlideLevel {
   tileHeight: number;
 }
 
-export type SlideFormat = 'aperio-svs' | 'generic-tiff' | 'ome-tiff' | 'dicom-wsi';
+/** The formats a project records for a slide (model's list: the shared format stores them). */
+export type SlideFormat = SlideFormatName;
 
 /** What `granula info` prints, and what the app stores about a slide. */
 export interface SlideInfo {

@@ -48,6 +48,26 @@ export async function proposeIn(page: Page, region: { x: number; y: number; w: n
   return Number(await page.getByTestId('suggestion-count').textContent());
 }
 
+/**
+ * The mean RGB the viewer shows (OpenSeadragon's own canvas, without the overlay) in a size×size
+ * block of device pixels around a page point; size 1 is the pixel itself.
+ */
+export async function slideColour(page: Page, x: number, y: number, size = 1): Promise<number[]> {
+  const box = (await page.getByTestId('viewer').boundingBox())!;
+  return page.evaluate(
+    ([sx, sy, n]) => {
+      const c = (window.granulaViewer!.viewer.drawer as unknown as { canvas: HTMLCanvasElement }).canvas;
+      const dpr = c.width / c.clientWidth;
+      const half = Math.floor(n / 2);
+      const d = c.getContext('2d')!.getImageData(Math.round(sx * dpr) - half, Math.round(sy * dpr) - half, n, n).data;
+      const sum = [0, 0, 0];
+      for (let i = 0; i < d.length; i += 4) for (let k = 0; k < 3; k++) sum[k] += d[i + k];
+      return sum.map((v) => v / (n * n));
+    },
+    [x - box.x, y - box.y, size] as const,
+  );
+}
+
 /** Centres the slide on an image point at `scale` screen px per image px, without animation. */
 export async function lookAt(page: Page, x: number, y: number, scale: number, rotation = 0): Promise<void> {
   await page.evaluate(

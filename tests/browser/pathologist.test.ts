@@ -5,7 +5,7 @@ import { ringCentroid } from '../../src/model/geometry';
 import { syntheticCellsInRect } from '../../src/synthetic/cells';
 import { tissueCentre } from '../../src/synthetic/fields';
 import { launchProfile, type Session } from './chromium';
-import { lookAt, openProject, pagePoint, setIdentity, storedAnnotations, viewTransform, waitSaved, waitViewer } from './app';
+import { lookAt, openProject, pagePoint, setIdentity, slideColour, storedAnnotations, viewTransform, waitSaved, waitViewer } from './app';
 
 const base = inject('baseUrl');
 let session: Session;
@@ -50,19 +50,6 @@ async function overlayPaintedNear(p: Page, x: number, y: number): Promise<boolea
       const d = c.getContext('2d')!.getImageData(Math.round(sx * dpr) - 1, Math.round(sy * dpr) - 1, 3, 3).data;
       for (let i = 3; i < d.length; i += 4) if (d[i] > 0) return true;
       return false;
-    },
-    [x - box.x, y - box.y] as const,
-  );
-}
-
-/** The slide's own pixel (OpenSeadragon's canvas) at a page point. */
-async function slidePixel(p: Page, x: number, y: number): Promise<number[]> {
-  const box = (await p.getByTestId('viewer').boundingBox())!;
-  return p.evaluate(
-    ([sx, sy]) => {
-      const c = (window.granulaViewer!.viewer.drawer as unknown as { canvas: HTMLCanvasElement }).canvas;
-      const dpr = c.width / c.clientWidth;
-      return [...c.getContext('2d')!.getImageData(Math.round(sx * dpr), Math.round(sy * dpr), 1, 1).data];
     },
     [x - box.x, y - box.y] as const,
   );
@@ -126,7 +113,7 @@ describe('pathologist journey: cell outlines on a whole-slide image', () => {
           if (scale >= 2) {
             await page.waitForFunction(() => window.granulaViewer!.viewer.world.getItemAt(0).getFullyLoaded());
             const c = await pagePoint(page, cx, cy);
-            const [r, , b] = await slidePixel(page, c.x, c.y);
+            const [r, , b] = await slideColour(page, c.x, c.y);
             expect(r).toBeLessThan(150);
             expect(b).toBeGreaterThan(r);
           }

@@ -10,30 +10,30 @@ import { scaleBarLength } from '../../src/ui/annotate/ScaleBar';
 import { dicomize } from '../slides/makeDicomWsi';
 import { ihcPath, makeNdpi, makeSvs, makeTiff, PYTHON } from '../slides/makeSlides';
 import { launchProfile, type Session } from './chromium';
-import { lookAt, openProject, pagePoint, setIdentity, storedAnnotations, viewTransform, waitSaved, waitViewer } from './app';
+import { lookAt, openProject, pagePoint, setIdentity, slideColour, storedAnnotations, viewTransform, waitSaved, waitViewer } from './app';
 
 const base = inject('baseUrl');
 const dir = mkdtempSync(join(tmpdir(), 'granula-slides-'));
 /** The mean RGB of a 9×9 level-0 block, as OpenSlide reads it: the reference the screen is held to. */
-function openSlideMean(x: number, y: number, file = svs): number[] {
+function openSlideMean(x: number, y: number, file: string): number[] {
   const code = `import openslide, sys\nr = openslide.OpenSlide(sys.argv[1]).read_region((${x - 4}, ${y - 4}), 0, (9, 9)).convert('RGB')\npx = list(r.getdata())\nprint(' '.join(str(sum(p[c] for p in px) / len(px)) for c in range(3)))`;
   return execFileSync(PYTHON, ['-c', code, file], { encoding: 'utf8' }).trim().split(' ').map(Number);
 }
 
-/** The mean RGB the viewer shows in a 9×9 screen block around a page point. */
-async function screenMean(p: Page, x: number, y: number): Promise<number[]> {
-  const box = (await p.getByTestId('viewer').boundingBox())!;
-  return p.evaluate(
-    ([sx, sy]) => {
-      const c = (window.granulaViewer!.viewer.drawer as unknown as { canvas: HTMLCanvasElement }).canvas;
-      const dpr = c.width / c.clientWidth;
-      const d = c.getContext('2d')!.getImageData(Math.round(sx * dpr) - 4, Math.round(sy * dpr) - 4, 9, 9).data;
-      const sum = [0, 0, 0];
-      for (let i = 0; i < d.length; i += 4) for (let k = 0; k < 3; k++) sum[k] += d[i + k];
-      return sum.map((s) => s / 81);
-    },
-    [x - box.x, y - box.y] as const,
-  );
+/** The tissue on screen at these level-0 points is `file`'s tissue as OpenSlide reads it (within 6 levels a channel). */
+async function expectShownAsOpenSlide(p: Page, points: number[][], file: string): Promise<void> {
+  for (const [x, y] of points) {
+    const s = await pagePoint(p, x, y);
+    const shown = await slideColour(p, s.x, s.y, 9);
+    openSlideMean(x, y, file).forEach((v, k) => expect(Math.abs(shown[k] - v)).toBeLessThan(6));
+  }
+}
+
+/** Chooses files through a button's plain file input, as a user does in a browser without File System Access. */
+async function chooseFiles(p: Page, button: string | RegExp, files: string | string[]): Promise<void> {
+  const chooser = p.waitForEvent('filechooser');
+  await p.getByText(button).click();
+  await (await chooser).setFiles(files);
 }
 
 async function tilesLoaded(p: Page): Promise<void> {
@@ -66,11 +66,7 @@ async function addSlideAndOutline(page: Page, pick: () => Promise<void>): Promis
   expect((barWidth / t.scale) * 0.252).toBeCloseTo(expected.microns, 0);
 
   // The tissue on screen is the file's tissue, colours included (RGB vs YCbCr JPEG read right).
-  for (const [x, y] of [[1100, 800], [1500, 1100], [1800, 1350]]) {
-    const s = await pagePoint(page, x, y);
-    const shown = await screenMean(page, s.x, s.y);
-    openSlideMean(x, y).forEach((v, k) => expect(Math.abs(shown[k] - v)).toBeLessThan(6));
-  }
+  await expectShownAsOpenSlide(page, [[1100, 800], [1500, 1100], [1800, 1350]], svs);
 
   await page.keyboard.press('p');
   await page.keyboard.press('1');
@@ -152,11 +148,7 @@ describe('a slide file from disk', () => {
     });
     const page = await plain.context.newPage();
     await setIdentity(page, base, 'Dr Slide');
-    await addSlideAndOutline(page, async () => {
-      const chooser = page.waitForEvent('filechooser');
-      await page.getByText(/Add slide files/).click();
-      await (await chooser).setFiles(svs);
-    });
+    await addSlideAndOutline(page, () => chooseFiles(page, /Add slide files/, svs));
     await page.reload();
     await page.getByTestId('slide-gate').waitFor();
     // The worklist marks the slide too, before anyone opens it.
@@ -165,9 +157,7 @@ describe('a slide file from disk', () => {
     await page.getByRole('link', { name: 'case-17' }).click();
     await page.getByTestId('slide-gate').waitFor();
     await expect(page.getByTestId('slide-gate').textContent()).resolves.toContain('The slide file “case-17.svs” is not open in this browser');
-    const chooser = page.waitForEvent('filechooser');
-    await page.getByText('Choose case-17.svs again').click();
-    await (await chooser).setFiles(svs);
+    await chooseFiles(page, 'Choose case-17.svs again', svs);
     await outlineKept(page);
   });
 
@@ -175,18 +165,12 @@ describe('a slide file from disk', () => {
     const j2k = makeSvs(dir, { compression: 'jp2k', name: 'case-18.svs', label: false });
     const page = await plain.context.newPage();
     await openProject(page, base, /Demo: pathology cell outlines/);
-    const chooser = page.waitForEvent('filechooser');
-    await page.getByText(/Add slide files/).click();
-    await (await chooser).setFiles(j2k);
+    await chooseFiles(page, /Add slide files/, j2k);
     await page.getByRole('link', { name: 'case-18' }).click();
     await waitViewer(page);
     await lookAt(page, 1500, 1100, 1);
     await tilesLoaded(page);
-    for (const [x, y] of [[1100, 800], [1800, 1350]]) {
-      const s = await pagePoint(page, x, y);
-      const shown = await screenMean(page, s.x, s.y);
-      openSlideMean(x, y, j2k).forEach((v, k) => expect(Math.abs(shown[k] - v)).toBeLessThan(6));
-    }
+    await expectShownAsOpenSlide(page, [[1100, 800], [1800, 1350]], j2k);
     await page.close();
   });
 
@@ -198,9 +182,7 @@ describe('a slide file from disk', () => {
     const page = await plain.context.newPage();
     await openProject(page, base, /Demo: pathology cell outlines/);
     const before = await page.getByTestId('worklist-row').count();
-    const chooser = page.waitForEvent('filechooser');
-    await page.getByText(/Add slide files/).click();
-    await (await chooser).setFiles(files);
+    await chooseFiles(page, /Add slide files/, files);
     // One slide for all the instances: one new row, the full level's size.
     const row = page.getByTestId('worklist-row').nth(before);
     await row.waitFor();
@@ -210,11 +192,7 @@ describe('a slide file from disk', () => {
     await waitViewer(page);
     await lookAt(page, 1500, 1100, 1);
     await tilesLoaded(page);
-    for (const [x, y] of [[1100, 800], [1800, 1350]]) {
-      const s = await pagePoint(page, x, y);
-      const shown = await screenMean(page, s.x, s.y);
-      openSlideMean(x, y, tiff).forEach((v, k) => expect(Math.abs(shown[k] - v)).toBeLessThan(6));
-    }
+    await expectShownAsOpenSlide(page, [[1100, 800], [1800, 1350]], tiff);
     await page.close();
   });
 
@@ -222,9 +200,7 @@ describe('a slide file from disk', () => {
     const page = await plain.context.newPage();
     await openProject(page, base, /Demo: pathology cell outlines/);
     const ndpi = makeNdpi(dir);
-    const chooser = page.waitForEvent('filechooser');
-    await page.getByText(/Add slide files/).click();
-    await (await chooser).setFiles(ndpi);
+    await chooseFiles(page, /Add slide files/, ndpi);
     await expect(page.getByRole('alert').filter({ hasText: 'scan.ndpi' }).textContent()).resolves.toMatch(/NDPI.*vips/);
     await page.close();
   });

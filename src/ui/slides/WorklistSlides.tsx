@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { ImageRecord, Modality } from '../../model/types';
 import { setImagesMpp } from '../../store/actions';
 import { slideAccess } from '../../storage/slideFiles';
+import { useCountWords } from '../i18n';
 import { useSettings } from '../settingsStore';
 import { addLocalSlides, groupSlides, pickDicomFolder, pickSlideFiles, type PickedSlide } from './addSlides';
 import { FileButton } from '../FileButton';
@@ -82,15 +83,13 @@ export function ScaleField({ image, editable }: { image: ImageRecord; editable: 
   const t = useSlideText();
   const lang = useSettings((s) => s.lang);
   const [editing, setEditing] = useState(false);
-  const [text, setText] = useState('');
-  const [bad, setBad] = useState(false);
   const shown = image.mpp ? `${new Intl.NumberFormat(lang, { maximumSignificantDigits: 4 }).format(image.mpp)} ${t('scale')}` : t('scaleUnknown');
   if (!editing)
     return (
       <span className="scale-field">
         {' · '}
         {editable ? (
-          <button type="button" className="link" aria-label={`${t('setScale')}: ${image.name}`} onClick={() => (setText(image.mpp ? String(image.mpp) : ''), setEditing(true))}>
+          <button type="button" className="link" aria-label={`${t('setScale')}: ${image.name}`} onClick={() => setEditing(true)}>
             {shown}
           </button>
         ) : (
@@ -99,52 +98,57 @@ export function ScaleField({ image, editable }: { image: ImageRecord; editable: 
       </span>
     );
   return (
-    <form
+    <ScaleForm
       className="row scale-field"
-      onSubmit={(e) => {
-        e.preventDefault();
-        const v = parseScale(text);
-        if (v === null) return setBad(true);
+      label={t('scaleOf', { name: image.name })}
+      autoFocus
+      initial={image.mpp ? String(image.mpp) : ''}
+      onScale={(v) => {
         setImagesMpp([image.id], v);
         setEditing(false);
       }}
-    >
-      <label>
-        {t('scaleOf', { name: image.name })}
-        <input inputMode="decimal" value={text} autoFocus onChange={(e) => (setText(e.target.value), setBad(false))} aria-invalid={bad} />
-      </label>
-      <button type="submit">{t('apply')}</button>
-      {bad && <span className="problems">{t('badScale')}</span>}
-    </form>
+    />
   );
 }
 
 /** One scale for every listed image that has none (a batch scanned at one magnification). */
 export function BulkScale({ images, onDone }: { images: readonly ImageRecord[]; onDone: (text: string) => void }) {
   const t = useSlideText();
-  const lang = useSettings((s) => s.lang);
-  const [text, setText] = useState('');
-  const [bad, setBad] = useState(false);
+  const count = useCountWords();
   const missing = images.filter((i) => !i.mpp);
   if (!missing.length) return null;
   return (
-    <form
+    <ScaleForm
       className="row"
+      label={t('scaleForMissing')}
+      clearOnApply
+      disableWhenEmpty
+      onScale={(v) => onDone(t('scaleSet', { count: count(setImagesMpp(missing.map((i) => i.id), v), 'image', 'images') }))}
+    />
+  );
+}
+
+/** A µm-per-pixel field and its Apply button; a value that is not a positive number is refused, saying what to enter. */
+function ScaleForm(props: { className: string; label: string; initial?: string; autoFocus?: boolean; clearOnApply?: boolean; disableWhenEmpty?: boolean; onScale: (mpp: number) => void }) {
+  const t = useSlideText();
+  const [text, setText] = useState(props.initial ?? '');
+  const [bad, setBad] = useState(false);
+  return (
+    <form
+      className={props.className}
       onSubmit={(e) => {
         e.preventDefault();
         const v = parseScale(text);
         if (v === null) return setBad(true);
-        const n = setImagesMpp(missing.map((i) => i.id), v);
-        const count = new Intl.NumberFormat(lang).format(n);
-        onDone(t(new Intl.PluralRules(lang).select(n) === 'one' ? 'scaleSetOne' : 'scaleSetOther', { count }));
-        setText('');
+        props.onScale(v);
+        if (props.clearOnApply) setText('');
       }}
     >
       <label>
-        {t('scaleForMissing')}
-        <input inputMode="decimal" value={text} onChange={(e) => (setText(e.target.value), setBad(false))} aria-invalid={bad} />
+        {props.label}
+        <input inputMode="decimal" value={text} autoFocus={props.autoFocus} onChange={(e) => (setText(e.target.value), setBad(false))} aria-invalid={bad} />
       </label>
-      <button type="submit" disabled={!text.trim()}>
+      <button type="submit" disabled={props.disableWhenEmpty && !text.trim()}>
         {t('apply')}
       </button>
       {bad && <span className="problems">{t('badScale')}</span>}

@@ -1,5 +1,5 @@
 import { addImages } from '../../store/actions';
-import { SLIDE_FORMATS, type Modality, type SlideFormatName } from '../../model/types';
+import type { Modality } from '../../model/types';
 import { newFileKey, rememberSlideFiles, type FsDirectoryHandle, type FsFileHandle, type FsHandle, filesOf } from '../../storage/slideFiles';
 import { isSlideFileName } from '../../slides/fileNames';
 import { slideClient } from '../../viewer/slideClient';
@@ -118,7 +118,7 @@ export async function addLocalSlides(picked: readonly PickedSlide[], modality: M
           fileKey,
           fileNames: slide.files.map((f) => f.name),
           bytes: slide.files.reduce((s, f) => s + f.size, 0),
-          format: (SLIDE_FORMATS as readonly string[]).includes(info.format) ? (info.format as SlideFormatName) : 'generic-tiff',
+          format: info.format,
           associated: info.associated.length ? info.associated : undefined,
         },
         width: info.width,
