@@ -113,9 +113,3 @@ export async function slideAccess(key: string): Promise<SlideAccess> {
     },
   };
 }
-
-/** Forgets a slide's files (the image was removed). */
-export async function forgetSlideFiles(key: string): Promise<void> {
-  session.delete(key);
-  await (await db()).delete('handles', key).catch(() => undefined);
-}
