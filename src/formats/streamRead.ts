@@ -6,6 +6,7 @@ import { guarded, Report, type ReadResult } from './interchange/result';
 import { jsonListKind } from './jsonKind';
 import { JsonRecordSplitter, JsonStreamError, type JsonRecord } from './jsonRecords';
 import type { EmbeddedFile } from './shared/convert';
+import type { Problem } from './shared/paths';
 import { SharedDocumentReader } from './shared/validate';
 
 /** A file read as a stream, never whole, and possibly more than once: a browser File is one. */
@@ -22,6 +23,8 @@ export interface TextPieceOptions {
   onBytes?: (n: number) => void;
   /** Called before each piece is read: throw to stop (a cancel). */
   check?: () => void;
+  /** Records read so far, after each piece (readJsonStream). */
+  onRecords?: (n: number) => void;
 }
 
 /** The file as UTF-8 text, piece by piece; a byte sequence that is not UTF-8 throws a TypeError. */
@@ -59,6 +62,10 @@ export interface StreamReadResult {
   files?: EmbeddedFile[];
   /** The file is a list of COCO results (detections), as a detector writes for evaluation. */
   cocoResults: boolean;
+  /** A shared document's labels that lack a required value (see ValidationResult). */
+  incomplete?: Problem[];
+  /** A shared document that is a work package or a return: it merges with what a browser holds. */
+  team?: 'package' | 'return';
 }
 
 /** The lists read an element at a time: a shared document's or COCO file's annotations, a GeoJSON file's features. */
@@ -100,8 +107,10 @@ async function readUnguarded(source: ByteSource, opts: AnyReadOptions, pieces: T
     modes.set(r.key, mode);
     return mode;
   };
+  let records = 0;
   for await (const text of textPieces(source, pieces)) {
     for (const r of splitter.push(text)) {
+      records++;
       const mode = modeOf(r);
       if (mode === 'shared') shared.add(r.value, r.index, splitter.head);
       else if (mode === 'geojson') features.add(r, splitter.head.granula);
@@ -111,15 +120,24 @@ async function readUnguarded(source: ByteSource, opts: AnyReadOptions, pieces: T
         else kept.set(r.key, [r.value]);
       }
     }
+    pieces.onRecords?.(records);
   }
   splitter.end();
   const head = splitter.head;
   const lists = () => Object.fromEntries([...splitter.streamed].map((key) => [key, kept.get(key) ?? []]));
 
-  if (modes.get('annotations') === 'shared') {
+  if (modes.get('annotations') === 'shared' || (splitter.root === 'object' && typeof head.format === 'string' && !modes.has('annotations'))) {
     const files = Array.isArray(head.files) ? (head.files as EmbeddedFile[]) : undefined;
     const { annotations: _streamed, ...others } = lists();
-    return { result: guarded('shared', () => sharedResult(shared.finish({ ...head, ...others }, splitter.streamed.has('annotations')), true)), files, cocoResults: false };
+    const checked = shared.finish({ ...head, ...others }, splitter.streamed.has('annotations'));
+    const team = checked.ok ? (checked.doc.package ? 'package' : checked.doc.return ? 'return' : undefined) : undefined;
+    return {
+      result: guarded('shared', () => sharedResult(checked, true)),
+      files,
+      cocoResults: false,
+      ...(checked.ok && checked.incomplete.length ? { incomplete: checked.incomplete } : {}),
+      ...(team ? { team } : {}),
+    };
   }
   const featureMode = modes.get('features') ?? modes.get('');
   if (featureMode === 'geojson') {

@@ -5,7 +5,7 @@ export type ImportRequest = { type: 'import'; file: File; dbName: string; existi
 export type ImportReply = { type: 'progress'; progress: ImportProgress } | { type: 'done'; result: StreamImportResult };
 
 /**
- * Imports a GeoJSON file of any size in a worker (streamed, all or nothing). Aborting `signal`
+ * Imports a JSON file of any size (a shared document, COCO or GeoJSON) in a worker (streamed, all or nothing). Aborting `signal`
  * cancels it: the worker deletes what it stored and answers that nothing was kept.
  */
 export function importInWorker(file: File, opts: { onProgress?: (p: ImportProgress) => void; signal?: AbortSignal } = {}): Promise<StreamImportResult> {

@@ -5,7 +5,7 @@
  */
 import { newId } from '../model/ids';
 import { openGranulaDb } from '../storage/db';
-import { importGeoJsonStream } from './streamImport';
+import { importFileStream } from './streamImport';
 import type { ImportReply, ImportRequest } from './importClient';
 
 // The project compiles against the DOM lib; the WebWorker lib would clash with it, so type only what is used.
@@ -21,7 +21,7 @@ scope.onmessage = (e) => {
     const lock = `granula-import-${newId('imp')}`;
     try {
       const run = () =>
-        importGeoJsonStream(db, request.file, {
+        importFileStream(db, request.file, {
           existing: new Set(request.existing),
           signal: abort.signal,
           lock: navigator.locks ? lock : undefined,

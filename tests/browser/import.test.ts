@@ -1,11 +1,13 @@
-// Importing a large QuPath GeoJSON export through the project list: streamed in a worker, with
-// progress on the page, and the project opening with every cell.
+// Importing a large QuPath GeoJSON export or shared-format file through the project list: streamed
+// in a worker, with progress on the page, and the project opening with every cell.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchProfile, type Session } from './chromium';
+import { sampleProjectData } from '../../src/formats/testData';
+import { writeAny } from '../../src/formats/writeAny';
 
 const base = inject('baseUrl');
 const sessions: Session[] = [];
@@ -98,4 +100,43 @@ it('Cancel during an import keeps nothing: no project, no stored row, after a re
   await page.getByRole('heading', { name: 'Projects' }).waitFor();
   expect(await page.getByRole('link', { name: 'slide-8' }).count()).toBe(0);
   expect(await storedCounts(page)).toEqual(before);
+});
+
+/**
+ * A pathologist's project as another browser's Export tab writes it (the shared format): one slide
+ * with `count` outlines, outline i the sample's first moved 20·i px to the right.
+ */
+function sharedExport(path: string, count: number, broken?: number): string {
+  const data = sampleProjectData('pathology-cells', { images: 1, annotators: ['dr-a'] });
+  const first = data.annotations[0];
+  const points = first.geometry?.type === 'polygon' ? first.geometry.points : [];
+  const cells = Array.from({ length: count }, (_, i) => ({ ...first, id: `ann_cell_${i}`, geometry: { type: 'polygon' as const, points: i === broken ? points.slice(0, 4) : points.map((v, k) => (k % 2 ? v : v + 20 * i)) } }));
+  const project = { ...data, project: { ...data.project, name: 'Slide 9 outlines' }, annotations: cells };
+  writeFileSync(path, writeAny(project, 'shared', { exportedAt: '2026-03-01T00:00:00.000Z' }).files[0].text!);
+  return project.images[0].name;
+}
+
+it('a shared-format file goes the same streamed way: a bad outline near the end is named and nothing is kept; the mended file opens with every outline', async () => {
+  const count = 40_000;
+  const session = await launchProfile();
+  sessions.push(session);
+  const page = await session.context.newPage();
+  await page.goto(`${base}/#/`);
+  await page.getByRole('heading', { name: 'Projects' }).waitFor();
+  const before = await storedCounts(page);
+  const bad = join(dir, 'slide-9-bad.granula.json');
+  sharedExport(bad, count, count - 7);
+  await page.getByLabel('Import project (shared format)').setInputFiles(bad);
+  await page.getByText(`annotations[${count - 7}].geometry.points: ring needs at least 3 points`).waitFor({ timeout: 60_000 });
+  expect(await storedCounts(page)).toEqual(before);
+  const good = join(dir, 'slide-9.granula.json');
+  const imageName = sharedExport(good, count);
+  await page.getByLabel('Import project (shared format)').setInputFiles(good);
+  await page.getByText(`Imported "Slide 9 outlines": 1 image, ${count.toLocaleString('en-US')} annotations.`).waitFor({ timeout: 110_000 });
+  await page.getByRole('link', { name: 'Slide 9 outlines' }).click();
+  const row = page.getByTestId('worklist-row');
+  await row.waitFor();
+  const cells = await row.locator('td').allInnerTexts();
+  expect(cells[0]).toContain(imageName);
+  expect(cells[3]).toBe(String(count));
 });
