@@ -4,7 +4,7 @@ import type { Problem } from '../formats/shared/paths';
 import { fromSharedDocument, type EmbeddedFile } from '../formats/shared/convert';
 import { sharedDocumentChunks, type WriteProgress } from '../formats/shared/stream';
 import { validateSharedText } from '../formats/shared/validate';
-import { bytesToBase64, embeddedBlobs } from './embedded';
+import { embeddedBlobs, embeddedFiles } from './embedded';
 import { excludeOptedOut } from '../formats/optOut';
 import { flushSaves, loadProjectBlobs, loadProjectData, openProject, storeWholeProject, useWorkspace } from './workspace';
 import type { SharedDocument } from '../formats/shared/schema';
@@ -149,9 +149,5 @@ export async function exportSharedText(projectId: string, opts: { includeImages:
 
 /** The image files of `data`'s images that this browser holds, for a document that carries them. */
 export async function embeddedFilesOf(projectId: string, data: Pick<ProjectData, 'images'>): Promise<EmbeddedFile[]> {
-  const blobs = await loadProjectBlobs(projectId);
-  const used = new Set(data.images.flatMap((i) => (i.source.kind === 'file' ? [i.source.blobId] : [])));
-  const files: EmbeddedFile[] = [];
-  for (const b of blobs) if (used.has(b.blobId)) files.push({ blobId: b.blobId, mime: b.mime, base64: bytesToBase64(new Uint8Array(await b.data.arrayBuffer())) });
-  return files;
+  return embeddedFiles(await loadProjectBlobs(projectId), data);
 }

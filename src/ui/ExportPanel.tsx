@@ -7,6 +7,8 @@ import { updateProject } from '../store/actions';
 import { useDoc } from './useDoc';
 import { downloadBlob, safeFileName } from './download';
 import { ExportCancelled, foreignDownloads, sharedDownload, type Download, type WriteControl } from './exportFiles';
+import { canExportInWorker, exportInWorker } from '../store/exportClient';
+import { exportFileName, STREAMED_EXPORTS, type SaveFileHandle, type StreamedExportFormat } from '../store/exportWrite';
 import { englishCount } from '../model/words';
 import { useCountWords, useLocalized, useT } from './i18n';
 import { gapWhat, shapeText, useLabelCheckText } from './labelCheckText';
@@ -25,8 +27,14 @@ function inImageOrder(gaps: ShapeGap[], images: readonly ImageRecord[]): ShapeGa
 /** What is to leave the browser, checked before anything is written; `write` makes the files. */
 interface Prepared {
   exported: ExportedProject;
-  write: (control: WriteControl) => Promise<{ downloads: Download[]; warnings: string[] }>;
+  write: (control: WriteControl) => Promise<{ downloads: Download[]; warnings: string[]; saved?: string }>;
+  /** The file the user chose to write to (File System Access API): removed if the export does not go on. */
+  handle?: SaveFileHandle;
 }
+
+/** The browser's save dialog, where it has one (Chrome, Edge): the export is written straight into the chosen file. */
+type SavePicker = (opts: { suggestedName: string }) => Promise<SaveFileHandle>;
+const savePicker = (): SavePicker | undefined => (window as unknown as { showSaveFilePicker?: SavePicker }).showSaveFilePicker?.bind(window);
 
 export function ExportPanel() {
   const doc = useDoc()!;
@@ -37,15 +45,27 @@ export function ExportPanel() {
   const [format, setFormat] = useState<FormatName>('shared');
   const [includeImages, setIncludeImages] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [report, setReport] = useState<{ images: number; annotations: number; excluded: number; warnings: string[] } | null>(null);
+  const [report, setReport] = useState<{ images: number; annotations: number; excluded: number; warnings: string[]; saved?: string } | null>(null);
   /** Labels lacking a required value, shown before anything is written; the user goes on or cancels. */
   const [check, setCheck] = useState<{ gaps: ShapeGap[]; prepared: Prepared } | null>(null);
   const [cancelled, setCancelled] = useState(false);
   /** How far a file being written is (0 to 1), while it is written. */
   const [progress, setProgress] = useState<number | null>(null);
+  const [failed, setFailed] = useState<string | null>(null);
   const writing = useRef<AbortController | null>(null);
 
-  const prepare = async (): Promise<Prepared | null> => {
+  const prepare = async (handle: SaveFileHandle | undefined): Promise<Prepared | null> => {
+    if (STREAMED_EXPORTS.includes(format) && canExportInWorker()) {
+      // Written in a worker from the stored project, through the streaming writers; checked here first.
+      const exported = await exportableProject(doc.project.id);
+      if (!exported) return null;
+      const write = async (control: WriteControl) => {
+        const r = await exportInWorker({ projectId: doc.project.id, format: format as StreamedExportFormat, includeImages }, { handle, onProgress: control.onProgress, signal: control.signal });
+        if (!r.ok) throw r.cancelled ? new ExportCancelled() : new Error(r.message);
+        return { downloads: r.blob ? [{ name: r.name, parts: [r.blob], mime: r.mime }] : [], warnings: r.warnings, ...(handle ? { saved: handle.name } : {}) };
+      };
+      return { exported, write, handle };
+    }
     if (format === 'shared') {
       const out = await exportSharedChunks(doc.project.id, { includeImages });
       if (!out) return null;
@@ -67,8 +87,8 @@ export function ExportPanel() {
     try {
       made = await makeFiles({ signal: abort.signal, onProgress: setProgress });
     } catch (e) {
-      if (!(e instanceof ExportCancelled)) throw e;
-      setCancelled(true);
+      if (e instanceof ExportCancelled) setCancelled(true);
+      else setFailed(e instanceof Error ? e.message : String(e));
       return;
     } finally {
       writing.current = null;
@@ -92,16 +112,28 @@ export function ExportPanel() {
         `${entry.excludedImages ? `, ${englishCount(entry.excludedImages, 'image')} left out (opt-out)` : ''}` +
         `${incomplete ? `, ${englishCount(incomplete, 'label')} lacking a required value` : ''}`,
     });
-    setReport({ images: entry.images, annotations: entry.annotations, excluded: exported.excludedImages, warnings });
+    setReport({ images: entry.images, annotations: entry.annotations, excluded: exported.excludedImages, warnings, saved: made.saved });
   };
 
   const onExport = async () => {
-    setBusy(true);
     setReport(null);
     setCheck(null);
     setCancelled(false);
+    setFailed(null);
+    let handle: SaveFileHandle | undefined;
+    const picker = STREAMED_EXPORTS.includes(format) && canExportInWorker() ? savePicker() : undefined;
+    if (picker) {
+      // Asked first, while the click still allows a dialog; closing it exports nothing.
+      try {
+        handle = await picker({ suggestedName: exportFileName(doc.project.name, format as StreamedExportFormat, [...doc.images.values()]) });
+      } catch (e) {
+        if ((e as DOMException).name === 'AbortError') return;
+        // Refused for another reason (a policy, an old browser): the export comes as a download.
+      }
+    }
+    setBusy(true);
     try {
-      const prepared = await prepare();
+      const prepared = await prepare(handle);
       if (!prepared) return;
       const gaps = labelGapsOf(prepared.exported.data.annotations, prepared.exported.data.schemas);
       if (gaps.length) setCheck({ gaps: inImageOrder(gaps, prepared.exported.data.images), prepared });
@@ -189,6 +221,7 @@ export function ExportPanel() {
               <button
                 type="button"
                 onClick={() => {
+                  void check.prepared.handle?.remove?.().catch(() => undefined);
                   setCheck(null);
                   setCancelled(true);
                 }}
@@ -207,9 +240,11 @@ export function ExportPanel() {
           </div>
         )}
         {cancelled && <p role="status">{lt('exportCancelled')}</p>}
+        {failed && <p role="alert">{lt('exportFailed', { message: failed })}</p>}
         {report && (
           <div role="status" data-testid="export-report">
             <p>{t('exportDone', { images: report.images, annotations: report.annotations })}</p>
+            {report.saved && <p data-testid="export-saved">{lt('exportSavedTo', { name: report.saved })}</p>}
             {report.excluded > 0 && <p data-testid="export-excluded">{t('exportExcluded', { count: count(report.excluded, 'image', 'images') })}</p>}
             {report.warnings.length > 0 && (
               <ul className="muted">
