@@ -36,6 +36,13 @@ interface Prepared {
 type SavePicker = (opts: { suggestedName: string }) => Promise<SaveFileHandle>;
 const savePicker = (): SavePicker | undefined => (window as unknown as { showSaveFilePicker?: SavePicker }).showSaveFilePicker?.bind(window);
 
+/**
+ * From this many annotations the export goes straight into a file chosen first (where the browser
+ * can): a slide's outlines make hundreds of MB, which are then never held as one Blob. Below it, the
+ * usual download; either way the choice is the user's.
+ */
+const SAVE_TO_FILE_FROM = 100_000;
+
 export function ExportPanel() {
   const doc = useDoc()!;
   const t = useT();
@@ -52,6 +59,8 @@ export function ExportPanel() {
   /** How far a file being written is (0 to 1), while it is written. */
   const [progress, setProgress] = useState<number | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
+  const [saveToFile, setSaveToFile] = useState(() => doc.annotations.size >= SAVE_TO_FILE_FROM);
+  const canSaveToFile = STREAMED_EXPORTS.includes(format) && canExportInWorker() && savePicker() !== undefined;
   const writing = useRef<AbortController | null>(null);
 
   const prepare = async (handle: SaveFileHandle | undefined): Promise<Prepared | null> => {
@@ -121,13 +130,13 @@ export function ExportPanel() {
     setCancelled(false);
     setFailed(null);
     let handle: SaveFileHandle | undefined;
-    const picker = STREAMED_EXPORTS.includes(format) && canExportInWorker() ? savePicker() : undefined;
+    const picker = canSaveToFile && saveToFile ? savePicker() : undefined;
     if (picker) {
       // Asked first, while the click still allows a dialog; closing it exports nothing.
       try {
         handle = await picker({ suggestedName: exportFileName(doc.project.name, format as StreamedExportFormat, [...doc.images.values()]) });
       } catch (e) {
-        if ((e as DOMException).name === 'AbortError') return;
+        if ((e as DOMException).name === 'AbortError') return setCancelled(true);
         // Refused for another reason (a policy, an old browser): the export comes as a download.
       }
     }
@@ -183,6 +192,12 @@ export function ExportPanel() {
                 }}
               />
               {t(format === 'yolo' ? 'includeImagesDataset' : 'includeImages')}
+            </label>
+          )}
+          {canSaveToFile && (
+            <label className="checkbox">
+              <input type="checkbox" checked={saveToFile} onChange={(e) => setSaveToFile(e.target.checked)} />
+              {lt('exportSaveToFile')}
             </label>
           )}
           <button type="button" className="primary" onClick={() => void onExport()} disabled={busy || !!check}>

@@ -25,6 +25,7 @@ const en = {
   exportWriting: 'Writing… {percent}%',
   exportFailed: 'The export failed: {message}. Nothing was kept.',
   exportSavedTo: 'Saved to {name}.',
+  exportSaveToFile: 'Choose where to save (written straight into the file)',
   gradeClasses: 'Classes that take the grade',
   importIncomplete: 'Imported, but these labels lack a required value: their images cannot be marked done until it is filled in.',
 };
@@ -48,6 +49,7 @@ const ja: typeof en = {
   exportWriting: '書き出し中… {percent}%',
   exportFailed: 'エクスポートに失敗しました：{message}。何も残していません。',
   exportSavedTo: '{name} に保存しました。',
+  exportSaveToFile: '保存先を選ぶ（ファイルに直接書き込み）',
   gradeClasses: 'グレードを付けるクラス',
   importIncomplete: '読み込みましたが、次のラベルは必須項目が空です。入力するまでその画像は完了にできません。',
 };
