@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { copyFile, mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -19,7 +19,7 @@ import { writeAny, type WrittenFiles } from '../formats/writeAny';
 import { nowIso } from '../model/ids';
 import type { ProjectData } from '../model/projectData';
 import { IMAGE_EXTENSIONS, parseClassNames, planYoloDataset, readYoloDataset } from '../formats/yolo/dataset';
-import { listFiles, readImageSize } from './files';
+import { listFiles, readHead, readImageSize } from './files';
 import { contentsLine, type CliIo } from './io';
 
 const USAGE = `usage: granula convert IN --to shared|coco|geojson|csv|yolo -o OUT [--images DIR] [--image-size W,H] [--classes FILE] [--instances FILE]
@@ -311,25 +311,13 @@ export async function writeChunks(path: string, chunks: Iterable<Uint8Array>): P
   }
 }
 
-/** The first bytes of a file (fewer if it is shorter). */
-async function firstBytes(path: string, n: number): Promise<Uint8Array> {
-  const file = await open(path, 'r');
-  try {
-    const buf = new Uint8Array(n);
-    const { bytesRead } = await file.read(buf, 0, n, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await file.close();
-  }
-}
-
 /**
  * One file in any format: an image or archive given by mistake is named for what it is. JSON is
  * read as a stream (a slide's million outlines make a file larger than one string can hold); the
  * text formats (CSV, YOLO, CVAT XML) are read whole.
  */
 async function readOneFile(input: string, opts: AnyReadOptions): Promise<Input> {
-  const first = await firstBytes(input, 64 * 1024);
+  const first = await readHead(input, 64 * 1024);
   const binary = binaryFileProblem(binaryKindOfBytes(first));
   if (binary) return { result: { ok: false, problems: [{ path: '(file)', message: binary }] }, imagePaths: new Map() };
   if (opensJson(first)) {

@@ -1,8 +1,12 @@
 import type { ExportRequest, ExportResult, SaveFileHandle } from './exportWrite';
+import { runWorkerTask } from './workerTask';
 import { flushSaves, workspaceDb } from './workspace';
 
-export type ExportWorkerRequest = { type: 'export'; dbName: string; export: ExportRequest; handle?: SaveFileHandle } | { type: 'cancel' };
-export type ExportReply = { type: 'progress'; fraction: number } | { type: 'done'; result: ExportResult };
+export interface ExportWorkerRequest {
+  dbName: string;
+  export: ExportRequest;
+  handle?: SaveFileHandle;
+}
 
 /** Whether exports can be written in a worker: it reads the project from the database, so there must be one. */
 export function canExportInWorker(): boolean {
@@ -20,20 +24,5 @@ export async function exportInWorker(request: ExportRequest, opts: { handle?: Sa
   if (!db) return { ok: false, message: 'storage is not available in this window' };
   await flushSaves();
   const worker = new Worker(new URL('./exportWorker.ts', import.meta.url), { type: 'module' });
-  return new Promise<ExportResult>((resolve) => {
-    const cancel = () => worker.postMessage({ type: 'cancel' } satisfies ExportWorkerRequest);
-    if (opts.signal?.aborted) cancel();
-    opts.signal?.addEventListener('abort', cancel);
-    worker.onmessage = (e: MessageEvent<ExportReply>) => {
-      if (e.data.type === 'progress') return opts.onProgress?.(e.data.fraction);
-      opts.signal?.removeEventListener('abort', cancel);
-      worker.terminate();
-      resolve(e.data.result);
-    };
-    worker.onerror = (e) => {
-      worker.terminate();
-      resolve({ ok: false, message: `the export stopped: ${e.message}` });
-    };
-    worker.postMessage({ type: 'export', dbName: db.name, export: request, handle: opts.handle } satisfies ExportWorkerRequest);
-  });
+  return runWorkerTask<ExportWorkerRequest, number, ExportResult>(worker, { dbName: db.name, export: request, handle: opts.handle }, { ...opts, failed: (message) => ({ ok: false, message: `the export stopped: ${message}` }) });
 }

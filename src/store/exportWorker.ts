@@ -4,29 +4,19 @@
  * page stays responsive however long it takes.
  */
 import { openGranulaDb } from '../storage/db';
-import { blobTarget, fileTarget, writeExport } from './exportWrite';
-import type { ExportReply, ExportWorkerRequest } from './exportClient';
+import type { ExportWorkerRequest } from './exportClient';
+import { blobTarget, fileTarget, writeExport, type ExportResult } from './exportWrite';
+import { serveWorkerTask } from './workerTask';
 
-// The project compiles against the DOM lib; the WebWorker lib would clash with it, so type only what is used.
-const scope = self as unknown as { postMessage(r: ExportReply): void; onmessage: ((e: MessageEvent<ExportWorkerRequest>) => void) | null };
-const abort = new AbortController();
-
-scope.onmessage = (e) => {
-  const request = e.data;
-  if (request.type === 'cancel') return abort.abort();
-  void (async () => {
+serveWorkerTask<ExportWorkerRequest, number, ExportResult>(
+  async (request, signal, onProgress) => {
     const db = await openGranulaDb(request.dbName);
     try {
       const { handle } = request;
-      const result = await writeExport(db, request.export, (_name, mime) => (handle ? fileTarget(handle) : Promise.resolve(blobTarget(mime))), {
-        signal: abort.signal,
-        onProgress: (fraction) => scope.postMessage({ type: 'progress', fraction }),
-      });
-      scope.postMessage({ type: 'done', result });
-    } catch (err) {
-      scope.postMessage({ type: 'done', result: { ok: false, message: err instanceof Error ? err.message : String(err) } });
+      return await writeExport(db, request.export, (_name, mime) => (handle ? fileTarget(handle) : Promise.resolve(blobTarget(mime))), { signal, onProgress });
     } finally {
       db.close();
     }
-  })();
-};
+  },
+  (message) => ({ ok: false, message }),
+);

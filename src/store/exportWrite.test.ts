@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readAnyFormat } from '../formats/detect';
 import { excludeOptedOut } from '../formats/optOut';
-import { sampleProjectData } from '../formats/testData';
+import { sampleProjectData, withSlideOutlines } from '../formats/testData';
 import { writeAny } from '../formats/writeAny';
 import type { ProjectData } from '../model/projectData';
 import { openGranulaDb } from '../storage/db';
@@ -11,16 +11,10 @@ import { blobTarget, fileTarget, writeExport, type ExportTarget, type SaveFileHa
 
 const NOW = '2026-03-01T00:00:00.000Z';
 
-/**
- * Two pathology slides, the second of a patient who opted out; the first carries `count` more
- * outlines (the sample's first moved 20·i px right): enough bytes for the writer to pause between batches.
- */
+/** Two pathology slides, the second of a patient who opted out; `count` more outlines on the first (enough bytes for pauses). */
 function project(count: number): ProjectData {
-  const data = sampleProjectData('pathology-cells', { images: 2 });
-  const first = data.annotations[0];
-  const points = first.geometry?.type === 'polygon' ? first.geometry.points : [];
-  const more = Array.from({ length: count }, (_, i) => ({ ...first, id: `ann_cell_${i}`, geometry: { type: 'polygon' as const, points: points.map((v, k) => (k % 2 ? v : v + 20 * i)) } }));
-  return { ...data, project: { ...data.project, optOut: [data.images[1].patientKey!] }, annotations: [...data.annotations, ...more] };
+  const data = withSlideOutlines(sampleProjectData('pathology-cells', { images: 2 }), count);
+  return { ...data, project: { ...data.project, optOut: [data.images[1].patientKey!] } };
 }
 
 /** A target that keeps what it is given, and says whether it was aborted. */
@@ -55,6 +49,24 @@ describe('an export written from the stored project through the streaming writer
     }
     const back = readAnyFormat(await (await writeExport(db, { projectId: data.project.id, format: 'shared', includeImages: false }, async (_n, mime) => blobTarget(mime)) as { blob: Blob }).blob.text(), 'p.json');
     expect(back.ok && back.data.images.map((im) => im.patientKey)).toEqual([data.images[0].patientKey]);
+    db.close();
+  });
+
+  it('labels lacking a required value: listed first and nothing written; written once the user says to go on', async () => {
+    const db = await openGranulaDb('export-write-gaps');
+    const data = sampleProjectData('endoscopy-lesions');
+    // The first polyp of reader-a without its Paris class, which the endoscopy template requires.
+    const at = data.annotations.findIndex((a) => a.classId === 'polyp');
+    const { paris: _p, ...rest } = data.annotations[at].attributes;
+    data.annotations[at] = { ...data.annotations[at], attributes: rest };
+    await storeImport(db, data);
+    const target = recording();
+    const asked = await writeExport(db, { projectId: data.project.id, format: 'coco', includeImages: false }, async () => target);
+    expect(asked).toMatchObject({ ok: false, gapCount: 1, gapLabels: 1 });
+    expect(!asked.ok && 'gaps' in asked && asked.gaps.map((g) => [g.annotation.id, g.gap])).toEqual([[data.annotations[at].id, expect.objectContaining({ kind: 'attribute', attribute: expect.objectContaining({ id: 'paris' }) })]]);
+    expect(target.bytes).toBe(0);
+    const written = await writeExport(db, { projectId: data.project.id, format: 'coco', includeImages: false, allowGaps: true }, async () => target);
+    expect([written.ok, target.bytes > 0]).toEqual([true, true]);
     db.close();
   });
 

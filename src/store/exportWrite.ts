@@ -7,6 +7,8 @@ import { sharedDocumentChunks, type WriteProgress } from '../formats/shared/stre
 import { zipStore, type ZipEntry } from '../formats/zip';
 import { nowIso } from '../model/ids';
 import type { ProjectData } from '../model/projectData';
+import type { ImageRecord } from '../model/types';
+import { labelGapsOf, type ShapeGap } from '../model/labelChecks';
 import type { GranulaDb } from '../storage/db';
 import { loadProject, projectBlobs } from '../storage/repository';
 import { embeddedFiles } from './embedded';
@@ -171,13 +173,48 @@ export interface ExportRequest {
   projectId: string;
   format: StreamedExportFormat;
   includeImages: boolean;
+  /** Write even if labels lack a required value (the user said to, having seen them). */
+  allowGaps?: boolean;
   exportedAt?: string;
 }
 
+/** What an export holds. */
+export interface ExportCounts {
+  images: number;
+  annotations: number;
+  excludedImages: number;
+}
+
+/** Labels lacking a required value, found before anything is written: the user is asked first. */
+export interface LabelGaps {
+  /** The first of them (the page lists a few; a long list stays here). */
+  gaps: ShapeGap[];
+  /** How many gaps, and how many labels have one. */
+  gapCount: number;
+  gapLabels: number;
+}
+
 export type ExportResult =
-  | { ok: true; name: string; mime: string; blob?: Blob; warnings: string[]; images: number; annotations: number; excludedImages: number }
+  | ({ ok: true; name: string; mime: string; blob?: Blob; warnings: string[] } & ExportCounts)
+  | ({ ok: false; cancelled?: false } & LabelGaps)
   | { ok: false; cancelled: true }
   | { ok: false; cancelled?: false; message: string };
+
+/** Gaps handed back at most: enough to list and sort; the counts say how many there are. */
+const GAPS_HANDED = 1_000;
+
+/** Worklist order, then annotator; each annotator's shapes stay in the order they were made. */
+function inImageOrder(gaps: ShapeGap[], images: readonly ImageRecord[]): ShapeGap[] {
+  const order = new Map(images.map((im) => [im.id, im.order]));
+  return [...gaps].sort((a, b) => (order.get(a.annotation.imageId) ?? 0) - (order.get(b.annotation.imageId) ?? 0) || (a.annotation.annotatorId < b.annotation.annotatorId ? -1 : a.annotation.annotatorId > b.annotation.annotatorId ? 1 : 0));
+}
+
+/** The export's check before writing: labels that lack a required value (in worklist order), or null when none do. */
+export function checkLabels(data: ProjectData): LabelGaps | null {
+  const gaps = labelGapsOf(data.annotations, data.schemas);
+  if (!gaps.length) return null;
+  return { gaps: inImageOrder(gaps, data.images).slice(0, GAPS_HANDED), gapCount: gaps.length, gapLabels: new Set(gaps.map((g) => g.annotation.id)).size };
+}
 
 /**
  * Writes an export of a stored project (read from the database here, opted-out patients removed)
@@ -187,6 +224,8 @@ export async function writeExport(db: IDBPDatabase<GranulaDb>, request: ExportRe
   const stored = await loadProject(db, request.projectId);
   if (!stored) return { ok: false, message: 'the project is not in this browser' };
   const { data, excludedImages } = excludeOptedOut(stored);
+  const gaps = request.allowGaps ? null : checkLabels(data);
+  if (gaps) return { ok: false, ...gaps };
   const files = request.format === 'shared' && request.includeImages ? embeddedFiles(await projectBlobs(db, request.projectId), data) : undefined;
   let out: ExportTarget | undefined;
   try {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readAnyFormat } from '../formats/detect';
-import { sampleProjectData } from '../formats/testData';
+import { sampleProjectData, withSlideOutlines } from '../formats/testData';
 import { writeAny } from '../formats/writeAny';
 import type { ProjectData } from '../model/projectData';
 import { openGranulaDb } from '../storage/db';
@@ -11,17 +11,7 @@ import { importFileStream, type ImportProgress } from './streamImport';
 
 const NOW = '2026-03-01T00:00:00.000Z';
 
-/**
- * A pathology project whose first slide holds `count` outlines besides the sample's own: outline i
- * is the sample's first outline moved 20·i px to the right, with an id of its own.
- */
-function slideProject(count: number): ProjectData {
-  const data = sampleProjectData('pathology-cells', { images: 2 });
-  const first = data.annotations[0];
-  const points = first.geometry?.type === 'polygon' ? first.geometry.points : [];
-  const more = Array.from({ length: count }, (_, i) => ({ ...first, id: `ann_cell_${i}`, geometry: { type: 'polygon' as const, points: points.map((v, k) => (k % 2 ? v : v + 20 * i)) } }));
-  return { ...data, annotations: [...data.annotations, ...more] };
-}
+const slideProject = (count: number) => withSlideOutlines(sampleProjectData('pathology-cells', { images: 2 }), count);
 
 const sharedFile = (data: ProjectData, name = 'slide.granula.json', extra: Record<string, unknown> = {}) => {
   const doc = { ...JSON.parse(writeAny(data, 'shared', { exportedAt: NOW }).files[0].text!), ...extra };

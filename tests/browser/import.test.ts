@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { afterAll, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchProfile, type Session } from './chromium';
-import { sampleProjectData } from '../../src/formats/testData';
+import { sampleProjectData, withSlideOutlines } from '../../src/formats/testData';
 import { writeAny } from '../../src/formats/writeAny';
+import type { ProjectData } from '../../src/model/projectData';
 
 const base = inject('baseUrl');
 const sessions: Session[] = [];
@@ -102,18 +103,12 @@ it('Cancel during an import keeps nothing: no project, no stored row, after a re
   expect(await storedCounts(page)).toEqual(before);
 });
 
-/**
- * A pathologist's project as another browser's Export tab writes it (the shared format): one slide
- * with `count` outlines, outline i the sample's first moved 20·i px to the right.
- */
-function sharedExport(path: string, count: number, broken?: number): string {
-  const data = sampleProjectData('pathology-cells', { images: 1, annotators: ['dr-a'] });
-  const first = data.annotations[0];
-  const points = first.geometry?.type === 'polygon' ? first.geometry.points : [];
-  const cells = Array.from({ length: count }, (_, i) => ({ ...first, id: `ann_cell_${i}`, geometry: { type: 'polygon' as const, points: i === broken ? points.slice(0, 4) : points.map((v, k) => (k % 2 ? v : v + 20 * i)) } }));
-  const project = { ...data, project: { ...data.project, name: 'Slide 9 outlines' }, annotations: cells };
+/** A pathologist's project as another browser's Export tab writes it (the shared format): one slide with `count` more outlines. */
+function sharedExport(path: string, count: number, broken?: number): ProjectData {
+  const data = withSlideOutlines(sampleProjectData('pathology-cells', { images: 1, annotators: ['dr-a'] }), count, broken);
+  const project = { ...data, project: { ...data.project, name: 'Slide 9 outlines' } };
   writeFileSync(path, writeAny(project, 'shared', { exportedAt: '2026-03-01T00:00:00.000Z' }).files[0].text!);
-  return project.images[0].name;
+  return project;
 }
 
 it('a shared-format file goes the same streamed way: a bad outline near the end is named and nothing is kept; the mended file opens with every outline', async () => {
@@ -125,18 +120,20 @@ it('a shared-format file goes the same streamed way: a bad outline near the end 
   await page.getByRole('heading', { name: 'Projects' }).waitFor();
   const before = await storedCounts(page);
   const bad = join(dir, 'slide-9-bad.granula.json');
-  sharedExport(bad, count, count - 7);
+  // The outline 7 from the end has two points; it follows the sample's own outlines in the file.
+  const at = sharedExport(bad, count, count - 7).annotations.length - 7;
   await page.getByLabel('Import project (shared format)').setInputFiles(bad);
-  await page.getByText(`annotations[${count - 7}].geometry.points: ring needs at least 3 points`).waitFor({ timeout: 60_000 });
+  await page.getByText(`annotations[${at}].geometry.points: ring needs at least 3 points`).waitFor({ timeout: 60_000 });
   expect(await storedCounts(page)).toEqual(before);
   const good = join(dir, 'slide-9.granula.json');
-  const imageName = sharedExport(good, count);
+  const project = sharedExport(good, count);
+  const total = project.annotations.length;
   await page.getByLabel('Import project (shared format)').setInputFiles(good);
-  await page.getByText(`Imported "Slide 9 outlines": 1 image, ${count.toLocaleString('en-US')} annotations.`).waitFor({ timeout: 110_000 });
+  await page.getByText(`Imported "Slide 9 outlines": 1 image, ${total.toLocaleString('en-US')} annotations.`).waitFor({ timeout: 110_000 });
   await page.getByRole('link', { name: 'Slide 9 outlines' }).click();
   const row = page.getByTestId('worklist-row');
   await row.waitFor();
   const cells = await row.locator('td').allInnerTexts();
-  expect(cells[0]).toContain(imageName);
-  expect(cells[3]).toBe(String(count));
+  expect(cells[0]).toContain(project.images[0].name);
+  expect(cells[3]).toBe(String(total));
 });
