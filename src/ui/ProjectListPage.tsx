@@ -94,7 +94,7 @@ export function ProjectListPage() {
         {progress && (
           <p role="status" data-testid="import-progress">
             <progress value={progress.bytes} max={progress.totalBytes} />{' '}
-            {t(progress.phase === 'checking' ? 'importChecking' : 'importStoring', { done: mb(progress.bytes), total: mb(progress.totalBytes), records: progress.records })}
+            {t(progress.phase === 'checking' ? 'importChecking' : 'importStoring', { done: mb(progress.bytes), total: mb(progress.totalBytes), records: count(progress.records, 'record', 'records') })}
           </p>
         )}
         {cancel && (

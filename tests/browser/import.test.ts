@@ -94,7 +94,7 @@ it('Cancel during an import keeps nothing: no project, no stored row, after a re
   const before = await storedCounts(page);
   await page.getByLabel('Import project (shared format)').setInputFiles(file);
   // Cancelled while storing, once a batch (4 packs of 8,192) is stored.
-  await page.waitForFunction(() => Number(/^\s*Storing: .*, (\d+) records/.exec(document.querySelector('[data-testid="import-progress"]')?.textContent ?? '')?.[1] ?? 0) > 4 * 8192, null, { polling: 20 });
+  await page.waitForFunction(() => Number((/^\s*Storing: .*, ([\d,]+) records?/.exec(document.querySelector('[data-testid="import-progress"]')?.textContent ?? '')?.[1] ?? '0').replace(/,/g, '')) > 4 * 8192, null, { polling: 20 });
   await page.getByRole('button', { name: 'Cancel the import' }).click();
   await page.getByText('(import): was cancelled; nothing was kept').waitFor();
   await page.reload();
