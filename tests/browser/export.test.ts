@@ -7,7 +7,8 @@ import { afterAll, expect, inject, it } from 'vitest';
 import { readAnyFormat } from '../../src/formats/detect';
 import { sampleProjectData } from '../../src/formats/testData';
 import { writeAny } from '../../src/formats/writeAny';
-import { launchProfile, type Session } from './chromium';
+import { freshProjectList } from './app';
+import type { Session } from './chromium';
 
 const base = inject('baseUrl');
 const sessions: Session[] = [];
@@ -25,12 +26,7 @@ it('exports a project (shared format as a download, GeoJSON into a chosen file) 
   const data = sampleProjectData('pathology-cells', { images: 2 });
   const src = join(dir, 'two-slides.granula.json');
   writeFileSync(src, writeAny(data, 'shared', { exportedAt: '2026-03-01T00:00:00.000Z' }).files[0].text!);
-  const session = await launchProfile();
-  sessions.push(session);
-  const page = await session.context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${base}/#/`);
+  const { page, errors } = await freshProjectList(base, sessions);
   await page.getByLabel('Import project (shared format)').setInputFiles(src);
   await page.getByText(`Imported "${data.project.name}"`).waitFor();
   await page.goto(`${base}/#/project/${encodeURIComponent(data.project.id)}/export`);

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchProfile, type Session } from './chromium';
+import { freshProjectList } from './app';
+import type { Session } from './chromium';
 import { sampleProjectData, withSlideOutlines } from '../../src/formats/testData';
 import { writeAny } from '../../src/formats/writeAny';
 import type { ProjectData } from '../../src/model/projectData';
@@ -47,12 +48,7 @@ it('imports a 20 MB QuPath GeoJSON from the project list, showing progress, and 
   const file = join(dir, 'slide-7.geojson');
   const bytes = qupathExport(file);
   expect(bytes).toBeGreaterThan(20 * 1024 * 1024);
-  const session = await launchProfile();
-  sessions.push(session);
-  const page = await session.context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${base}/#/`);
+  const { page, errors } = await freshProjectList(base, sessions);
   await page.getByLabel('Import project (shared format)').setInputFiles(file);
   await page.getByTestId('import-progress').waitFor();
   await expect(page.getByRole('button', { name: 'Cancel the import' }).isVisible()).resolves.toBe(true);
@@ -85,11 +81,7 @@ function storedCounts(page: Page) {
 it('Cancel during an import keeps nothing: no project, no stored row, after a reload too', async () => {
   const file = join(dir, 'slide-8.geojson');
   qupathExport(file);
-  const session = await launchProfile();
-  sessions.push(session);
-  const page = await session.context.newPage();
-  await page.goto(`${base}/#/`);
-  await page.getByRole('heading', { name: 'Projects' }).waitFor();
+  const { page } = await freshProjectList(base, sessions);
   // What a fresh browser holds (the demo projects), before the import.
   const before = await storedCounts(page);
   await page.getByLabel('Import project (shared format)').setInputFiles(file);
@@ -113,11 +105,7 @@ function sharedExport(path: string, count: number, broken?: number): ProjectData
 
 it('a shared-format file goes the same streamed way: a bad outline near the end is named and nothing is kept; the mended file opens with every outline', async () => {
   const count = 40_000;
-  const session = await launchProfile();
-  sessions.push(session);
-  const page = await session.context.newPage();
-  await page.goto(`${base}/#/`);
-  await page.getByRole('heading', { name: 'Projects' }).waitFor();
+  const { page } = await freshProjectList(base, sessions);
   const before = await storedCounts(page);
   const bad = join(dir, 'slide-9-bad.granula.json');
   // The outline 7 from the end has two points; it follows the sample's own outlines in the file.
