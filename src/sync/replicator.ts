@@ -1,0 +1,396 @@
+/**
+ * Live replication of one open project with a CouchDB-protocol server. Loaded only when a project
+ * is connected (a dynamic import), so PouchDB is not in the main bundle.
+ *
+ * How the app's store and PouchDB relate: the app's IndexedDB store stays the one source of truth
+ * for the screen and the one write path (storage/writes through the autosaver). For each server
+ * database this browser replicates, a local PouchDB database is the mirror that the replication
+ * protocol needs (revisions, checkpoints, conflicts). One pump per database, never two at once:
+ *   1. what replication brought into the mirror since last time is applied to the app (checked by
+ *      route.accepts; a revision this browser wrote itself is skipped), through the host's `apply`,
+ *      which commits it like any edit, so it is saved by the one write path;
+ *   2. then what the app holds is written into the mirror where it differs (route.outgoing), and
+ *      replication carries it to the server.
+ * A crash between the app's write and the mirror's loses nothing: step 2 compares everything on
+ * every start. Records travel one document each (measured in docs/SYNC.md).
+ */
+import { recordId, type RecordChange, type RecordKind, type RecordTypes } from '../model/changes';
+import type { ProjectData } from '../model/projectData';
+import type { MergeConflict, TeamRole } from '../model/types';
+import { sameValue } from '../model/canonical';
+import { accepts, conflictOf, databaseName, docId, outgoing, parseDocId, writesDoc, type RecordDoc } from './route';
+import { classify, type SyncProblem } from './problems';
+import type { Database, PouchStatic, SyncEvents } from 'pouchdb-browser';
+
+type Pouch = Database<RecordDoc>;
+type PouchCtor = PouchStatic;
+
+let pouchCtor: Promise<PouchCtor> | null = null;
+function loadPouch(): Promise<PouchCtor> {
+  pouchCtor ??= import('pouchdb-browser').then((m) => m.default);
+  return pouchCtor;
+}
+
+/** Every request to the server carries the session cookie, and nothing else that names the user. */
+function remoteDb(PouchDB: PouchCtor, url: string, name: string): Pouch {
+  return new PouchDB<RecordDoc>(`${url}/${name}`, {
+    skip_setup: true,
+    fetch: (u: string | Request, opts?: RequestInit) => PouchDB.fetch(u, { ...opts, credentials: 'include' }),
+  });
+}
+
+export interface SyncStatus {
+  state: 'connecting' | 'synced' | 'waiting' | 'offline' | 'error';
+  /** Changes written here that the server has not acknowledged yet. */
+  waiting: number;
+  problem?: SyncProblem;
+  /** The database or record a problem is about. */
+  detail?: string;
+}
+
+/** What the engine needs of the app. */
+export interface SyncHost {
+  projectId: string;
+  me: string;
+  role: () => TeamRole;
+  /** The open project now. */
+  data: () => ProjectData;
+  /** Whose databases to replicate (the coordinator: everyone's; anyone else: their own). */
+  people: () => string[];
+  /** Applies records that came from the server, through the app's one write path. */
+  apply: (changes: RecordChange[]) => void;
+  /** Adds CouchDB conflicts to the team loop's conflict list (a no-op for one already listed). */
+  raiseConflicts: (conflicts: MergeConflict[]) => void;
+  /** Records refused because of whose database they were in. */
+  refused: (owner: string, reasons: string[]) => void;
+  status: (s: SyncStatus) => void;
+  /** A per-browser id written on every revision, so the pump knows its own writes. */
+  origin: string;
+}
+
+interface Mirrored {
+  rev: string;
+  value: RecordTypes[RecordKind] | undefined;
+  /** Losing revisions (the coordinator resolves them). */
+  conflicts?: string[];
+}
+
+interface Channel {
+  owner: string;
+  name: string;
+  local: Pouch;
+  remote: Pouch;
+  replication: SyncEvents<RecordDoc> | null;
+  mirror: Map<string, Mirrored>;
+  appliedSeq: string | number;
+  running: Promise<void>;
+  again: boolean;
+  waiting: Set<string>;
+  problem: { problem: SyncProblem; detail?: string } | null;
+  offline: boolean;
+}
+
+const APPLIED = '_local/granula-applied';
+
+/** Signs in: CouchDB's cookie session, so no password is kept by the app. */
+export async function signIn(url: string, user: string, password: string): Promise<{ ok: true } | { ok: false; problem: SyncProblem }> {
+  try {
+    const r = await fetch(`${url}/_session`, { method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: user, password }) });
+    if (r.ok) return { ok: true };
+    return { ok: false, problem: classify({ status: r.status }, false) };
+  } catch (e) {
+    return { ok: false, problem: classify(e, false) };
+  }
+}
+
+/** Whether the browser still holds a session for `user` (after a reload). */
+export async function sessionUser(url: string): Promise<string | null> {
+  try {
+    const r = await fetch(`${url}/_session`, { credentials: 'include' });
+    if (!r.ok) return null;
+    const j = (await r.json()) as { userCtx?: { name?: string | null } };
+    return j.userCtx?.name ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export async function signOut(url: string): Promise<void> {
+  await fetch(`${url}/_session`, { method: 'DELETE', credentials: 'include' }).catch(() => undefined);
+}
+
+/**
+ * A fresh browser joins a project: its own database is read once from the server, and the project
+ * it holds is returned (to be stored through the one write path), or the problem.
+ */
+export async function readProject(url: string, projectId: string, me: string): Promise<{ ok: true; data: ProjectData } | { ok: false; problem: SyncProblem; detail?: string }> {
+  const PouchDB = await loadPouch();
+  const name = databaseName(projectId, me);
+  const local = new PouchDB<RecordDoc>(`granula-sync-${name}`);
+  try {
+    await local.replicate.from(remoteDb(PouchDB, url, name), { batch_size: 500, batches_limit: 4 });
+  } catch (e) {
+    return { ok: false, problem: classify(e, true), detail: name };
+  }
+  const all = await local.allDocs({ include_docs: true });
+  const data: Partial<ProjectData> & Omit<ProjectData, 'project'> = { schemas: [], images: [], annotators: [], annotations: [], statuses: [], audit: [] };
+  const lists = { schema: data.schemas, image: data.images, annotator: data.annotators, annotation: data.annotations, status: data.statuses, audit: data.audit } as Record<Exclude<RecordKind, 'project'>, unknown[]>;
+  for (const row of all.rows) {
+    const doc = row.doc;
+    if (!doc?.value || !parseDocId(doc._id)) continue;
+    if (doc.kind === 'project') data.project = doc.value as RecordTypes['project'];
+    else lists[doc.kind].push(doc.value);
+  }
+  await local.close();
+  if (!data.project) return { ok: false, problem: 'no-database', detail: name };
+  data.schemas.sort((a, b) => a.version - b.version);
+  data.images.sort((a, b) => a.order - b.order);
+  return { ok: true, data: data as ProjectData };
+}
+
+export class ProjectSync {
+  private channels = new Map<string, Channel>();
+  private PouchDB: PouchCtor | null = null;
+  private stopped = false;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private lastStatus = '';
+  private readonly onLine = () => this.report();
+
+  constructor(
+    private readonly url: string,
+    private readonly host: SyncHost,
+  ) {}
+
+  async start(): Promise<void> {
+    this.PouchDB = await loadPouch();
+    addEventListener('online', this.onLine);
+    addEventListener('offline', this.onLine);
+    this.host.status({ state: 'connecting', waiting: 0 });
+    await this.refreshChannels();
+  }
+
+  /** The app changed: push soon (changes made in a burst travel together). */
+  changed(): void {
+    if (this.stopped || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.refreshChannels();
+    }, 300);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    removeEventListener('online', this.onLine);
+    removeEventListener('offline', this.onLine);
+    for (const c of this.channels.values()) {
+      c.replication?.cancel();
+      await c.running.catch(() => undefined);
+      await c.local.close().catch(() => undefined);
+    }
+    this.channels.clear();
+  }
+
+  /** Opens a channel per person this browser replicates (the team may have grown), and pumps each. */
+  private async refreshChannels(): Promise<void> {
+    if (this.stopped || !this.PouchDB) return;
+    for (const owner of this.host.people()) if (!this.channels.has(owner)) await this.open(owner);
+    for (const c of this.channels.values()) this.pump(c);
+  }
+
+  private async open(owner: string): Promise<void> {
+    const PouchDB = this.PouchDB!;
+    const name = databaseName(this.host.projectId, owner);
+    const local = new PouchDB<RecordDoc>(`granula-sync-${name}`);
+    const c: Channel = { owner, name, local, remote: remoteDb(PouchDB, this.url, name), replication: null, mirror: new Map(), appliedSeq: 0, running: Promise.resolve(), again: false, waiting: new Set(), problem: null, offline: false };
+    const applied = await local.get<{ seq: string | number }>(APPLIED).catch(() => null);
+    c.appliedSeq = applied?.seq ?? 0;
+    const all = await local.allDocs({ include_docs: true, conflicts: true });
+    for (const row of all.rows) if (row.doc) c.mirror.set(row.id, { rev: row.doc._rev, value: row.doc.value, conflicts: row.doc._conflicts });
+    this.channels.set(owner, c);
+    this.replicate(c);
+  }
+
+  private replicate(c: Channel): void {
+    const rep = c.local.sync(c.remote, {
+      live: true,
+      retry: true,
+      batch_size: 500,
+      batches_limit: 4,
+      back_off_function: (delay: number) => (delay === 0 ? 500 : Math.min(delay * 2, 5000)),
+    });
+    c.replication = rep;
+    rep.on('change', (info) => {
+      c.problem = null;
+      c.offline = false;
+      if (info.direction === 'pull') this.pump(c);
+      else for (const d of info.change.docs) c.waiting.delete(d._id);
+      this.report();
+    });
+    rep.on('paused', (err) => {
+      if (err) {
+        const problem = classify(err, true);
+        if (problem === 'unreachable') c.offline = true;
+        else c.problem = { problem, detail: c.name };
+      } else {
+        c.offline = false;
+        c.problem = null;
+        // Caught up both ways: nothing written here is waiting any more.
+        c.waiting.clear();
+      }
+      this.report();
+    });
+    rep.on('active', () => {
+      c.offline = false;
+      this.report();
+    });
+    rep.on('denied', (err) => {
+      c.problem = { problem: classify(err, true), detail: c.name };
+      this.report();
+    });
+    rep.on('error', (err) => {
+      // Not retried by PouchDB (no permission, signed out): said in words; the next change retries.
+      c.problem = { problem: classify(err, true), detail: c.name };
+      c.replication = null;
+      this.report();
+    });
+  }
+
+  /** Runs one pump of a channel now, or once more after the one running. */
+  private pump(c: Channel): void {
+    if (this.stopped) return;
+    if (c.again) return;
+    c.again = true;
+    c.running = c.running.then(async () => {
+      c.again = false;
+      if (this.stopped) return;
+      try {
+        await this.applyIncoming(c);
+        await this.pushOutgoing(c);
+        if (!c.replication && !this.stopped && c.problem?.problem !== 'wrong-password') this.replicate(c);
+      } catch (e) {
+        c.problem = { problem: classify(e, true), detail: c.name };
+      }
+      this.report();
+    });
+  }
+
+  private async applyIncoming(c: Channel): Promise<void> {
+    const role = this.host.role();
+    const coordinator = role === 'coordinator';
+    for (;;) {
+      const feed = await c.local.changes({ since: c.appliedSeq, include_docs: true, conflicts: coordinator, limit: 2000 });
+      if (!feed.results.length) return;
+      const data = this.host.data();
+      const byId = indexed(data);
+      const changes: RecordChange[] = [];
+      const refused: string[] = [];
+      const conflicts: MergeConflict[] = [];
+      for (const ch of feed.results) {
+        const key = parseDocId(ch.id);
+        const doc = ch.doc;
+        if (!key || !doc) continue;
+        c.mirror.set(ch.id, { rev: doc._rev, value: ch.deleted ? undefined : doc.value, conflicts: doc._conflicts });
+        const mine = doc.origin === this.host.origin;
+        if (coordinator && doc._conflicts?.length && (key.kind === 'annotation' || key.kind === 'status') && doc.value) {
+          for (const rev of doc._conflicts) {
+            const loser = await c.local.get(ch.id, { rev }).catch(() => null);
+            const theirs = loser && !loser._deleted ? (loser.value as RecordTypes['annotation']) : null;
+            if (sameValue(theirs, doc.value)) continue;
+            conflicts.push(conflictOf(key.kind, theirs, doc.value as RecordTypes['annotation'], { id: `cfl_${ch.id}_${rev}`, database: c.name, rev, at: new Date().toISOString() }));
+          }
+        }
+        if (mine) continue;
+        const here = byId.get(ch.id);
+        const there = ch.deleted ? undefined : doc.value;
+        if (sameValue(here, there)) continue;
+        const judged = there ?? here;
+        if (!judged) continue;
+        const v = accepts(data, this.host.me, role, c.owner, key.kind, judged);
+        if (!v.take) {
+          refused.push(`${ch.id}: ${v.reason}`);
+          continue;
+        }
+        changes.push({ kind: key.kind, id: key.id, before: here, after: there } as RecordChange);
+      }
+      if (changes.length) this.host.apply(changes);
+      if (conflicts.length) this.host.raiseConflicts(conflicts);
+      if (refused.length) this.host.refused(c.owner, refused);
+      c.appliedSeq = feed.last_seq;
+      await putLocal(c.local, APPLIED, { seq: c.appliedSeq });
+    }
+  }
+
+  private async pushOutgoing(c: Channel): Promise<void> {
+    const data = this.host.data();
+    const role = this.host.role();
+    const want = outgoing(data, this.host.me, role, c.owner);
+    const open = new Set((data.project.conflicts ?? []).map((x) => x.recordId));
+    const docs: RecordDoc[] = [];
+    for (const [id, r] of want) {
+      const m = c.mirror.get(id);
+      const settled = role === 'coordinator' && !!m?.conflicts?.length && !open.has(r.kind === 'project' ? '' : recordId(r.kind, r.value));
+      if (m && sameValue(m.value, r.value) && !settled) continue;
+      docs.push({ _id: id, ...(m ? { _rev: m.rev } : {}), kind: r.kind, value: r.value, origin: this.host.origin });
+      // A settled conflict: the losing revisions go, so the server shows one version again.
+      if (settled) for (const rev of m!.conflicts!) docs.push({ _id: id, _rev: rev, _deleted: true, kind: r.kind });
+    }
+    const have = indexed(data);
+    for (const [id, m] of c.mirror) {
+      if (want.has(id) || m.value === undefined || have.has(id)) continue;
+      const key = parseDocId(id);
+      if (!key || !writesDoc(data, this.host.me, role, c.owner, key.kind, m.value)) continue;
+      docs.push({ _id: id, _rev: m.rev, _deleted: true, kind: key.kind, origin: this.host.origin });
+    }
+    if (!docs.length) return;
+    for (let i = 0; i < docs.length; i += 2000) {
+      const part = docs.slice(i, i + 2000);
+      const results = await c.local.bulkDocs(part);
+      results.forEach((res, k) => {
+        const d = part[k];
+        if (!('ok' in res) || !res.ok || !res.rev) return;
+        c.waiting.add(d._id);
+        const m = c.mirror.get(d._id);
+        if (d._rev && m && d._rev !== m.rev) {
+          // A losing revision removed.
+          m.conflicts = m.conflicts?.filter((r) => r !== d._rev);
+          return;
+        }
+        c.mirror.set(d._id, { rev: res.rev, value: d._deleted ? undefined : d.value, conflicts: m?.conflicts });
+      });
+    }
+  }
+
+  private report(): void {
+    if (this.stopped) return;
+    const list = [...this.channels.values()];
+    const problem = list.find((c) => c.problem)?.problem;
+    const waiting = list.reduce((n, c) => n + c.waiting.size, 0);
+    const offline = (typeof navigator !== 'undefined' && navigator.onLine === false) || list.some((c) => c.offline);
+    const s: SyncStatus = problem ? { state: 'error', waiting, problem: problem.problem, detail: problem.detail } : offline ? { state: 'offline', waiting } : waiting ? { state: 'waiting', waiting } : { state: 'synced', waiting: 0 };
+    const key = JSON.stringify(s);
+    if (key === this.lastStatus) return;
+    this.lastStatus = key;
+    this.host.status(s);
+  }
+}
+
+function indexed(data: ProjectData): Map<string, RecordTypes[RecordKind]> {
+  const m = new Map<string, RecordTypes[RecordKind]>();
+  const add = (kind: RecordKind, list: readonly RecordTypes[RecordKind][]) => {
+    for (const v of list) m.set(docId(kind, recordId(kind, v)), v);
+  };
+  add('project', [data.project]);
+  add('schema', data.schemas);
+  add('image', data.images);
+  add('annotator', data.annotators);
+  add('annotation', data.annotations);
+  add('status', data.statuses);
+  add('audit', data.audit);
+  return m;
+}
+
+async function putLocal(db: Pouch, id: string, body: object): Promise<void> {
+  const old = await db.get(id).catch(() => null);
+  await db.put({ _id: id, ...(old ? { _rev: old._rev } : {}), ...body } as unknown as RecordDoc);
+}
