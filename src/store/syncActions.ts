@@ -8,7 +8,7 @@ import { syncedPeople } from '../sync/route';
 import type { ProjectSync, SyncStatus } from '../sync/replicator';
 import { dataFromDoc } from './docState';
 import { auditActor, onDocChanges, useDocStore } from './docStore';
-import { ensureSetting, getSetting, setSetting, storeWholeProject } from './workspace';
+import { ensureSetting, getSetting, loadBlob, setSetting, storeFiles, storeWholeProject } from './workspace';
 
 /** A project's server, kept per browser: the address and the user name, never the password. */
 export interface SyncConnection {
@@ -63,7 +63,7 @@ export async function joinProject(urlText: string, projectId: string, user: stri
   if (!signed.ok) return signed;
   const read = await readProject(address.url, projectId.trim(), me);
   if (!read.ok) return read;
-  await storeWholeProject(read.data);
+  await storeWholeProject(read.data, read.files.map((f) => ({ ...f, projectId: read.data.project.id })));
   await setSetting(connectionKey(read.data.project.id), { url: address.url, user });
   return { ok: true };
 }
@@ -86,7 +86,8 @@ export async function resumeSync(projectId: string): Promise<void> {
   useSync.setState({ projectId, connection, status: null, refused: [] });
   if (!connection) return;
   const { sessionUser } = await engine();
-  if ((await sessionUser(connection.url)) !== connection.user) {
+  const user = await sessionUser(connection.url);
+  if (user !== connection.user && user !== 'unreachable') {
     useSync.setState({ status: { state: 'error', waiting: 0, problem: 'signed-out' } });
     return;
   }
@@ -135,6 +136,8 @@ async function startSync(projectId: string, connection: SyncConnection): Promise
     raiseConflicts: (list) => raiseConflicts(list),
     refused: (owner, reasons) => useSync.setState((s) => ({ refused: [...s.refused, ...reasons.map((r) => `${owner}: ${r}`)].slice(-20) })),
     status: (status) => useSync.setState({ status }),
+    fileOf: (blobId) => loadBlob(blobId),
+    storeFiles: (files) => storeFiles(projectId, files),
   });
   const unsubscribe = onDocChanges((pid) => {
     if (pid === projectId) sync.changed();

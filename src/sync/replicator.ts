@@ -18,7 +18,7 @@ import { recordId, type RecordChange, type RecordKind, type RecordTypes } from '
 import type { ProjectData } from '../model/projectData';
 import type { MergeConflict, TeamRole } from '../model/types';
 import { sameValue } from '../model/canonical';
-import { accepts, conflictOf, databaseName, docId, outgoing, parseDocId, writesDoc, type RecordDoc } from './route';
+import { accepts, conflictOf, databaseName, docId, imageFileId, outgoing, parseDocId, writesDoc, type RecordDoc } from './route';
 import { classify, type SyncProblem } from './problems';
 import type { Database, PouchStatic, SyncEvents } from 'pouchdb-browser';
 
@@ -66,6 +66,31 @@ export interface SyncHost {
   status: (s: SyncStatus) => void;
   /** A per-browser id written on every revision, so the pump knows its own writes. */
   origin: string;
+  /** An image file stored here, to send with its record. */
+  fileOf: (blobId: string) => Promise<{ mime: string; data: Blob } | undefined>;
+  /** Stores image files that came with records (before the records are applied). */
+  storeFiles: (files: SyncedFile[]) => Promise<void>;
+}
+
+export interface SyncedFile {
+  blobId: string;
+  mime: string;
+  data: Blob;
+}
+
+const FILE = 'file';
+
+/** The files attached to image documents not yet stored here. */
+async function attachedFiles(db: Pouch, docs: readonly RecordDoc[], have: (blobId: string) => boolean): Promise<SyncedFile[]> {
+  const out: SyncedFile[] = [];
+  for (const d of docs) {
+    const blobId = imageFileId(d.kind, d.value);
+    const att = d._attachments?.[FILE];
+    if (!blobId || !att || have(blobId)) continue;
+    const data = await db.getAttachment(d._id, FILE).catch(() => null);
+    if (data) out.push({ blobId, mime: att.content_type, data });
+  }
+  return out;
 }
 
 interface Mirrored {
@@ -73,6 +98,8 @@ interface Mirrored {
   value: RecordTypes[RecordKind] | undefined;
   /** Losing revisions (the coordinator resolves them). */
   conflicts?: string[];
+  /** The image file attached to this revision. */
+  file?: boolean;
 }
 
 interface Channel {
@@ -88,6 +115,8 @@ interface Channel {
   waiting: Set<string>;
   problem: { problem: SyncProblem; detail?: string } | null;
   offline: boolean;
+  /** A pump is queued or running: what the app holds may not be in the mirror yet. */
+  busy: boolean;
 }
 
 const APPLIED = '_local/granula-applied';
@@ -103,15 +132,18 @@ export async function signIn(url: string, user: string, password: string): Promi
   }
 }
 
-/** Whether the browser still holds a session for `user` (after a reload). */
-export async function sessionUser(url: string): Promise<string | null> {
+/**
+ * Who the browser's session cookie signs in as (after a reload): a name, null when signed out, or
+ * 'unreachable' when the server cannot be asked (offline: syncing starts anyway and waits).
+ */
+export async function sessionUser(url: string): Promise<string | null | 'unreachable'> {
   try {
     const r = await fetch(`${url}/_session`, { credentials: 'include' });
     if (!r.ok) return null;
     const j = (await r.json()) as { userCtx?: { name?: string | null } };
     return j.userCtx?.name ?? null;
   } catch {
-    return null;
+    return 'unreachable';
   }
 }
 
@@ -123,7 +155,7 @@ export async function signOut(url: string): Promise<void> {
  * A fresh browser joins a project: its own database is read once from the server, and the project
  * it holds is returned (to be stored through the one write path), or the problem.
  */
-export async function readProject(url: string, projectId: string, me: string): Promise<{ ok: true; data: ProjectData } | { ok: false; problem: SyncProblem; detail?: string }> {
+export async function readProject(url: string, projectId: string, me: string): Promise<{ ok: true; data: ProjectData; files: SyncedFile[] } | { ok: false; problem: SyncProblem; detail?: string }> {
   const PouchDB = await loadPouch();
   const name = databaseName(projectId, me);
   const local = new PouchDB<RecordDoc>(`granula-sync-${name}`);
@@ -141,11 +173,12 @@ export async function readProject(url: string, projectId: string, me: string): P
     if (doc.kind === 'project') data.project = doc.value as RecordTypes['project'];
     else lists[doc.kind].push(doc.value);
   }
+  const files = await attachedFiles(local, all.rows.flatMap((r) => (r.doc ? [r.doc] : [])), () => false);
   await local.close();
   if (!data.project) return { ok: false, problem: 'no-database', detail: name };
   data.schemas.sort((a, b) => a.version - b.version);
   data.images.sort((a, b) => a.order - b.order);
-  return { ok: true, data: data as ProjectData };
+  return { ok: true, data: data as ProjectData, files };
 }
 
 export class ProjectSync {
@@ -202,11 +235,11 @@ export class ProjectSync {
     const PouchDB = this.PouchDB!;
     const name = databaseName(this.host.projectId, owner);
     const local = new PouchDB<RecordDoc>(`granula-sync-${name}`);
-    const c: Channel = { owner, name, local, remote: remoteDb(PouchDB, this.url, name), replication: null, mirror: new Map(), appliedSeq: 0, running: Promise.resolve(), again: false, waiting: new Set(), problem: null, offline: false };
+    const c: Channel = { owner, name, local, remote: remoteDb(PouchDB, this.url, name), replication: null, mirror: new Map(), appliedSeq: 0, running: Promise.resolve(), again: false, waiting: new Set(), problem: null, offline: false, busy: false };
     const applied = await local.get<{ seq: string | number }>(APPLIED).catch(() => null);
     c.appliedSeq = applied?.seq ?? 0;
     const all = await local.allDocs({ include_docs: true, conflicts: true });
-    for (const row of all.rows) if (row.doc) c.mirror.set(row.id, { rev: row.doc._rev, value: row.doc.value, conflicts: row.doc._conflicts });
+    for (const row of all.rows) if (row.doc) c.mirror.set(row.id, { rev: row.doc._rev, value: row.doc.value, conflicts: row.doc._conflicts, file: !!row.doc._attachments?.[FILE] });
     this.channels.set(owner, c);
     this.replicate(c);
   }
@@ -235,8 +268,6 @@ export class ProjectSync {
       } else {
         c.offline = false;
         c.problem = null;
-        // Caught up both ways: nothing written here is waiting any more.
-        c.waiting.clear();
       }
       this.report();
     });
@@ -261,6 +292,8 @@ export class ProjectSync {
     if (this.stopped) return;
     if (c.again) return;
     c.again = true;
+    c.busy = true;
+    this.report();
     c.running = c.running.then(async () => {
       c.again = false;
       if (this.stopped) return;
@@ -271,6 +304,7 @@ export class ProjectSync {
       } catch (e) {
         c.problem = { problem: classify(e, true), detail: c.name };
       }
+      c.busy = c.again;
       this.report();
     });
   }
@@ -290,7 +324,7 @@ export class ProjectSync {
         const key = parseDocId(ch.id);
         const doc = ch.doc;
         if (!key || !doc) continue;
-        c.mirror.set(ch.id, { rev: doc._rev, value: ch.deleted ? undefined : doc.value, conflicts: doc._conflicts });
+        c.mirror.set(ch.id, { rev: doc._rev, value: ch.deleted ? undefined : doc.value, conflicts: doc._conflicts, file: !!doc._attachments?.[FILE] });
         const mine = doc.origin === this.host.origin;
         if (coordinator && doc._conflicts?.length && (key.kind === 'annotation' || key.kind === 'status') && doc.value) {
           for (const rev of doc._conflicts) {
@@ -313,7 +347,12 @@ export class ProjectSync {
         }
         changes.push({ kind: key.kind, id: key.id, before: here, after: there } as RecordChange);
       }
-      if (changes.length) this.host.apply(changes);
+      if (changes.length) {
+        const images = feed.results.flatMap((r) => (r.doc && !r.deleted && changes.some((x) => x.kind === 'image' && docId('image', x.id) === r.id) ? [r.doc] : []));
+        const files = await attachedFiles(c.local, images, () => false);
+        if (files.length) await this.host.storeFiles(files);
+        this.host.apply(changes);
+      }
       if (conflicts.length) this.host.raiseConflicts(conflicts);
       if (refused.length) this.host.refused(c.owner, refused);
       c.appliedSeq = feed.last_seq;
@@ -331,7 +370,17 @@ export class ProjectSync {
       const m = c.mirror.get(id);
       const settled = role === 'coordinator' && !!m?.conflicts?.length && !open.has(r.kind === 'project' ? '' : recordId(r.kind, r.value));
       if (m && sameValue(m.value, r.value) && !settled) continue;
-      docs.push({ _id: id, ...(m ? { _rev: m.rev } : {}), kind: r.kind, value: r.value, origin: this.host.origin });
+      const doc: RecordDoc = { _id: id, ...(m ? { _rev: m.rev } : {}), kind: r.kind, value: r.value, origin: this.host.origin };
+      const blobId = imageFileId(r.kind, r.value);
+      if (blobId) {
+        // The file goes once; a later revision of the record keeps it by reference.
+        if (m?.file && imageFileId(r.kind, m.value) === blobId) doc._attachments = { [FILE]: { content_type: '', stub: true } };
+        else {
+          const f = await this.host.fileOf(blobId);
+          if (f) doc._attachments = { [FILE]: { content_type: f.mime, data: f.data } };
+        }
+      }
+      docs.push(doc);
       // A settled conflict: the losing revisions go, so the server shows one version again.
       if (settled) for (const rev of m!.conflicts!) docs.push({ _id: id, _rev: rev, _deleted: true, kind: r.kind });
     }
@@ -356,7 +405,7 @@ export class ProjectSync {
           m.conflicts = m.conflicts?.filter((r) => r !== d._rev);
           return;
         }
-        c.mirror.set(d._id, { rev: res.rev, value: d._deleted ? undefined : d.value, conflicts: m?.conflicts });
+        c.mirror.set(d._id, { rev: res.rev, value: d._deleted ? undefined : d.value, conflicts: m?.conflicts, file: !!d._attachments?.[FILE] });
       });
     }
   }
@@ -366,8 +415,9 @@ export class ProjectSync {
     const list = [...this.channels.values()];
     const problem = list.find((c) => c.problem)?.problem;
     const waiting = list.reduce((n, c) => n + c.waiting.size, 0);
+    const busy = list.length === 0 || list.some((c) => c.busy);
     const offline = (typeof navigator !== 'undefined' && navigator.onLine === false) || list.some((c) => c.offline);
-    const s: SyncStatus = problem ? { state: 'error', waiting, problem: problem.problem, detail: problem.detail } : offline ? { state: 'offline', waiting } : waiting ? { state: 'waiting', waiting } : { state: 'synced', waiting: 0 };
+    const s: SyncStatus = problem ? { state: 'error', waiting, problem: problem.problem, detail: problem.detail } : offline ? { state: 'offline', waiting } : waiting || busy ? { state: 'waiting', waiting } : { state: 'synced', waiting: 0 };
     const key = JSON.stringify(s);
     if (key === this.lastStatus) return;
     this.lastStatus = key;

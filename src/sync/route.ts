@@ -26,6 +26,15 @@ export interface RecordDoc {
   kind: RecordKind;
   value?: RecordTypes[RecordKind];
   origin?: string;
+  /** An image's file travels with its record (`file`), so the annotator's browser can show it. */
+  _attachments?: Record<string, { content_type: string; stub?: boolean; data?: Blob }>;
+}
+
+/** The local file an image record points at, if it is one. */
+export function imageFileId(kind: RecordKind, value: RecordTypes[RecordKind] | undefined): string | null {
+  if (kind !== 'image' || !value) return null;
+  const src = (value as RecordTypes['image']).source;
+  return src.kind === 'file' ? src.blobId : null;
 }
 
 const SHARED: ReadonlySet<RecordKind> = new Set(['project', 'schema', 'image', 'annotator']);

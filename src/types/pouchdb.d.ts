@@ -6,6 +6,7 @@ declare module 'pouchdb-browser' {
     _rev: string;
     _deleted?: boolean;
     _conflicts?: string[];
+    _attachments?: Record<string, { content_type: string; stub?: boolean; data?: Blob }>;
   }
   export interface ChangeRow<T> {
     id: string;
@@ -32,6 +33,7 @@ declare module 'pouchdb-browser' {
     bulkDocs(docs: (T & { _id: string; _rev?: string; _deleted?: boolean })[]): Promise<BulkResult[]>;
     allDocs(opts: { include_docs?: boolean; conflicts?: boolean }): Promise<{ rows: { id: string; doc?: T & PouchDoc }[] }>;
     changes(opts: { since: string | number; include_docs?: boolean; conflicts?: boolean; limit?: number }): Promise<{ results: ChangeRow<T>[]; last_seq: string | number }>;
+    getAttachment(docId: string, name: string): Promise<Blob>;
     info(): Promise<{ doc_count: number; update_seq: string | number }>;
     sync(remote: Database<T>, opts: { live?: boolean; retry?: boolean; batch_size?: number; batches_limit?: number; back_off_function?: (delay: number) => number }): SyncEvents<T>;
     replicate: { from(remote: Database<T>, opts?: { batch_size?: number; batches_limit?: number }): Promise<unknown> };

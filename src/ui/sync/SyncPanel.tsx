@@ -14,7 +14,7 @@ export function statusWords(t: SyncText, s: SyncStatus): string {
     case 'synced':
       return t('state.synced');
     case 'waiting':
-      return t.waiting('state.waiting', s.waiting);
+      return s.waiting ? t.waiting('state.waiting', s.waiting) : t('state.sending');
     case 'offline':
       return s.waiting ? t.waiting('state.offlineWaiting', s.waiting) : t('state.offline');
     case 'error':
