@@ -120,6 +120,8 @@ interface Channel {
 }
 
 const APPLIED = '_local/granula-applied';
+/** The documents written here that the server has not acknowledged, kept across a reload. */
+const WAITING = '_local/granula-waiting';
 
 /** Signs in: CouchDB's cookie session, so no password is kept by the app. */
 export async function signIn(url: string, user: string, password: string): Promise<{ ok: true } | { ok: false; problem: SyncProblem }> {
@@ -187,6 +189,11 @@ export class ProjectSync {
   private stopped = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private lastStatus = '';
+  private probe: ReturnType<typeof setInterval> | null = null;
+  /** The server did not answer the last look: PouchDB keeps retrying, the header says offline. */
+  private unreachable = false;
+  /** The server has answered since start: until then the state is "connecting", never "synced". */
+  private contacted = false;
   private readonly onLine = () => this.report();
 
   constructor(
@@ -199,6 +206,8 @@ export class ProjectSync {
     addEventListener('online', this.onLine);
     addEventListener('offline', this.onLine);
     this.host.status({ state: 'connecting', waiting: 0 });
+    // PouchDB retries quietly while the server is away: while anything waits, look whether it answers.
+    this.probe = setInterval(() => void this.look(), 3000);
     await this.refreshChannels();
   }
 
@@ -214,6 +223,7 @@ export class ProjectSync {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.probe) clearInterval(this.probe);
     removeEventListener('online', this.onLine);
     removeEventListener('offline', this.onLine);
     for (const c of this.channels.values()) {
@@ -222,6 +232,21 @@ export class ProjectSync {
       await c.local.close().catch(() => undefined);
     }
     this.channels.clear();
+  }
+
+  private async look(): Promise<void> {
+    const list = [...this.channels.values()];
+    if (this.contacted && !this.unreachable && !list.some((c) => c.waiting.size || c.busy || c.offline)) return;
+    let answered = false;
+    try {
+      answered = (await fetch(`${this.url}/`, { cache: 'no-store' })).ok;
+    } catch {
+      answered = false;
+    }
+    if (this.stopped) return;
+    if (answered) this.contacted = true;
+    this.unreachable = !answered;
+    this.report();
   }
 
   /** Opens a channel per person this browser replicates (the team may have grown), and pumps each. */
@@ -238,6 +263,8 @@ export class ProjectSync {
     const c: Channel = { owner, name, local, remote: remoteDb(PouchDB, this.url, name), replication: null, mirror: new Map(), appliedSeq: 0, running: Promise.resolve(), again: false, waiting: new Set(), problem: null, offline: false, busy: false };
     const applied = await local.get<{ seq: string | number }>(APPLIED).catch(() => null);
     c.appliedSeq = applied?.seq ?? 0;
+    const waiting = await local.get<{ ids: string[] }>(WAITING).catch(() => null);
+    for (const id of waiting?.ids ?? []) c.waiting.add(id);
     const all = await local.allDocs({ include_docs: true, conflicts: true });
     for (const row of all.rows) if (row.doc) c.mirror.set(row.id, { rev: row.doc._rev, value: row.doc.value, conflicts: row.doc._conflicts, file: !!row.doc._attachments?.[FILE] });
     this.channels.set(owner, c);
@@ -256,8 +283,13 @@ export class ProjectSync {
     rep.on('change', (info) => {
       c.problem = null;
       c.offline = false;
+      this.contacted = true;
+      this.unreachable = false;
       if (info.direction === 'pull') this.pump(c);
-      else for (const d of info.change.docs) c.waiting.delete(d._id);
+      else {
+        for (const d of info.change.docs) c.waiting.delete(d._id);
+        this.saveWaiting(c);
+      }
       this.report();
     });
     rep.on('paused', (err) => {
@@ -268,6 +300,8 @@ export class ProjectSync {
       } else {
         c.offline = false;
         c.problem = null;
+        this.contacted = true;
+        this.unreachable = false;
       }
       this.report();
     });
@@ -360,6 +394,11 @@ export class ProjectSync {
     }
   }
 
+  private saveWaiting(c: Channel): void {
+    // Written in the pump's queue, so two saves never race for the same revision.
+    c.running = c.running.then(() => putLocal(c.local, WAITING, { ids: [...c.waiting] })).catch(() => undefined);
+  }
+
   private async pushOutgoing(c: Channel): Promise<void> {
     const data = this.host.data();
     const role = this.host.role();
@@ -408,6 +447,7 @@ export class ProjectSync {
         c.mirror.set(d._id, { rev: res.rev, value: d._deleted ? undefined : d.value, conflicts: m?.conflicts, file: !!d._attachments?.[FILE] });
       });
     }
+    await putLocal(c.local, WAITING, { ids: [...c.waiting] });
   }
 
   private report(): void {
@@ -416,8 +456,18 @@ export class ProjectSync {
     const problem = list.find((c) => c.problem)?.problem;
     const waiting = list.reduce((n, c) => n + c.waiting.size, 0);
     const busy = list.length === 0 || list.some((c) => c.busy);
-    const offline = (typeof navigator !== 'undefined' && navigator.onLine === false) || list.some((c) => c.offline);
-    const s: SyncStatus = problem ? { state: 'error', waiting, problem: problem.problem, detail: problem.detail } : offline ? { state: 'offline', waiting } : waiting || busy ? { state: 'waiting', waiting } : { state: 'synced', waiting: 0 };
+    const offline = this.unreachable || (typeof navigator !== 'undefined' && navigator.onLine === false) || list.some((c) => c.offline);
+    const s: SyncStatus = problem
+      ? { state: 'error', waiting, problem: problem.problem, detail: problem.detail }
+      : offline
+        ? { state: 'offline', waiting }
+        : waiting
+          ? { state: 'waiting', waiting }
+          : !this.contacted
+            ? { state: 'connecting', waiting: 0 }
+            : busy
+              ? { state: 'waiting', waiting }
+              : { state: 'synced', waiting: 0 };
     const key = JSON.stringify(s);
     if (key === this.lastStatus) return;
     this.lastStatus = key;

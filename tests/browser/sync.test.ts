@@ -36,6 +36,12 @@ async function teamTab(page: Page): Promise<void> {
   await page.getByTestId('my-role').waitFor();
 }
 
+/** The header's sync state and its words. */
+async function syncState(page: Page): Promise<string> {
+  const el = page.getByTestId('sync-status');
+  return (await el.count()) ? `${await el.getAttribute('data-state')}: ${await el.textContent()}` : 'none';
+}
+
 async function synced(page: Page): Promise<void> {
   await page.locator('[data-testid="sync-status"][data-state="synced"]').waitFor({ timeout: 60_000 });
 }
@@ -180,5 +186,65 @@ describe('live sync through a CouchDB-protocol server', () => {
     // The server would not give them either: Ana has no access to Ben's database.
     const denied = await ana.page.evaluate(async (url) => (await fetch(url, { credentials: 'include' })).status, `${server.url}/${databaseName(pid, 'dr-ben')}`);
     expect([401, 403]).toContain(denied);
+  });
+
+  it('the same record changed in two browsers: the server’s winner is shown, the loser is listed, and the coordinator settles it', async () => {
+    const ana2 = await newPerson();
+    await setIdentity(ana2.page, base, 'Dr Ana');
+    await join(ana2.page, 'ana', ACCOUNTS.ana);
+    await ana2.page.getByTestId('joined').getByRole('link').click();
+    await synced(ana2.page);
+    const first = (await storedAnnotations(ana.page)).find((a) => a.imageId === 'demo-fundus-1')!;
+    await expect.poll(async () => (await storedAnnotations(ana2.page)).find((a) => a.id === first.id)?.classId).toBe(first.classId);
+    // Offline, Dr Ana changes image 1 in both of her browsers, differently.
+    await ana.context.setOffline(true);
+    await ana2.context.setOffline(true);
+    await label(ana.page, 1, ['2']);
+    await label(ana2.page, 1, ['3', '1']);
+    const edits = [(await storedAnnotations(ana.page)).find((a) => a.id === first.id)!, (await storedAnnotations(ana2.page)).find((a) => a.id === first.id)!];
+    expect(edits[0].classId).not.toBe(edits[1].classId);
+    await ana.context.setOffline(false);
+    await ana2.context.setOffline(false);
+    await synced(ana.page);
+    await synced(ana2.page);
+    // Both browsers show the same version: the server's deterministic winner.
+    const shown = async (p: Person) => (await storedAnnotations(p.page)).find((a) => a.id === first.id)?.classId;
+    await expect.poll(async () => (await shown(ana)) === (await shown(ana2)), { timeout: 30_000 }).toBe(true);
+    const winner = await shown(ana);
+    const loser = edits.map((e) => e.classId).find((c) => c !== winner)!;
+    expect(edits.map((e) => e.classId)).toContain(winner);
+    // The coordinator sees the conflict in the team loop's conflict view and takes the losing version.
+    await teamTab(coord.page);
+    const item = coord.page.getByTestId('conflicts').locator('li').filter({ hasText: first.id });
+    await item.waitFor({ timeout: 60_000 });
+    await expect(shown(coord)).resolves.toBe(winner);
+    await item.getByRole('button', { name: 'Take theirs' }).click();
+    await coord.page.getByTestId('conflicts').getByText('No conflicts.').waitFor();
+    // Every browser converges on the settled version, and the server holds one version again.
+    for (const p of [coord, ana, ana2]) await expect.poll(() => shown(p), { timeout: 60_000 }).toBe(loser);
+    await expect.poll(async () => (await server.admin('GET', `/${databaseName(pid, 'dr-ana')}/annotation:${first.id}?conflicts=true`)).json._conflicts ?? [], { timeout: 30_000 }).toEqual([]);
+    // The audit trail says what happened.
+    await coord.page.getByRole('link', { name: 'Audit trail' }).click();
+    await coord.page.getByText(/changed in two places/).first().waitFor();
+  });
+
+  it('the server killed mid-sync: nothing is lost, a reload while it is down keeps everything, and sync resumes', async () => {
+    await label(ana.page, 3, ['1']);
+    await synced(ana.page);
+    await server.kill();
+    await label(ana.page, 4, ['2']);
+    await label(ana.page, 5, ['3', '4']);
+    await expect.poll(() => syncState(ana.page), { timeout: 60_000 }).toMatch(/^offline: Offline: \d+ changes waiting/);
+    const before = (await storedAnnotations(ana.page)).map((a) => [a.id, a.classId, a.grade]).sort();
+    expect(before).toHaveLength(5);
+    await ana.page.reload();
+    await ana.page.getByTestId('image-position').filter({ hasText: '5 / 6' }).waitFor();
+    expect((await storedAnnotations(ana.page)).map((a) => [a.id, a.classId, a.grade]).sort()).toEqual(before);
+    await expect.poll(() => syncState(ana.page), { timeout: 60_000 }).toMatch(/^offline/);
+    await server.run();
+    await synced(ana.page);
+    const onServer = (await server.docs(databaseName(pid, 'dr-ana'))).filter((d) => d.kind === 'annotation').map((d) => [d.value.id, d.value.classId, d.value.grade]).sort();
+    expect(onServer).toEqual(before);
+    await expect.poll(async () => (await storedAnnotations(coord.page)).filter((a) => a.annotatorId === 'dr-ana').map((a) => [a.id, a.classId, a.grade]).sort(), { timeout: 60_000 }).toEqual(before);
   });
 });
