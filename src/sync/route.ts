@@ -53,11 +53,13 @@ export function parseDocId(id: string): { kind: RecordKind; id: string } | null 
 
 /**
  * A CouchDB database name (`^[a-z][a-z0-9_$()+/-]*$`) for one person's records of a project. Lower-case
- * letters, digits, `_` and `-` stay; anything else is written `(hex)`, so different ids never meet.
+ * letters, digits and `_` stay (and `-` in the person's id); anything else is written `(hex)`, so
+ * different ids never meet.
  */
 export function databaseName(projectId: string, personId: string): string {
-  const safe = (s: string) => [...s].map((c) => (/[a-z0-9_-]/.test(c) ? c : `(${c.codePointAt(0)!.toString(16)})`)).join('');
-  return `granula-${safe(projectId)}-${safe(personId)}`;
+  const safe = (s: string, keep: RegExp) => [...s].map((c) => (keep.test(c) ? c : `(${c.codePointAt(0)!.toString(16)})`)).join('');
+  // No '-' in the project part, so the first '-' after the prefix always separates the two.
+  return `granula-${safe(projectId, /[a-z0-9_]/)}-${safe(personId, /[a-z0-9_-]/)}`;
 }
 
 /** The people with a database of their own: everyone on the team but the consensus "annotator". */
