@@ -6,7 +6,7 @@ import { roleOf } from '../team/roles';
 import { serverAddress, type SyncProblem } from '../sync/problems';
 import { syncedPeople } from '../sync/route';
 import type { ProjectSync, SyncStatus } from '../sync/replicator';
-import { dataFromDoc } from './docState';
+import { dataFromDoc, getRecord } from './docState';
 import { auditActor, onDocChanges, useDocStore } from './docStore';
 import { ensureSetting, getSetting, loadBlob, setSetting, storeFiles, storeWholeProject } from './workspace';
 
@@ -131,6 +131,8 @@ async function startSync(projectId: string, connection: SyncConnection): Promise
     origin,
     role: () => roleOf(doc().annotators.values(), me),
     data: () => dataFromDoc(doc()),
+    record: (kind, id) => getRecord(doc(), kind, id),
+    annotators: () => [...doc().annotators.values()],
     people: () => (roleOf(doc().annotators.values(), me) === 'coordinator' ? [...new Set([me, ...syncedPeople(doc().annotators.values())])] : [me]),
     apply: (changes) => useDocStore.getState().commit(changes, { record: false, label: 'Sync', audit: 'included' }),
     raiseConflicts: (list) => raiseConflicts(list),
@@ -139,8 +141,8 @@ async function startSync(projectId: string, connection: SyncConnection): Promise
     fileOf: (blobId) => loadBlob(blobId),
     storeFiles: (files) => storeFiles(projectId, files),
   });
-  const unsubscribe = onDocChanges((pid) => {
-    if (pid === projectId) sync.changed();
+  const unsubscribe = onDocChanges((pid, changes) => {
+    if (pid === projectId) sync.changed(changes);
   });
   running = { projectId, sync, unsubscribe };
   await sync.start();

@@ -16,9 +16,9 @@
  */
 import { recordId, type RecordChange, type RecordKind, type RecordTypes } from '../model/changes';
 import type { ProjectData } from '../model/projectData';
-import type { MergeConflict, TeamRole } from '../model/types';
+import type { Annotator, MergeConflict, TeamRole } from '../model/types';
 import { sameValue } from '../model/canonical';
-import { accepts, conflictOf, databaseName, docId, imageFileId, outgoing, parseDocId, writesDoc, type RecordDoc } from './route';
+import { accepts, conflictOf, databaseName, docId, imageFileId, isHome, outgoing, parseDocId, sendsAlone, writesDoc, type RecordDoc } from './route';
 import { classify, type SyncProblem } from './problems';
 import type { Database, PouchStatic, SyncEvents } from 'pouchdb-browser';
 
@@ -53,8 +53,11 @@ export interface SyncHost {
   projectId: string;
   me: string;
   role: () => TeamRole;
-  /** The open project now. */
+  /** The open project now, whole (built at start and after changes to shared records). */
   data: () => ProjectData;
+  /** One record of the open project. */
+  record: (kind: RecordKind, id: string) => RecordTypes[RecordKind] | undefined;
+  annotators: () => Annotator[];
   /** Whose databases to replicate (the coordinator: everyone's; anyone else: their own). */
   people: () => string[];
   /** Applies records that came from the server, through the app's one write path. */
@@ -117,6 +120,8 @@ interface Channel {
   offline: boolean;
   /** A pump is queued or running: what the app holds may not be in the mirror yet. */
   busy: boolean;
+  /** What to compare with the mirror next: the records changed since, or everything. */
+  dirty: Set<string> | 'full';
 }
 
 const APPLIED = '_local/granula-applied';
@@ -212,8 +217,16 @@ export class ProjectSync {
   }
 
   /** The app changed: push soon (changes made in a burst travel together). */
-  changed(): void {
-    if (this.stopped || this.timer) return;
+  changed(changes: readonly RecordChange[]): void {
+    if (this.stopped) return;
+    const annotators = this.host.annotators();
+    const role = this.host.role();
+    const full = changes.some((x) => !sendsAlone(annotators, role, x.kind));
+    for (const c of this.channels.values()) {
+      if (full) c.dirty = 'full';
+      else if (c.dirty !== 'full') for (const x of changes) c.dirty.add(docId(x.kind, x.id));
+    }
+    if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.refreshChannels();
@@ -260,7 +273,7 @@ export class ProjectSync {
     const PouchDB = this.PouchDB!;
     const name = databaseName(this.host.projectId, owner);
     const local = new PouchDB<RecordDoc>(`granula-sync-${name}`);
-    const c: Channel = { owner, name, local, remote: remoteDb(PouchDB, this.url, name), replication: null, mirror: new Map(), appliedSeq: 0, running: Promise.resolve(), again: false, waiting: new Set(), problem: null, offline: false, busy: false };
+    const c: Channel = { owner, name, local, remote: remoteDb(PouchDB, this.url, name), replication: null, mirror: new Map(), appliedSeq: 0, running: Promise.resolve(), again: false, waiting: new Set(), problem: null, offline: false, busy: false, dirty: 'full' };
     const applied = await local.get<{ seq: string | number }>(APPLIED).catch(() => null);
     c.appliedSeq = applied?.seq ?? 0;
     const waiting = await local.get<{ ids: string[] }>(WAITING).catch(() => null);
@@ -349,8 +362,7 @@ export class ProjectSync {
     for (;;) {
       const feed = await c.local.changes({ since: c.appliedSeq, include_docs: true, conflicts: coordinator, limit: 2000 });
       if (!feed.results.length) return;
-      const data = this.host.data();
-      const byId = indexed(data);
+      const team = { annotators: this.host.annotators() };
       const changes: RecordChange[] = [];
       const refused: string[] = [];
       const conflicts: MergeConflict[] = [];
@@ -369,12 +381,12 @@ export class ProjectSync {
           }
         }
         if (mine) continue;
-        const here = byId.get(ch.id);
+        const here = this.host.record(key.kind, key.id);
         const there = ch.deleted ? undefined : doc.value;
         if (sameValue(here, there)) continue;
         const judged = there ?? here;
         if (!judged) continue;
-        const v = accepts(data, this.host.me, role, c.owner, key.kind, judged);
+        const v = accepts(team, this.host.me, role, c.owner, key.kind, judged);
         if (!v.take) {
           refused.push(`${ch.id}: ${v.reason}`);
           continue;
@@ -399,36 +411,61 @@ export class ProjectSync {
     c.running = c.running.then(() => putLocal(c.local, WAITING, { ids: [...c.waiting] })).catch(() => undefined);
   }
 
+  /** The document for a record, its image file attached the first time (later revisions keep it). */
+  private async docFor(id: string, kind: RecordKind, value: RecordTypes[RecordKind], m: Mirrored | undefined): Promise<RecordDoc> {
+    const doc: RecordDoc = { _id: id, ...(m ? { _rev: m.rev } : {}), kind, value, origin: this.host.origin };
+    const blobId = imageFileId(kind, value);
+    if (blobId) {
+      if (m?.file && imageFileId(kind, m.value) === blobId) doc._attachments = { [FILE]: { content_type: '', stub: true } };
+      else {
+        const f = await this.host.fileOf(blobId);
+        if (f) doc._attachments = { [FILE]: { content_type: f.mime, data: f.data } };
+      }
+    }
+    return doc;
+  }
+
   private async pushOutgoing(c: Channel): Promise<void> {
-    const data = this.host.data();
+    const dirty = c.dirty;
+    c.dirty = new Set();
     const role = this.host.role();
-    const want = outgoing(data, this.host.me, role, c.owner);
-    const open = new Set((data.project.conflicts ?? []).map((x) => x.recordId));
+    const me = this.host.me;
     const docs: RecordDoc[] = [];
-    for (const [id, r] of want) {
-      const m = c.mirror.get(id);
-      const settled = role === 'coordinator' && !!m?.conflicts?.length && !open.has(r.kind === 'project' ? '' : recordId(r.kind, r.value));
-      if (m && sameValue(m.value, r.value) && !settled) continue;
-      const doc: RecordDoc = { _id: id, ...(m ? { _rev: m.rev } : {}), kind: r.kind, value: r.value, origin: this.host.origin };
-      const blobId = imageFileId(r.kind, r.value);
-      if (blobId) {
-        // The file goes once; a later revision of the record keeps it by reference.
-        if (m?.file && imageFileId(r.kind, m.value) === blobId) doc._attachments = { [FILE]: { content_type: '', stub: true } };
-        else {
-          const f = await this.host.fileOf(blobId);
-          if (f) doc._attachments = { [FILE]: { content_type: f.mime, data: f.data } };
+    if (dirty !== 'full') {
+      // Only the records changed since the last pump: a label drawn on a slide of 10⁵ costs one lookup.
+      const annotators = this.host.annotators();
+      for (const id of dirty) {
+        const key = parseDocId(id);
+        if (!key) continue;
+        const value = this.host.record(key.kind, key.id);
+        const m = c.mirror.get(id);
+        if (value !== undefined) {
+          if ((role !== 'coordinator' && c.owner !== me) || !isHome(annotators, c.owner, key.kind, value)) continue;
+          if (m && sameValue(m.value, value)) continue;
+          docs.push(await this.docFor(id, key.kind, value, m));
+        } else if (m?.value !== undefined && writesDoc({ annotators }, me, role, c.owner, key.kind, m.value)) {
+          docs.push({ _id: id, _rev: m.rev, _deleted: true, kind: key.kind, origin: this.host.origin });
         }
       }
-      docs.push(doc);
-      // A settled conflict: the losing revisions go, so the server shows one version again.
-      if (settled) for (const rev of m!.conflicts!) docs.push({ _id: id, _rev: rev, _deleted: true, kind: r.kind });
-    }
-    const have = indexed(data);
-    for (const [id, m] of c.mirror) {
-      if (want.has(id) || m.value === undefined || have.has(id)) continue;
-      const key = parseDocId(id);
-      if (!key || !writesDoc(data, this.host.me, role, c.owner, key.kind, m.value)) continue;
-      docs.push({ _id: id, _rev: m.rev, _deleted: true, kind: key.kind, origin: this.host.origin });
+    } else {
+      const data = this.host.data();
+      const want = outgoing(data, me, role, c.owner);
+      const open = new Set((data.project.conflicts ?? []).map((x) => x.recordId));
+      for (const [id, r] of want) {
+        const m = c.mirror.get(id);
+        const settled = role === 'coordinator' && !!m?.conflicts?.length && !open.has(r.kind === 'project' ? '' : recordId(r.kind, r.value));
+        if (m && sameValue(m.value, r.value) && !settled) continue;
+        docs.push(await this.docFor(id, r.kind, r.value, m));
+        // A settled conflict: the losing revisions go, so the server shows one version again.
+        if (settled) for (const rev of m!.conflicts!) docs.push({ _id: id, _rev: rev, _deleted: true, kind: r.kind });
+      }
+      const have = indexed(data);
+      for (const [id, m] of c.mirror) {
+        if (want.has(id) || m.value === undefined || have.has(id)) continue;
+        const key = parseDocId(id);
+        if (!key || !writesDoc(data, me, role, c.owner, key.kind, m.value)) continue;
+        docs.push({ _id: id, _rev: m.rev, _deleted: true, kind: key.kind, origin: this.host.origin });
+      }
     }
     if (!docs.length) return;
     for (let i = 0; i < docs.length; i += 2000) {

@@ -95,11 +95,7 @@ function kinded(data: ProjectData): KindedValue[] {
 export function outgoing(data: ProjectData, me: string, role: TeamRole, owner: string): Map<string, KindedValue> {
   const out = new Map<string, KindedValue>();
   const put = (r: KindedValue) => out.set(docId(r.kind, recordId(r.kind, r.value)), r);
-  const owners = returnOwners({ annotators: new Map(data.annotators.map((a) => [a.id, a])) }, owner);
-  const own = (r: KindedValue) => {
-    const h = homeOwner(r.kind, r.value);
-    return h !== null && (r.kind === 'audit' ? h === owner : owners.has(h));
-  };
+  const own = (r: KindedValue) => isHome(data.annotators, owner, r.kind, r.value);
   if (role !== 'coordinator') {
     if (owner === me) for (const r of kinded(data)) if (own(r)) put(r);
     return out;
@@ -113,6 +109,27 @@ export function outgoing(data: ProjectData, me: string, role: TeamRole, owner: s
   for (const r of kinded(pkg)) if (r.kind === 'annotation' || r.kind === 'status') put(r);
   for (const r of kinded(data)) if (own(r)) put(r);
   return out;
+}
+
+/**
+ * Whether `owner`'s database is a record's home: an annotation or status of theirs (a reviewer's or
+ * coordinator's also the consensus they decide), an audit line they wrote. Shared records have none.
+ */
+export function isHome(annotators: readonly Annotator[], owner: string, kind: RecordKind, value: RecordTypes[RecordKind]): boolean {
+  const h = homeOwner(kind, value);
+  if (h === null) return false;
+  if (kind === 'audit') return h === owner;
+  return returnOwners({ annotators: new Map(annotators.map((a) => [a.id, a])) }, owner).has(h);
+}
+
+/**
+ * Whether one changed record can be sent on its own: a record with a home goes only there (and the
+ * package part of other databases does not change). Shared records, and anything while a reviewer's
+ * database holds others' labels, need the whole comparison (`outgoing`).
+ */
+export function sendsAlone(annotators: readonly Annotator[], role: TeamRole, kind: RecordKind): boolean {
+  if (SHARED.has(kind)) return role !== 'coordinator';
+  return role !== 'coordinator' || !annotators.some((a) => asTeamRole(a.role) === 'reviewer');
 }
 
 /**

@@ -217,7 +217,7 @@ describe('live sync through a CouchDB-protocol server', () => {
     await teamTab(coord.page);
     const item = coord.page.getByTestId('conflicts').locator('li').filter({ hasText: first.id });
     await item.waitFor({ timeout: 60_000 });
-    await expect(shown(coord)).resolves.toBe(winner);
+    await expect.poll(() => shown(coord), { timeout: 30_000 }).toBe(winner);
     await item.getByRole('button', { name: 'Take theirs' }).click();
     await coord.page.getByTestId('conflicts').getByText('No conflicts.').waitFor();
     // Every browser converges on the settled version, and the server holds one version again.
