@@ -629,25 +629,32 @@ async function replicateWorkload(base: string): Promise<void> {
   try {
     const page = await seed.context.newPage();
     page.setDefaultTimeout(1_800_000);
-    await setIdentity(page, base, 'Dr Path');
+    await setIdentity(page, base, 'Bench');
     await page.goto(`${base}/#/`);
     const chooser = page.waitForEvent('filechooser');
     await page.getByText(/Import project/).click();
     await (await chooser).setFiles(file);
     const said = await page.getByText(/^Imported "/).innerText();
+    log(`  seed: ${said}`);
     const name = /^Imported "([^"]+)"/.exec(said)![1];
     await page.getByRole('link', { name }).first().click();
     pid = decodeURIComponent(/#\/project\/([^/]+)/.exec(page.url())![1]);
     await page.goto(`${base}/#/project/${encodeURIComponent(pid)}/team`);
     await page.getByRole('button', { name: 'Make me the coordinator' }).click();
-    await server.addDatabase(databaseName(pid, 'dr-path'), [user.name]);
+    log(`  seed: project ${pid}, coordinator named; connecting`);
+    // The file's outlines are by the annotator "bench": the person this bench plays.
+    await server.addDatabase(databaseName(pid, 'bench'), [user.name]);
     const panel = page.getByTestId('sync-panel');
     await panel.getByLabel('Server address').fill(server.url);
     await panel.getByLabel('User name').fill(user.name);
     await panel.getByLabel('Password').fill(user.password);
     const t0 = performance.now();
     await panel.getByRole('button', { name: 'Connect' }).click();
+    const progress = setInterval(() => {
+      page.getByTestId('sync-status').textContent().then((t) => log(`  seed: ${t}`), () => {});
+    }, 10_000);
     await page.locator('[data-testid="sync-status"][data-state="synced"]').waitFor();
+    clearInterval(progress);
     log(`  seeded the server through the app: ${((performance.now() - t0) / 1000).toFixed(1)} s to send ${n} outlines`);
   } finally {
     await seed.close();
@@ -661,7 +668,7 @@ async function replicateWorkload(base: string): Promise<void> {
       try {
         const page = await session.context.newPage();
         page.setDefaultTimeout(900_000);
-        await setIdentity(page, base, 'Dr Path');
+        await setIdentity(page, base, 'Bench');
         await page.goto(`${base}/#/`);
         const cdp = await session.context.newCDPSession(page);
         let pageHeap = 0;

@@ -247,9 +247,13 @@ export class ProjectSync {
     this.channels.clear();
   }
 
+  /**
+   * PouchDB retries quietly, whatever the failure: while anything waits, ask the server about each
+   * database, so the header says why (offline, no database, no permission, signed out).
+   */
   private async look(): Promise<void> {
     const list = [...this.channels.values()];
-    if (this.contacted && !this.unreachable && !list.some((c) => c.waiting.size || c.busy || c.offline)) return;
+    if (this.contacted && !this.unreachable && !list.some((c) => c.waiting.size || c.busy || c.offline || c.problem)) return;
     let answered = false;
     try {
       answered = (await fetch(`${this.url}/`, { cache: 'no-store' })).ok;
@@ -259,6 +263,16 @@ export class ProjectSync {
     if (this.stopped) return;
     if (answered) this.contacted = true;
     this.unreachable = !answered;
+    if (answered) {
+      for (const c of list) {
+        const r = await fetch(`${this.url}/${c.name}`, { credentials: 'include', cache: 'no-store' }).catch(() => null);
+        if (!r) continue;
+        if (r.ok) {
+          if (c.problem && c.problem.problem !== 'full') c.problem = null;
+          if (!c.replication && !this.stopped) this.replicate(c);
+        } else c.problem = { problem: classify({ status: r.status }, true), detail: c.name };
+      }
+    }
     this.report();
   }
 

@@ -44,7 +44,7 @@ export class CouchServer {
         couch_httpd_auth: { secret: 'test-cookie-secret', timeout: 3600 },
         httpd: { enable_cors: true },
         cors: { origins: '*', credentials: true, methods: 'GET, PUT, POST, HEAD, DELETE', headers: 'accept, authorization, content-type, origin, referer' },
-        log: { file: join(dir, 'log.txt'), level: 'warning' },
+        log: { file: join(dir, 'log.txt'), level: process.env.COUCH_LOG ?? 'warning' },
       }),
     );
     const server = new CouchServer(await freePort(), dir, opts.storage);
