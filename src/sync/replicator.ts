@@ -18,7 +18,8 @@ import { recordId, type RecordChange, type RecordKind, type RecordTypes } from '
 import type { ProjectData } from '../model/projectData';
 import type { Annotator, MergeConflict, TeamRole } from '../model/types';
 import { sameValue } from '../model/canonical';
-import { accepts, conflictOf, databaseName, docId, imageFileId, isHome, outgoing, parseDocId, sendsAlone, writesDoc, type RecordDoc } from './route';
+import { accepts, conflictOf, databaseName, docId, imageFileId, isBatchId, isHome, outgoing, parseDocId, planBatches, sendsAlone, writesDoc, type RecordDoc } from './route';
+import { newId } from '../model/ids';
 import { classify, type SyncProblem } from './problems';
 import type { Database, PouchStatic, SyncEvents } from 'pouchdb-browser';
 
@@ -87,7 +88,7 @@ const FILE = 'file';
 async function attachedFiles(db: Pouch, docs: readonly RecordDoc[], have: (blobId: string) => boolean): Promise<SyncedFile[]> {
   const out: SyncedFile[] = [];
   for (const d of docs) {
-    const blobId = imageFileId(d.kind, d.value);
+    const blobId = d.kind === 'batch' ? null : imageFileId(d.kind, d.value);
     const att = d._attachments?.[FILE];
     if (!blobId || !att || have(blobId)) continue;
     const data = await db.getAttachment(d._id, FILE).catch(() => null);
@@ -103,6 +104,15 @@ interface Mirrored {
   conflicts?: string[];
   /** The image file attached to this revision. */
   file?: boolean;
+  /** The document is deleted (a record document: the batch's copy, if any, shows again). */
+  deleted?: boolean;
+  /** An annotation deleted while a batch holds it. */
+  gone?: boolean;
+}
+
+/** A mirror entry from a document's current revision. */
+function mirrored(doc: RecordDoc & { _rev: string; _conflicts?: string[] }, deleted: boolean): Mirrored {
+  return { rev: doc._rev, value: deleted || doc.gone ? undefined : doc.value, conflicts: doc._conflicts, file: !!doc._attachments?.[FILE], ...(deleted ? { deleted } : {}), ...(doc.gone && !deleted ? { gone: true } : {}) };
 }
 
 interface Channel {
@@ -112,6 +122,8 @@ interface Channel {
   remote: Pouch;
   replication: SyncEvents<RecordDoc> | null;
   mirror: Map<string, Mirrored>;
+  /** Annotations in the database's batch documents, by id. */
+  batched: Map<string, RecordTypes['annotation']>;
   appliedSeq: string | number;
   running: Promise<void>;
   again: boolean;
@@ -174,12 +186,20 @@ export async function readProject(url: string, projectId: string, me: string): P
   const all = await local.allDocs({ include_docs: true });
   const data: Partial<ProjectData> & Omit<ProjectData, 'project'> = { schemas: [], images: [], annotators: [], annotations: [], statuses: [], audit: [] };
   const lists = { schema: data.schemas, image: data.images, annotator: data.annotators, annotation: data.annotations, status: data.statuses, audit: data.audit } as Record<Exclude<RecordKind, 'project'>, unknown[]>;
+  const annotations = new Map<string, RecordTypes['annotation']>();
+  for (const row of all.rows) if (row.doc && isBatchId(row.id)) for (const a of row.doc.batch ?? []) annotations.set(a.id, a);
   for (const row of all.rows) {
     const doc = row.doc;
-    if (!doc?.value || !parseDocId(doc._id)) continue;
-    if (doc.kind === 'project') data.project = doc.value as RecordTypes['project'];
-    else lists[doc.kind].push(doc.value);
+    const key = doc && parseDocId(doc._id);
+    if (!doc || !key) continue;
+    if (key.kind === 'annotation') {
+      if (doc.gone || !doc.value) annotations.delete(key.id);
+      else annotations.set(key.id, doc.value as RecordTypes['annotation']);
+    } else if (!doc.value) continue;
+    else if (key.kind === 'project') data.project = doc.value as RecordTypes['project'];
+    else lists[key.kind].push(doc.value);
   }
+  data.annotations.push(...annotations.values());
   const files = await attachedFiles(local, all.rows.flatMap((r) => (r.doc ? [r.doc] : [])), () => false);
   await local.close();
   if (!data.project) return { ok: false, problem: 'no-database', detail: name };
@@ -287,13 +307,17 @@ export class ProjectSync {
     const PouchDB = this.PouchDB!;
     const name = databaseName(this.host.projectId, owner);
     const local = new PouchDB<RecordDoc>(`granula-sync-${name}`);
-    const c: Channel = { owner, name, local, remote: remoteDb(PouchDB, this.url, name), replication: null, mirror: new Map(), appliedSeq: 0, running: Promise.resolve(), again: false, waiting: new Set(), problem: null, offline: false, busy: false, dirty: 'full' };
+    const c: Channel = { owner, name, local, remote: remoteDb(PouchDB, this.url, name), replication: null, mirror: new Map(), batched: new Map(), appliedSeq: 0, running: Promise.resolve(), again: false, waiting: new Set(), problem: null, offline: false, busy: false, dirty: 'full' };
     const applied = await local.get<{ seq: string | number }>(APPLIED).catch(() => null);
     c.appliedSeq = applied?.seq ?? 0;
     const waiting = await local.get<{ ids: string[] }>(WAITING).catch(() => null);
     for (const id of waiting?.ids ?? []) c.waiting.add(id);
     const all = await local.allDocs({ include_docs: true, conflicts: true });
-    for (const row of all.rows) if (row.doc) c.mirror.set(row.id, { rev: row.doc._rev, value: row.doc.value, conflicts: row.doc._conflicts, file: !!row.doc._attachments?.[FILE] });
+    for (const row of all.rows) {
+      if (!row.doc) continue;
+      if (isBatchId(row.id)) for (const a of row.doc.batch ?? []) c.batched.set(a.id, a);
+      else c.mirror.set(row.id, mirrored(row.doc, false));
+    }
     this.channels.set(owner, c);
     this.replicate(c);
   }
@@ -380,32 +404,42 @@ export class ProjectSync {
       const changes: RecordChange[] = [];
       const refused: string[] = [];
       const conflicts: MergeConflict[] = [];
+      /** One incoming value against the app's: applied when it differs and is this database's to give. */
+      const consider = (kind: RecordKind, id: string, there: RecordTypes[RecordKind] | undefined, label: string) => {
+        const here = this.host.record(kind, id);
+        if (sameValue(here, there)) return;
+        const judged = there ?? here;
+        if (!judged) return;
+        const v = accepts(team, this.host.me, role, c.owner, kind, judged);
+        if (!v.take) refused.push(`${label}: ${v.reason}`);
+        else changes.push({ kind, id, before: here, after: there } as RecordChange);
+      };
       for (const ch of feed.results) {
-        const key = parseDocId(ch.id);
         const doc = ch.doc;
-        if (!key || !doc) continue;
-        c.mirror.set(ch.id, { rev: doc._rev, value: ch.deleted ? undefined : doc.value, conflicts: doc._conflicts, file: !!doc._attachments?.[FILE] });
+        if (!doc) continue;
+        if (isBatchId(ch.id)) {
+          // A batch is written once; its annotations count unless a document of their own says otherwise.
+          if (ch.deleted) continue;
+          for (const a of doc.batch ?? []) c.batched.set(a.id, a);
+          if (doc.origin === this.host.origin) continue;
+          for (const a of doc.batch ?? []) if (!c.mirror.has(docId('annotation', a.id)) || c.mirror.get(docId('annotation', a.id))!.deleted) consider('annotation', a.id, a, ch.id);
+          continue;
+        }
+        const key = parseDocId(ch.id);
+        if (!key) continue;
+        const m = mirrored(doc, !!ch.deleted);
+        c.mirror.set(ch.id, m);
         const mine = doc.origin === this.host.origin;
-        if (coordinator && doc._conflicts?.length && (key.kind === 'annotation' || key.kind === 'status') && doc.value) {
+        if (coordinator && doc._conflicts?.length && (key.kind === 'annotation' || key.kind === 'status') && doc.value && !doc.gone) {
           for (const rev of doc._conflicts) {
             const loser = await c.local.get(ch.id, { rev }).catch(() => null);
-            const theirs = loser && !loser._deleted ? (loser.value as RecordTypes['annotation']) : null;
+            const theirs = loser && !loser._deleted && !loser.gone ? (loser.value as RecordTypes['annotation']) : null;
             if (sameValue(theirs, doc.value)) continue;
             conflicts.push(conflictOf(key.kind, theirs, doc.value as RecordTypes['annotation'], { id: `cfl_${ch.id}_${rev}`, database: c.name, rev, at: new Date().toISOString() }));
           }
         }
         if (mine) continue;
-        const here = this.host.record(key.kind, key.id);
-        const there = ch.deleted ? undefined : doc.value;
-        if (sameValue(here, there)) continue;
-        const judged = there ?? here;
-        if (!judged) continue;
-        const v = accepts(team, this.host.me, role, c.owner, key.kind, judged);
-        if (!v.take) {
-          refused.push(`${ch.id}: ${v.reason}`);
-          continue;
-        }
-        changes.push({ kind: key.kind, id: key.id, before: here, after: there } as RecordChange);
+        consider(key.kind, key.id, this.remote(c, ch.id), ch.id);
       }
       if (changes.length) {
         const images = feed.results.flatMap((r) => (r.doc && !r.deleted && changes.some((x) => x.kind === 'image' && docId('image', x.id) === r.id) ? [r.doc] : []));
@@ -423,6 +457,21 @@ export class ProjectSync {
   private saveWaiting(c: Channel): void {
     // Written in the pump's queue, so two saves never race for the same revision.
     c.running = c.running.then(() => putLocal(c.local, WAITING, { ids: [...c.waiting] })).catch(() => undefined);
+  }
+
+  /** What the database says of a record: its own document, else (an annotation) its batch's copy. */
+  private remote(c: Channel, id: string): RecordTypes[RecordKind] | undefined {
+    const m = c.mirror.get(id);
+    if (m && !m.deleted) return m.value;
+    return id.startsWith('annotation:') ? c.batched.get(id.slice('annotation:'.length)) : undefined;
+  }
+
+  /** A record's document saying it is gone: deleted, or (held by a batch) marked `gone`. */
+  private goneDoc(c: Channel, id: string, kind: RecordKind): RecordDoc | null {
+    const m = c.mirror.get(id);
+    const inBatch = kind === 'annotation' && c.batched.has(id.slice('annotation:'.length));
+    if (inBatch) return m?.gone ? null : { _id: id, ...(m ? { _rev: m.rev } : {}), kind, gone: true, origin: this.host.origin };
+    return m && !m.deleted ? { _id: id, _rev: m.rev, _deleted: true, kind, origin: this.host.origin } : null;
   }
 
   /** The document for a record, its image file attached the first time (later revisions keep it). */
@@ -452,33 +501,53 @@ export class ProjectSync {
         const key = parseDocId(id);
         if (!key) continue;
         const value = this.host.record(key.kind, key.id);
-        const m = c.mirror.get(id);
+        const there = this.remote(c, id);
         if (value !== undefined) {
           if ((role !== 'coordinator' && c.owner !== me) || !isHome(annotators, c.owner, key.kind, value)) continue;
-          if (m && sameValue(m.value, value)) continue;
-          docs.push(await this.docFor(id, key.kind, value, m));
-        } else if (m?.value !== undefined && writesDoc({ annotators }, me, role, c.owner, key.kind, m.value)) {
-          docs.push({ _id: id, _rev: m.rev, _deleted: true, kind: key.kind, origin: this.host.origin });
+          if (sameValue(there, value)) continue;
+          docs.push(await this.docFor(id, key.kind, value, c.mirror.get(id)));
+        } else if (there !== undefined && writesDoc({ annotators }, me, role, c.owner, key.kind, there)) {
+          const gone = this.goneDoc(c, id, key.kind);
+          if (gone) docs.push(gone);
         }
       }
     } else {
       const data = this.host.data();
       const want = outgoing(data, me, role, c.owner);
       const open = new Set((data.project.conflicts ?? []).map((x) => x.recordId));
+      const fresh: RecordTypes['annotation'][] = [];
       for (const [id, r] of want) {
         const m = c.mirror.get(id);
+        if (r.kind === 'annotation' && (!m || m.deleted) && !c.batched.has(r.value.id)) {
+          fresh.push(r.value);
+          continue;
+        }
         const settled = role === 'coordinator' && !!m?.conflicts?.length && !open.has(r.kind === 'project' ? '' : recordId(r.kind, r.value));
-        if (m && sameValue(m.value, r.value) && !settled) continue;
+        if (sameValue(this.remote(c, id), r.value) && !settled) continue;
         docs.push(await this.docFor(id, r.kind, r.value, m));
         // A settled conflict: the losing revisions go, so the server shows one version again.
         if (settled) for (const rev of m!.conflicts!) docs.push({ _id: id, _rev: rev, _deleted: true, kind: r.kind });
       }
+      // Annotations the database has never had: a slide's many outlines travel in batches.
+      const plan = planBatches(fresh);
+      for (const batch of plan.batches) docs.push({ _id: `batch:${newId()}`, kind: 'batch', batch, origin: this.host.origin });
+      for (const a of plan.single) docs.push(await this.docFor(docId('annotation', a.id), 'annotation', a, c.mirror.get(docId('annotation', a.id))));
       const have = indexed(data);
+      const gone = new Set<string>();
       for (const [id, m] of c.mirror) {
         if (want.has(id) || m.value === undefined || have.has(id)) continue;
         const key = parseDocId(id);
         if (!key || !writesDoc(data, me, role, c.owner, key.kind, m.value)) continue;
-        docs.push({ _id: id, _rev: m.rev, _deleted: true, kind: key.kind, origin: this.host.origin });
+        const d = this.goneDoc(c, id, key.kind);
+        if (d) docs.push(d), gone.add(id);
+      }
+      for (const [aid, a] of c.batched) {
+        const id = docId('annotation', aid);
+        if (want.has(id) || have.has(id) || gone.has(id) || c.mirror.get(id)?.gone || !writesDoc(data, me, role, c.owner, 'annotation', a)) continue;
+        const m = c.mirror.get(id);
+        if (m && !m.deleted && m.value === undefined) continue;
+        const d = this.goneDoc(c, id, 'annotation');
+        if (d) docs.push(d);
       }
     }
     if (!docs.length) return;
@@ -489,13 +558,17 @@ export class ProjectSync {
         const d = part[k];
         if (!('ok' in res) || !res.ok || !res.rev) return;
         c.waiting.add(d._id);
+        if (d.kind === 'batch') {
+          for (const a of d.batch ?? []) c.batched.set(a.id, a);
+          return;
+        }
         const m = c.mirror.get(d._id);
         if (d._rev && m && d._rev !== m.rev) {
           // A losing revision removed.
           m.conflicts = m.conflicts?.filter((r) => r !== d._rev);
           return;
         }
-        c.mirror.set(d._id, { rev: res.rev, value: d._deleted ? undefined : d.value, conflicts: m?.conflicts, file: !!d._attachments?.[FILE] });
+        c.mirror.set(d._id, { ...mirrored({ ...d, _rev: res.rev }, !!d._deleted), conflicts: m?.conflicts });
       });
     }
     await putLocal(c.local, WAITING, { ids: [...c.waiting] });

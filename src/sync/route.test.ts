@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { sampleProjectData } from '../formats/testData';
 import type { ProjectData } from '../model/projectData';
 import { makeReturn, makeWorkPackage } from '../team/packages';
-import { accepts, databaseName, docId, outgoing, parseDocId, writesDoc } from './route';
+import { accepts, BATCH, databaseName, docId, outgoing, parseDocId, planBatches, writesDoc } from './route';
 import { classify, serverAddress } from './problems';
 
 const A = 'reader-a';
@@ -82,6 +82,20 @@ describe('what a browser takes from a database', () => {
     expect(writesDoc(d, A, 'annotator', A, 'annotation', bLabel)).toBe(false);
     expect(writesDoc(d, COORD, 'coordinator', A, 'audit', d.audit.find((e) => e.id === 'aud_a')!)).toBe(true);
     expect(writesDoc(d, COORD, 'coordinator', A, 'audit', d.audit.find((e) => e.id === 'aud_coord')!)).toBe(false);
+  });
+});
+
+describe('batches', () => {
+  it('a slide’s many outlines go in batches of at most BATCH.size; a few on an image go one document each', () => {
+    const d = team();
+    const one = d.annotations[0];
+    const many = Array.from({ length: 2 * BATCH.size + 1 }, (_, i) => ({ ...one, id: `cell-${i}`, imageId: 'slide' }));
+    const few = Array.from({ length: BATCH.min - 1 }, (_, i) => ({ ...one, id: `box-${i}`, imageId: 'frame' }));
+    const plan = planBatches([...few, ...many]);
+    expect(plan.batches.map((b) => b.length)).toEqual([BATCH.size, BATCH.size, 1]);
+    expect(plan.single.map((a) => a.id)).toEqual(few.map((a) => a.id));
+    // Every annotation exactly once.
+    expect(new Set([...plan.batches.flat(), ...plan.single].map((a) => a.id)).size).toBe(many.length + few.length);
   });
 });
 

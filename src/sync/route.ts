@@ -18,13 +18,20 @@ import { asTeamRole } from '../team/roles';
 
 export type KindedValue = { [K in RecordKind]: { kind: K; value: RecordTypes[K] } }[RecordKind];
 
-/** A record as a CouchDB document. `origin`: the browser that wrote this revision. */
+/**
+ * A record as a CouchDB document. `origin`: the browser that wrote this revision. A `batch` document
+ * carries many annotations at once (a slide's outlines: one document each would be too slow, see
+ * docs/SYNC.md); it is written once and never changed: a later edit of one of its annotations is an
+ * `annotation:` document of its own, which wins over the batch (`gone`: deleted).
+ */
 export interface RecordDoc {
   _id: string;
   _rev?: string;
   _deleted?: boolean;
-  kind: RecordKind;
+  kind: RecordKind | 'batch';
   value?: RecordTypes[RecordKind];
+  batch?: RecordTypes['annotation'][];
+  gone?: boolean;
   origin?: string;
   /** An image's file travels with its record (`file`), so the annotator's browser can show it. */
   _attachments?: Record<string, { content_type: string; stub?: boolean; data?: Blob }>;
@@ -41,6 +48,33 @@ const SHARED: ReadonlySet<RecordKind> = new Set(['project', 'schema', 'image', '
 
 export function docId(kind: RecordKind, id: string): string {
   return `${kind}:${id}`;
+}
+
+/** Annotations of one person on one image go in batches from this many on, at most BATCH.size each. */
+export const BATCH = { min: 200, size: 2000 };
+
+export function isBatchId(id: string): boolean {
+  return id.startsWith('batch:');
+}
+
+/**
+ * The annotations that go in new batch documents, and the rest (one document each): those of one
+ * image in groups of BATCH.min or more, cut into batches of at most BATCH.size.
+ */
+export function planBatches(annotations: readonly RecordTypes['annotation'][]): { batches: RecordTypes['annotation'][][]; single: RecordTypes['annotation'][] } {
+  const byImage = new Map<string, RecordTypes['annotation'][]>();
+  for (const a of annotations) {
+    let list = byImage.get(a.imageId);
+    if (!list) byImage.set(a.imageId, (list = []));
+    list.push(a);
+  }
+  const batches: RecordTypes['annotation'][][] = [];
+  const single: RecordTypes['annotation'][] = [];
+  for (const list of byImage.values()) {
+    if (list.length < BATCH.min) single.push(...list);
+    else for (let i = 0; i < list.length; i += BATCH.size) batches.push(list.slice(i, i + BATCH.size));
+  }
+  return { batches, single };
 }
 
 export function parseDocId(id: string): { kind: RecordKind; id: string } | null {
