@@ -198,12 +198,6 @@ export function accepts(data: Pick<ProjectData, 'annotators'>, me: string, role:
   return { take: false, reason: `${kind} of "${h}" in ${owner}’s database: a person’s database may hold only their own work` };
 }
 
-/** The role that decides what a browser syncs; a project without a coordinator is not synced by role. */
-export function syncRole(annotators: Iterable<Annotator>, me: string): TeamRole {
-  const list = [...annotators];
-  return asTeamRole(list.find((a) => a.id === me)?.role) ?? 'annotator';
-}
-
 /**
  * A CouchDB conflict as the team loop's conflict: the stored record is the server's winning
  * revision, `theirs` the losing one (null: the losing branch deleted it). Settled in the Team tab.

@@ -247,4 +247,18 @@ describe('live sync through a CouchDB-protocol server', () => {
     expect(onServer).toEqual(before);
     await expect.poll(async () => (await storedAnnotations(coord.page)).filter((a) => a.annotatorId === 'dr-ana').map((a) => [a.id, a.classId, a.grade]).sort(), { timeout: 60_000 }).toEqual(before);
   });
+
+  it('a new team member without a database on the server: the coordinator is told which, and sync recovers once it exists', async () => {
+    await teamTab(coord.page);
+    await coord.page.getByLabel('Name', { exact: true }).fill('Dr Cem');
+    await coord.page.getByRole('button', { name: 'Add to the team' }).click();
+    const name = databaseName(pid, 'dr-cem');
+    await expect.poll(() => syncState(coord.page), { timeout: 60_000 }).toBe(`error: Sync error: the server has no database ${name} for you; ask its administrator`);
+    await server.addDatabase(name, ['coord']);
+    await synced(coord.page);
+    // Dr Cem's database now holds their package, as everyone's does: no images yet (none assigned to him).
+    await expect.poll(async () => (await server.docs(name)).map((d) => d.kind).sort(), { timeout: 30_000 }).toEqual(['annotator', 'annotator', 'project', 'schema']);
+    const project = (await server.docs(name)).find((d) => d.kind === 'project').value;
+    expect(project.assignments).toEqual([{ annotatorId: 'dr-cem', imageIds: [] }]);
+  });
 });
