@@ -3,6 +3,7 @@
 import { launchProfile } from '../tests/browser/chromium';
 import { CouchServer } from '../tests/browser/couchServer';
 import { databaseName } from '../src/sync/route';
+import { setIdentity } from '../tests/browser/app';
 
 export async function syncShots(base: string, out: string): Promise<void> {
   const server = await CouchServer.start({ storage: 'memory' });
@@ -12,9 +13,7 @@ export async function syncShots(base: string, out: string): Promise<void> {
     await server.addUser('coord', 'coord-pw');
     await server.addUser('ana', 'ana-pw');
     const c = await coord.context.newPage();
-    await c.goto(`${base}/#/settings`);
-    await c.getByLabel('Your name (as annotator)').fill('Dr Coord');
-    await c.getByRole('button', { name: 'Use this name' }).click();
+    await setIdentity(c, base, 'Dr Coord');
     await c.goto(`${base}/#/`);
     await c.getByRole('link', { name: /Demo: fundus/ }).click();
     await c.getByRole('link', { name: 'Team', exact: true }).click();
@@ -34,9 +33,7 @@ export async function syncShots(base: string, out: string): Promise<void> {
     await c.locator('[data-testid="sync-status"][data-state="synced"]').waitFor();
 
     const a = await ana.context.newPage();
-    await a.goto(`${base}/#/settings`);
-    await a.getByLabel('Your name (as annotator)').fill('Dr Ana');
-    await a.getByRole('button', { name: 'Use this name' }).click();
+    await setIdentity(a, base, 'Dr Ana');
     await a.goto(`${base}/#/`);
     const form = a.locator('section', { has: a.getByRole('heading', { name: 'Open a project from a server' }) });
     await form.getByLabel('Server address').fill(server.url);
