@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
-const LAYERS = ['model', 'formats', 'agreement', 'assist', 'synthetic', 'team', 'slides', 'radiology', 'storage', 'store', 'viewer', 'tools', 'ui', 'cli'];
+const LAYERS = ['model', 'formats', 'agreement', 'assist', 'synthetic', 'team', 'slides', 'radiology', 'storage', 'sync', 'store', 'viewer', 'tools', 'ui', 'cli'];
 /** Packages that tie code to React, the DOM's storage or the viewer: never in a pure layer. */
 const FRAMEWORKS = ['react', 'react-dom', 'react-dom/*', 'react-konva', 'konva', 'konva/*', 'zustand', 'zustand/*', 'idb', 'openseadragon'];
 
@@ -18,7 +18,8 @@ const MAY_IMPORT = {
   slides: ['model'],
   radiology: ['model', 'formats', 'slides'],
   storage: ['model', 'formats'],
-  store: ['model', 'storage', 'formats', 'agreement', 'team'],
+  sync: ['model', 'formats', 'team'],
+  store: ['model', 'storage', 'formats', 'agreement', 'team', 'sync'],
   viewer: ['model', 'store', 'synthetic', 'slides'],
   tools: ['model', 'store'],
   cli: ['model', 'formats', 'agreement', 'assist', 'synthetic', 'team', 'slides', 'radiology'],

@@ -20,6 +20,9 @@ import { startProfile, stopProfile } from './profile';
 import { makeLargePyramid, PYTHON } from '../tests/slides/makeSlides';
 import { keyFileText, newPseudonymKey } from '../src/model/pseudonym';
 import { BASIC_PROFILE } from '../src/radiology/deidProfile';
+import { CouchServer } from '../tests/browser/couchServer';
+import { setIdentity } from '../tests/browser/app';
+import { databaseName } from '../src/sync/route';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -34,6 +37,8 @@ const SIZES = QUICK
   : { panSmall: 100_000, panLarge: 1_000_000, agree: 100_000, export: 1_000_000, panMs: 10_000 };
 /** Cells in the file the import row brings in through the project list. */
 const IMPORT_CELLS = QUICK ? 50_000 : 1_000_000;
+/** Cell outlines a fresh browser reads from the sync server. */
+const SYNC_CELLS = QUICK ? 10_000 : 100_000;
 /** As the other rows: met only if every run meets the target. */
 const IMPORT_RUNS = QUICK ? 1 : 3;
 /** 40× on this 0.5 µm/px (20×) slide: two screen pixels per image pixel. */
@@ -658,7 +663,106 @@ async function appExportWorkload(base: string, formats: readonly ('shared' | 'ge
   }
 }
 
+/**
+ * Live sync at slide scale: a pathologist's project of SYNC_CELLS outlines is on a CouchDB-protocol
+ * server (pouchdb-server in memory, on loopback), put there by the app itself (import, then Team →
+ * Server → Connect); then a fresh browser of the same person opens it with "Open a project from a
+ * server", timed from the click until the project is stored, and opened with every outline.
+ * Memory: the renderer's peak resident memory (page and workers) and the page's V8 heap peak.
+ */
+async function replicateWorkload(base: string): Promise<void> {
+  const n = SYNC_CELLS;
+  const file = await importFile(n);
+  const server = await CouchServer.start({ storage: 'memory' });
+  const user = { name: 'path', password: 'bench-pw' };
+  await server.addUser(user.name, user.password);
+  let pid = '';
+  /** The project list of a browser whose annotator is "bench", the person the file's outlines are by. */
+  const asBench = async (s: Session, timeoutMs: number) => {
+    const page = await s.context.newPage();
+    page.setDefaultTimeout(timeoutMs);
+    await setIdentity(page, base, 'Bench');
+    await page.goto(`${base}/#/`);
+    return page;
+  };
+  const seed = await launch();
+  try {
+    const page = await asBench(seed, 1_800_000);
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByText(/Import project/).click();
+    await (await chooser).setFiles(file);
+    const said = await page.getByText(/^Imported "/).innerText();
+    log(`  seed: ${said}`);
+    const name = /^Imported "([^"]+)"/.exec(said)![1];
+    await page.getByRole('link', { name }).first().click();
+    pid = decodeURIComponent(/#\/project\/([^/]+)/.exec(page.url())![1]);
+    await page.goto(`${base}/#/project/${encodeURIComponent(pid)}/team`);
+    await page.getByRole('button', { name: 'Make me the coordinator' }).click();
+    log(`  seed: project ${pid}, coordinator named; connecting`);
+    // The file's outlines are by the annotator "bench": the person this bench plays.
+    await server.addDatabase(databaseName(pid, 'bench'), [user.name]);
+    const panel = page.getByTestId('sync-panel');
+    await panel.getByLabel('Server address').fill(server.url);
+    await panel.getByLabel('User name').fill(user.name);
+    await panel.getByLabel('Password').fill(user.password);
+    const t0 = performance.now();
+    await panel.getByRole('button', { name: 'Connect' }).click();
+    const progress = setInterval(() => {
+      page.getByTestId('sync-status').textContent().then((t) => log(`  seed: ${t}`), () => {});
+    }, 10_000);
+    await page.locator('[data-testid="sync-status"][data-state="synced"]').waitFor();
+    clearInterval(progress);
+    log(`  seeded the server through the app: ${((performance.now() - t0) / 1000).toFixed(1)} s to send ${n} outlines`);
+  } finally {
+    await seed.close();
+  }
+  const runs: RunStats[] = [];
+  const times: number[] = [];
+  const extra: Record<string, unknown>[] = [];
+  try {
+    for (let i = 0; i < (QUICK ? 1 : 3); i++) {
+      const session = await launch();
+      try {
+        const page = await asBench(session, 900_000);
+        const cdp = await session.context.newCDPSession(page);
+        let pageHeap = 0;
+        const sampler = setInterval(() => {
+          cdp.send('Runtime.getHeapUsage').then((h) => (pageHeap = Math.max(pageHeap, heapOf(h as HeapUsage))), () => {});
+        }, 250);
+        const form = page.locator('section', { has: page.getByRole('heading', { name: 'Open a project from a server' }) });
+        await form.getByLabel('Server address').fill(server.url);
+        await form.getByLabel('User name').fill(user.name);
+        await form.getByLabel('Password').fill(user.password);
+        await form.getByLabel('Project id').fill(pid);
+        const t0 = performance.now();
+        await form.getByRole('button', { name: 'Open from the server' }).click();
+        await page.getByTestId('joined').or(form.getByRole('alert')).waitFor();
+        const storedMs = performance.now() - t0;
+        if (!(await page.getByTestId('joined').count())) throw new Error(await form.getByRole('alert').innerText());
+        await page.getByTestId('joined').getByRole('link').click();
+        const count = new Intl.NumberFormat('en-US').format(n);
+        await page.getByText(new RegExp(`${count} annotations`)).first().waitFor();
+        const ms = performance.now() - t0;
+        clearInterval(sampler);
+        const peak = rendererPeakMB(session.dir);
+        times.push(ms);
+        // The page's V8 heap: the replication runs in the page (PouchDB), not in a worker.
+        runs.push(runStats([ms], true, { heapMB: pageHeap }));
+        extra.push({ storedMs, pageHeapPeakMB: pageHeap, rendererPeakRssMB: peak, loadAverage: loadavg() });
+        log(`  ${(ms / 1000).toFixed(1)} s to open with ${count} outlines (stored by ${(storedMs / 1000).toFixed(1)} s); renderer peak RSS ${peak.toFixed(0)} MB, page heap peak ${pageHeap.toFixed(0)} MB; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+        await cdp.detach().catch(() => {});
+      } finally {
+        await session.close();
+      }
+    }
+  } finally {
+    await server.stop();
+  }
+  rows.push(makeRow({ workload: 'replicate a project of cell outlines from a loopback server to a fresh browser ("Open a project from a server")', kind: 'replicate', size: n, unit: 'ms', perRun: runs, all: times, heapMB: Math.max(...runs.map((r) => r.heapMB ?? NaN)), heapKind: 'page heap peak', extra: { runs: extra } }));
+}
+
 async function browserWorkloads(base: string): Promise<void> {
+  if (want('replicate')) await attempt('replicate from a sync server', 'replicate', SYNC_CELLS, () => replicateWorkload(base));
   if (want('import')) await attempt('import a QuPath GeoJSON', 'import', IMPORT_CELLS, () => importWorkload(base));
   const appExports = (['shared', 'geojson', 'coco'] as const).filter((f) => want(`app-export-${f}`) || want('app-export'));
   if (appExports.length) await appExportWorkload(base, appExports);
@@ -913,7 +1017,7 @@ function printTable(): void {
 async function main(): Promise<void> {
   const t0 = performance.now();
   log(`granula bench${QUICK ? ' --quick' : ''}: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB`);
-  const needBrowser = ['slide', 'pan-small', 'large', 'edited', 'slide-file', 'import', 'app-export'].some(want);
+  const needBrowser = ['slide', 'pan-small', 'large', 'edited', 'slide-file', 'import', 'app-export', 'replicate'].some(want);
   if (needBrowser) {
     await buildAll();
     const server = await preview({ root: ROOT, configFile: false, logLevel: 'warn', build: { outDir: OUT }, preview: { port: 0, host: '127.0.0.1', strictPort: false } });

@@ -26,7 +26,8 @@ export type RowKind =
   | 'slide-bytes'
   | 'slide-panzoom'
   | 'deid'
-  | 'import';
+  | 'import'
+  | 'replicate';
 
 /** The bench's large slide file is made at least this big (MB); its rows carry this size. */
 export const SLIDE_FILE_MB = 1_024;
@@ -71,6 +72,8 @@ export const TARGETS: readonly Target[] = [
   { kind: 'app-export-coco', size: 1_000_000, text: '≤ 30 s, heap ≤ 1.5 GB', maxMs: 30_000, heapMB: 1_536 },
   // A 10⁶-cell QuPath GeoJSON chosen in the app: wall time to "Imported", the renderer's peak memory.
   { kind: 'import', size: 1_000_000, text: 'import ≤ 60 s, heap ≤ 1.5 GB', maxMs: 60_000, heapMB: 1_536 },
+  // A project of 10⁵ cell outlines read from a CouchDB-protocol server on loopback into a fresh browser.
+  { kind: 'replicate', size: 100_000, text: 'replicate ≤ 30 s, heap ≤ 500 MB', maxMs: 30_000, heapMB: 500 },
   // A ≥ 1 GB pyramidal file opened from disk (size: the file's MB, at least 1,024).
   { kind: 'slide-open', size: SLIDE_FILE_MB, text: 'first tile painted ≤ 1.5 s', maxMs: 1_500 },
   { kind: 'slide-bytes', size: SLIDE_FILE_MB, text: '≤ 5 MB read before the first tile is painted', maxMs: 5 },

@@ -9,6 +9,7 @@ import { syntheticCellsInRect } from '../src/synthetic/cells';
 import { tissueCentre } from '../src/synthetic/fields';
 import { slideShots } from './slideShots';
 import { teamShots } from './teamShots';
+import { syncShots } from './syncShots';
 
 const OUT = 'docs/screenshots';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -116,6 +117,8 @@ async function main() {
 
     // The team loop across three browser profiles.
     await teamShots(base, OUT);
+    // Live sync with a loopback server: an annotator offline, the coordinator's Server card.
+    await syncShots(base, OUT);
     // A pathologist's own slide file from disk.
     await slideShots(base, OUT);
   } finally {

@@ -277,6 +277,15 @@ export async function saveBlob(projectId: string, data: Blob, mime: string): Pro
   return blobId;
 }
 
+/** Stores image files under the ids their records name (files that came from a sync server). */
+export async function storeFiles(projectId: string, files: readonly { blobId: string; mime: string; data: Blob }[]): Promise<void> {
+  for (const f of files) {
+    const row: BlobRow = { blobId: f.blobId, projectId, mime: f.mime, data: f.data };
+    if (db) await repo.putBlob(db, row);
+    else memoryBlobs.set(f.blobId, row);
+  }
+}
+
 export async function loadBlob(blobId: string): Promise<BlobRow | undefined> {
   return db ? repo.getBlob(db, blobId) : memoryBlobs.get(blobId);
 }

@@ -15,30 +15,36 @@ import { returnOwners } from './gather';
  * reviewers by name, and no one's labels: the annotator works blind.
  */
 export function makeWorkPackage(data: ProjectData, annotatorId: string, o: { issuedBy: string; at: string; files?: EmbeddedFile[] }): SharedDocument {
+  const content = packageData(data, annotatorId);
+  const used = new Set(content.images.flatMap((i) => (i.source.kind === 'file' ? [i.source.blobId] : [])));
+  const doc = toSharedDocument(content, { exportedAt: o.at, files: o.files?.filter((f) => used.has(f.blobId)) });
+  doc.package = { annotatorId, issuedAt: o.at, issuedBy: o.issuedBy };
+  return doc;
+}
+
+/**
+ * What one person may see of a project, as records: the package's content. Live sync writes the same
+ * records to that person's database, so a file and a server hand out exactly the same.
+ */
+export function packageData(data: ProjectData, annotatorId: string): ProjectData {
   const { data: exportable } = excludeOptedOut(data);
   const wanted = new Set(assignedImages(exportable.project.assignments, annotatorId, exportable.images.map((i) => i.id)));
   const images = exportable.images.filter((i) => wanted.has(i.id));
   const annotators = exportable.annotators.filter((a) => a.id === annotatorId || asTeamRole(a.role) === 'coordinator' || asTeamRole(a.role) === 'reviewer');
   if (!annotators.some((a) => a.id === annotatorId)) annotators.push({ id: annotatorId, projectId: data.project.id, displayName: annotatorId, role: 'annotator' });
-  const used = new Set(images.flatMap((i) => (i.source.kind === 'file' ? [i.source.blobId] : [])));
   // A reviewer's package opens the review phase: everyone's labels on their images, to adjudicate.
   const reviewer = asTeamRole(annotators.find((a) => a.id === annotatorId)?.role) === 'reviewer';
   const labelled = reviewer ? new Set([...exportable.annotations.map((a) => a.annotatorId), ...exportable.statuses.map((s) => s.annotatorId)]) : new Set<string>();
   if (reviewer) for (const a of exportable.annotators) if (labelled.has(a.id) && !annotators.includes(a)) annotators.push(a);
-  const doc = toSharedDocument(
-    {
-      project: { ...exportable.project, reviewMode: reviewer || exportable.project.reviewMode, exportLog: [], conflicts: undefined, package: undefined, assignments: [{ annotatorId, imageIds: images.map((i) => i.id) }] },
-      schemas: exportable.schemas,
-      images,
-      annotators,
-      annotations: reviewer ? exportable.annotations.filter((a) => wanted.has(a.imageId)) : [],
-      statuses: reviewer ? exportable.statuses.filter((s) => wanted.has(s.imageId)) : [],
-      audit: [],
-    },
-    { exportedAt: o.at, files: o.files?.filter((f) => used.has(f.blobId)) },
-  );
-  doc.package = { annotatorId, issuedAt: o.at, issuedBy: o.issuedBy };
-  return doc;
+  return {
+    project: { ...exportable.project, reviewMode: reviewer || exportable.project.reviewMode, exportLog: [], conflicts: undefined, package: undefined, assignments: [{ annotatorId, imageIds: images.map((i) => i.id) }] },
+    schemas: exportable.schemas,
+    images,
+    annotators,
+    annotations: reviewer ? exportable.annotations.filter((a) => wanted.has(a.imageId)) : [],
+    statuses: reviewer ? exportable.statuses.filter((s) => wanted.has(s.imageId)) : [],
+    audit: [],
+  };
 }
 
 /**

@@ -6,6 +6,8 @@ import { ReviewPage } from './agreement/ReviewPage';
 import { ProjectListPage } from './ProjectListPage';
 import { ProjectPage } from './ProjectPage';
 import { SaveIndicator } from './SaveIndicator';
+import { SyncIndicator } from './sync/SyncPanel';
+import { resumeSync } from '../store/syncActions';
 import { SettingsPage } from './SettingsPage';
 import { StorageBanner } from './StorageBanner';
 import { useRoute } from './router';
@@ -30,6 +32,11 @@ export function App() {
     document.documentElement.lang = lang;
   }, [lang]);
   useEffect(() => setAuditActor(identity?.id ?? ''), [identity]);
+  // A project connected to a server syncs while it is open.
+  const openProjectId = useDocStore((s) => s.doc?.project.id ?? null);
+  useEffect(() => {
+    if (openProjectId && identity) void resumeSync(openProjectId);
+  }, [openProjectId, identity]);
   // A notice about a project is said there: leaving the project drops it.
   const routeProject = 'projectId' in route ? route.projectId : null;
   useEffect(() => {
@@ -52,6 +59,7 @@ export function App() {
           ↷
         </button>
         <SaveIndicator />
+        <SyncIndicator />
         <a href="#/settings" className="identity" data-testid="identity">
           {identity ? t('annotatingAs', { name: identity.displayName }) : t('noIdentity')}
         </a>

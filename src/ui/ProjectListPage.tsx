@@ -1,3 +1,4 @@
+import { JoinFromServer } from './sync/SyncPanel';
 import { useState } from 'react';
 import { ProblemList } from './ProblemList';
 import { FileButton } from './FileButton';
@@ -124,6 +125,8 @@ export function ProjectListPage() {
           <ProblemList title={t('importFailed')} problems={importResult.problems} />
         )}
       </section>
+
+      <JoinFromServer />
 
       {projects.length === 0 ? (
         <p>{t('noProjects')}</p>

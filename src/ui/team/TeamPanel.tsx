@@ -16,6 +16,7 @@ import { fmt } from '../agreement/Heatmap';
 import type { AgreementResult } from '../agreement/computeAgreement';
 import { runAgreement, type AgreementJob } from '../agreement/runAgreement';
 import { useTeamText, type TeamText } from './teamText';
+import { SyncPanel } from '../sync/SyncPanel';
 
 export function useMyRole(): TeamRole {
   const doc = useDoc();
@@ -37,6 +38,7 @@ export function TeamPanel() {
       <p data-testid="my-role">{t('yourRole', { role: t(`role.${role}`) })}</p>
       {can(role, 'manage-team') ? <CoordinatorView t={t} /> : <AnnotatorView t={t} />}
       {doc.project.package && can(role, 'manage-team') && <AnnotatorView t={t} />}
+      <SyncPanel />
     </section>
   );
 }

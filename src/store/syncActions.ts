@@ -1,0 +1,167 @@
+import { create } from 'zustand';
+import { created, updated, type RecordChange } from '../model/changes';
+import { newId, nowIso } from '../model/ids';
+import type { MergeConflict } from '../model/types';
+import { roleOf } from '../team/roles';
+import { serverAddress, type SyncProblem } from '../sync/problems';
+import { syncedPeople } from '../sync/route';
+import type { ProjectSync, SyncStatus } from '../sync/replicator';
+import { dataFromDoc, getRecord } from './docState';
+import { auditActor, onDocChanges, useDocStore } from './docStore';
+import { ensureSetting, getSetting, loadBlob, setSetting, storeFiles, storeWholeProject } from './workspace';
+
+/** A project's server, kept per browser: the address and the user name, never the password. */
+export interface SyncConnection {
+  url: string;
+  user: string;
+}
+
+interface SyncState {
+  projectId: string | null;
+  connection: SyncConnection | null;
+  status: SyncStatus | null;
+  /** Records a database held that were not its owner's to hold: refused, said once. */
+  refused: string[];
+}
+
+export const useSync = create<SyncState>()(() => ({ projectId: null, connection: null, status: null, refused: [] }));
+
+const connectionKey = (projectId: string) => `sync:${projectId}`;
+
+let running: { projectId: string; sync: ProjectSync; unsubscribe: () => void } | null = null;
+
+function engine() {
+  return import('../sync/replicator');
+}
+
+export type ConnectResult = { ok: true } | { ok: false; problem: SyncProblem; detail?: string };
+
+/** Connects the open project to a server: signs in (CouchDB's cookie session) and starts syncing. */
+export async function connectProject(urlText: string, user: string, password: string): Promise<ConnectResult> {
+  const doc = useDocStore.getState().doc;
+  if (!doc) return { ok: false, problem: 'server' };
+  const address = serverAddress(urlText);
+  if (!address.ok) return { ok: false, problem: address.problem };
+  const { signIn } = await engine();
+  const signed = await signIn(address.url, user, password);
+  if (!signed.ok) return signed;
+  const connection = { url: address.url, user };
+  await setSetting(connectionKey(doc.project.id), connection);
+  await startSync(doc.project.id, connection);
+  return { ok: true };
+}
+
+/**
+ * A fresh browser joins a project on a server: signs in, reads its own database once (the project as
+ * its work package would hold it, and the person's own work) and stores it through the one write path.
+ */
+export async function joinProject(urlText: string, projectId: string, user: string, password: string, me: string): Promise<ConnectResult> {
+  const address = serverAddress(urlText);
+  if (!address.ok) return { ok: false, problem: address.problem };
+  const { signIn, readProject } = await engine();
+  const signed = await signIn(address.url, user, password);
+  if (!signed.ok) return signed;
+  const read = await readProject(address.url, projectId.trim(), me);
+  if (!read.ok) return read;
+  await storeWholeProject(read.data, read.files.map((f) => ({ ...f, projectId: read.data.project.id })));
+  await setSetting(connectionKey(read.data.project.id), { url: address.url, user });
+  return { ok: true };
+}
+
+/** Stops syncing the project here and forgets its server (the project stays in this browser). */
+export async function disconnectProject(): Promise<void> {
+  const pid = useSync.getState().projectId;
+  const conn = useSync.getState().connection;
+  await stopSync();
+  if (pid) await setSetting(connectionKey(pid), null);
+  if (conn) await (await engine()).signOut(conn.url);
+  useSync.setState({ connection: null, status: null });
+}
+
+/** Called when a project opens: a connected project resumes syncing if the browser is still signed in. */
+export async function resumeSync(projectId: string): Promise<void> {
+  if (running?.projectId === projectId) return;
+  await stopSync();
+  const connection = (await getSetting<SyncConnection | null>(connectionKey(projectId))) ?? null;
+  useSync.setState({ projectId, connection, status: null, refused: [] });
+  if (!connection) return;
+  const { sessionUser } = await engine();
+  const user = await sessionUser(connection.url);
+  if (user !== connection.user && user !== 'unreachable') {
+    useSync.setState({ status: { state: 'error', waiting: 0, problem: 'signed-out' } });
+    return;
+  }
+  await startSync(projectId, connection);
+}
+
+/** Signs in again after the session ended, with the stored address and user. */
+export async function signInAgain(password: string): Promise<ConnectResult> {
+  const { projectId, connection } = useSync.getState();
+  if (!projectId || !connection) return { ok: false, problem: 'server' };
+  const { signIn } = await engine();
+  const signed = await signIn(connection.url, connection.user, password);
+  if (!signed.ok) return signed;
+  await stopSync();
+  await startSync(projectId, connection);
+  return { ok: true };
+}
+
+export async function stopSync(): Promise<void> {
+  const r = running;
+  running = null;
+  if (!r) return;
+  r.unsubscribe();
+  await r.sync.stop();
+}
+
+async function startSync(projectId: string, connection: SyncConnection): Promise<void> {
+  await stopSync();
+  const { ProjectSync } = await engine();
+  const origin = await ensureSetting<string>('sync:origin', () => newId('brw'));
+  const doc = () => {
+    const d = useDocStore.getState().doc;
+    if (!d || d.project.id !== projectId) throw new Error('the project is not open');
+    return d;
+  };
+  const me = auditActor();
+  useSync.setState({ projectId, connection, status: { state: 'connecting', waiting: 0 }, refused: [] });
+  const sync: ProjectSync = new ProjectSync(connection.url, {
+    projectId,
+    me,
+    origin,
+    role: () => roleOf(doc().annotators.values(), me),
+    data: () => dataFromDoc(doc()),
+    record: (kind, id) => getRecord(doc(), kind, id),
+    annotators: () => [...doc().annotators.values()],
+    people: () => (roleOf(doc().annotators.values(), me) === 'coordinator' ? [...new Set([me, ...syncedPeople(doc().annotators.values())])] : [me]),
+    apply: (changes) => useDocStore.getState().commit(changes, { record: false, label: 'Sync', audit: 'included' }),
+    raiseConflicts: (list) => raiseConflicts(list),
+    refused: (owner, reasons) => useSync.setState((s) => ({ refused: [...s.refused, ...reasons.map((r) => `${owner}: ${r}`)].slice(-20) })),
+    status: (status) => useSync.setState({ status }),
+    fileOf: (blobId) => loadBlob(blobId),
+    storeFiles: (files) => storeFiles(projectId, files),
+  });
+  const unsubscribe = onDocChanges((pid, changes) => {
+    if (pid === projectId) sync.changed(changes);
+  });
+  running = { projectId, sync, unsubscribe };
+  await sync.start();
+}
+
+/**
+ * CouchDB's losing revisions join the team loop's conflict list, with an audit line; the coordinator
+ * settles them in the Team tab like a gathered conflict.
+ */
+function raiseConflicts(list: MergeConflict[]): void {
+  const d = useDocStore.getState().doc;
+  if (!d) return;
+  const known = new Set((d.project.conflicts ?? []).map((c) => c.recordId));
+  const fresh = list.filter((c) => !known.has(c.recordId) && (known.add(c.recordId), true));
+  if (!fresh.length) return;
+  const at = nowIso();
+  const changes: RecordChange[] = [updated('project', d.project, { ...d.project, conflicts: [...(d.project.conflicts ?? []), ...fresh], updatedAt: at })];
+  for (const c of fresh) {
+    changes.push(created('audit', { id: newId('aud'), projectId: d.project.id, at, actor: auditActor(), action: 'gather', recordKind: c.recordKind, imageId: c.imageId, targets: [c.recordId], detail: `${c.file}: changed in two places; the server’s winning version is shown until it is settled` }));
+  }
+  useDocStore.getState().commit(changes, { record: false, label: 'Sync conflict', audit: 'included' });
+}
