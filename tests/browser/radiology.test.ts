@@ -58,6 +58,65 @@ function hounsfield(path: string, x: number, y: number): number {
   return Number(execFileSync(PYTHON, ['-c', code, path, String(x), String(y)], { encoding: 'utf8' }).trim());
 }
 
+/** The project's pseudonym key as this browser stores it (base64). */
+async function projectKeyBase64(p: Page): Promise<string> {
+  return p.evaluate(async () => {
+    const projectId = decodeURIComponent(location.hash.split('/')[2]);
+    const open = indexedDB.open('granula');
+    const db: IDBDatabase = await new Promise((res, rej) => ((open.onsuccess = () => res(open.result)), (open.onerror = () => rej(open.error))));
+    const row: { value: { key: string } } = await new Promise((res, rej) => {
+      const r = db.transaction('meta').objectStore('meta').get(`pseudonymKey/${projectId}`);
+      r.onsuccess = () => res(r.result);
+      r.onerror = () => rej(r.error);
+    });
+    db.close();
+    return row.value.key;
+  });
+}
+
+/** Every record and setting of the app's database, as JSON text. */
+async function dumpDatabase(p: Page): Promise<string> {
+  return p.evaluate(async () => {
+    const open = indexedDB.open('granula');
+    const db: IDBDatabase = await new Promise((res, rej) => ((open.onsuccess = () => res(open.result)), (open.onerror = () => rej(open.error))));
+    const out: unknown[] = [];
+    for (const name of [...db.objectStoreNames]) {
+      out.push(await new Promise((res, rej) => {
+        const r = db.transaction(name).objectStore(name).getAll();
+        r.onsuccess = () => res(r.result);
+        r.onerror = () => rej(r.error);
+      }));
+    }
+    db.close();
+    return JSON.stringify(out);
+  });
+}
+
+async function storedImages(p: Page): Promise<{ modality: string; patientKey?: string; mpp?: number; source: { studyInstanceUid: string; seriesInstanceUid: string } }[]> {
+  return JSON.parse(await p.evaluate(async () => {
+    const open = indexedDB.open('granula');
+    const db: IDBDatabase = await new Promise((res, rej) => ((open.onsuccess = () => res(open.result)), (open.onerror = () => rej(open.error))));
+    const rows: { kind: string; value: unknown; gone?: boolean }[] = await new Promise((res, rej) => {
+      const r = db.transaction('records').objectStore('records').getAll();
+      r.onsuccess = () => res(r.result);
+      r.onerror = () => rej(r.error);
+    });
+    db.close();
+    return JSON.stringify(rows.filter((r) => r.kind === 'image' && !r.gone).map((r) => r.value));
+  }));
+}
+
+/** The project's UID for a scanner's UID, computed apart from our code: 2.25. and the first 128 bits of HMAC-SHA-256("uid\0" + UID). */
+function projectUid(keyBase64: string, uid: string): string {
+  const code = 'import base64,hashlib,hmac,sys\nprint("2.25." + str(int.from_bytes(hmac.new(base64.b64decode(sys.argv[1]), b"uid\\0" + sys.argv[2].encode(), hashlib.sha256).digest()[:16], "big")))';
+  return execFileSync(PYTHON, ['-c', code, keyBase64, uid], { encoding: 'utf8' }).trim();
+}
+
+function expectedPseudonym(keyBase64: string, id: string): string {
+  const code = 'import base64,hashlib,hmac,sys\nmac = hmac.new(base64.b64decode(sys.argv[1]), b"patient\\0" + sys.argv[2].encode(), hashlib.sha256).digest()[:16]\nprint("pk-" + base64.b32encode(mac).decode().lower().rstrip("="))';
+  return execFileSync(PYTHON, ['-c', code, keyBase64, id], { encoding: 'utf8' }).trim();
+}
+
 describe('a CT series from disk', () => {
   it('is listed by series, scrolls, windows, takes a box on a slice, and stores nothing identifying', { timeout: 180_000 }, async () => {
     session = await launchProfile();
@@ -80,7 +139,74 @@ describe('a CT series from disk', () => {
     await row.getByRole('link', { name: /CT series/ }).click();
     await waitViewer(page);
     const position = page.getByTestId('slice-position');
-    // Opens on the middle slice: 5 of 8. makeCtSeries places slice i at CT_small's z + 5 mm · i.
-    await position.filter({ hasText: 'Slice 5 of 8' }).waitFor();
+    // Opens on the middle slice: 5 of 8. makeCtSeries places file i at CT_small's z + 5 mm · i, so
+    // slice k (counted from 1, ordered along the slice normal, +z for this axial series) is file k.
+    const z0 = Number(execFileSync(PYTHON, ['-c', 'import pydicom,sys\nprint(float(pydicom.dcmread(sys.argv[1]).ImagePositionPatient[2]))', files[0]], { encoding: 'utf8' }).trim());
+    const at = (k: number) => `Slice ${k} of 8 · position ${(z0 + 5 * (k - 1)).toFixed(1)} mm · thickness 5.0 mm`;
+    await position.filter({ hasText: at(5) }).waitFor();
+
+    // The wheel and the arrow keys scroll; the slider says where.
+    const box = (await page.getByTestId('viewer').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, 120);
+    await position.filter({ hasText: at(6) }).waitFor();
+    await page.keyboard.press('ArrowDown');
+    await position.filter({ hasText: at(7) }).waitFor();
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    await position.filter({ hasText: at(5) }).waitFor();
+    await expect(page.getByRole('slider', { name: 'Slice' }).inputValue()).resolves.toBe('5');
+
+    // The lung preset windows as the standard's linear function says, from pydicom's Hounsfield units.
+    await page.getByRole('button', { name: 'Lung' }).click();
+    await page.getByTestId('window').filter({ hasText: 'W 1500 / L -600' }).waitFor();
+    const grey = (hu: number, c: number, w: number) => Math.round(hu <= c - 0.5 - (w - 1) / 2 ? 0 : hu > c - 0.5 + (w - 1) / 2 ? 255 : ((hu - (c - 0.5)) / (w - 1) + 0.5) * 255);
+    for (const [x, y] of [[40, 64], [64, 64], [90, 100]]) {
+      expect(Math.abs((await shownGrey(page, x + 0.5, y + 0.5)) - grey(hounsfield(files[4], x, y), -600, 1500))).toBeLessThanOrEqual(2);
+    }
+    await page.getByRole('button', { name: 'Mediastinum' }).click();
+    await page.getByTestId('window').filter({ hasText: 'W 350 / L 50' }).waitFor();
+    expect(Math.abs((await shownGrey(page, 64.5, 64.5)) - grey(hounsfield(files[4], 64, 64), 50, 350))).toBeLessThanOrEqual(2);
+    // A right-drag 64 px to the right widens the window by 64 · 350/256 = 87.5 → 88 HU.
+    await page.mouse.move(box.x + 100, box.y + 100);
+    await page.mouse.down({ button: 'right' });
+    await page.mouse.move(box.x + 164, box.y + 100, { steps: 4 });
+    await page.mouse.up({ button: 'right' });
+    await page.getByTestId('window').filter({ hasText: 'W 438 / L 50' }).waitFor();
+
+    // A box on slice 5: stored with that slice's UID, the project's replacement of the file's own.
+    await page.keyboard.press('b');
+    await page.keyboard.press('1');
+    const a = await pagePoint(page, 30, 40);
+    const b = await pagePoint(page, 70, 80);
+    await page.mouse.move(a.x, a.y);
+    await page.mouse.down();
+    await page.mouse.move(b.x, b.y, { steps: 5 });
+    await page.mouse.up();
+    await page.getByTestId('shape-count').filter({ hasText: '1' }).waitFor();
+    await waitSaved(page);
+    const [stored] = await storedAnnotations(page);
+    expect(stored.geometry).toMatchObject({ type: 'box' });
+    expect(stored.geometry.x).toBeCloseTo(30, 0);
+    expect(stored.geometry.w).toBeCloseTo(40, 0);
+    const key = await projectKeyBase64(page);
+    expect((stored as unknown as { slice: unknown }).slice).toEqual({ sopInstanceUid: projectUid(key, planted.files[4].sop), frame: 1 });
+    // Only on its slice.
+    await page.keyboard.press('ArrowDown');
+    await position.filter({ hasText: at(6) }).waitFor();
+    await expect(page.getByTestId('shape-layer').getAttribute('data-drawn')).resolves.toBe('0');
+    await page.keyboard.press('ArrowUp');
+    await position.filter({ hasText: at(5) }).waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid="shape-layer"]')?.getAttribute('data-drawn') === '1');
+
+    // Nothing the profile removes, no planted identifier and none of the scanner's UIDs is stored anywhere.
+    const everything = await dumpDatabase(page);
+    for (const value of [...planted.text, ...planted.uids, planted.study, planted.series, ...planted.files.map((f) => f.sop), 'PHI-PATIENT-0042', 'PHI-Doe']) expect(everything).not.toContain(value);
+    const image = (await storedImages(page)).find((im) => im.modality === 'radiology')!;
+    expect(image.patientKey).toBe(expectedPseudonym(key, 'PHI-PATIENT-0042'));
+    expect(image.source.studyInstanceUid).toBe(projectUid(key, planted.study));
+    expect(image.source.seriesInstanceUid).toBe(projectUid(key, planted.series));
+    // 0.661468 mm pixels (CT_small's Pixel Spacing): the scale bar is in mm.
+    expect(image.mpp).toBeCloseTo(661.468, 2);
   });
 });

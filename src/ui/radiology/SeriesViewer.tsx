@@ -269,7 +269,7 @@ export function SeriesViewer(props: SeriesViewerProps) {
           </button>
         ) : null}
         <button type="button" aria-pressed={measuring} onClick={() => setMeasuring((m) => !m)} disabled={!spacing}>
-          📏 {t('measure')}
+          {t('measure')}
         </button>
         {rulers.length > 0 && (
           <button type="button" className="link" onClick={() => (setRulers([]), setPaint((n) => n + 1))}>
