@@ -1,7 +1,7 @@
 // A radiologist opens a CT series from disk (built by pydicom at test time, with identifying values
 // planted in every attribute the de-identification profile lists), scrolls and windows it, draws a
 // box on a slice, finds the same patient's slide in the patient view, and exports a DICOM SR.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,6 +117,17 @@ function expectedPseudonym(keyBase64: string, id: string): string {
   return execFileSync(PYTHON, ['-c', code, keyBase64, id], { encoding: 'utf8' }).trim();
 }
 
+const SR_SUMMARY = `
+import json, sys, pydicom
+d = pydicom.dcmread(sys.argv[1])
+group = [c for c in d.ContentSequence if c.ConceptNameCodeSequence[0].CodeMeaning == "Imaging Measurements"][0].ContentSequence[0]
+items = {c.ConceptNameCodeSequence[0].CodeMeaning: c for c in group.ContentSequence}
+print(json.dumps({"patient": d.PatientID, "study": d.StudyInstanceUID,
+  "evidence": [s.ReferencedSOPInstanceUID for s in d.CurrentRequestedProcedureEvidenceSequence[0].ReferencedSeriesSequence[0].ReferencedSOPSequence],
+  "finding": items["Finding"].ConceptCodeSequence[0].CodeMeaning, "graphicType": items["Image Region"].GraphicType,
+  "area": float(items["Area"].MeasuredValueSequence[0].NumericValue)}))
+`;
+
 describe('a CT series from disk', () => {
   it('is listed by series, scrolls, windows, takes a box on a slice, and stores nothing identifying', { timeout: 180_000 }, async () => {
     session = await launchProfile();
@@ -208,5 +219,18 @@ describe('a CT series from disk', () => {
     expect(image.source.seriesInstanceUid).toBe(projectUid(key, planted.series));
     // 0.661468 mm pixels (CT_small's Pixel Spacing): the scale bar is in mm.
     expect(image.mpp).toBeCloseTo(661.468, 2);
+
+    // The box as a DICOM SR measurement report: pydicom reads it, dciodvfy finds no error.
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export DICOM SR (measurement report)' }).click();
+    const srPath = join(dir, 'report.sr.dcm');
+    await (await download).saveAs(srPath);
+    await page.getByTestId('sr-message').filter({ hasText: 'DICOM SR written: 1 region' }).waitFor();
+    const sr = JSON.parse(execFileSync(PYTHON, ['-c', SR_SUMMARY, srPath], { encoding: 'utf8' }));
+    expect(sr).toMatchObject({ patient: image.patientKey, study: projectUid(key, planted.study), evidence: [projectUid(key, planted.files[4].sop)], finding: 'Nodule', graphicType: 'POLYLINE' });
+    // 40 × 40 pixels of 0.661468 mm: 700.1 mm².
+    expect(sr.area).toBeCloseTo(stored.geometry.w * stored.geometry.h * 0.661468 ** 2, 1);
+    const check = spawnSync('dciodvfy', [srPath], { encoding: 'utf8' });
+    expect(`${check.stdout}${check.stderr}`.split('\n').filter((l) => l.startsWith('Error'))).toEqual([]);
   });
 });

@@ -18,6 +18,9 @@ import { isTypingTarget } from '../annotate/keys';
 import { ensureProjectKey } from '../privacy/projectKey';
 import { useSettings } from '../settingsStore';
 import { useRadiologyText } from './radiologyText';
+import { exportSeriesSr } from './exportSr';
+import { useDoc } from '../useDoc';
+import { useCountWords } from '../i18n';
 
 type SeriesImage = ImageRecord & { source: DicomSeriesSource };
 
@@ -79,7 +82,7 @@ export function SeriesViewer(props: SeriesViewerProps) {
   const lang = useSettings((s) => s.lang);
   const [opened, setOpened] = useState<Opened | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [count, setCount] = useState(0);
+  const [fileCount, setFileCount] = useState(0);
   const [window_, setWindow] = useState<Window | null>(null);
   /** Bumped whenever the slice layer must be drawn again (a new slice or window, a ruler moved). */
   const [paint, setPaint] = useState(0);
@@ -98,7 +101,7 @@ export function SeriesViewer(props: SeriesViewerProps) {
     let alive = true;
     setOpened(null);
     setError(null);
-    openSeries(image, setCount).then(
+    openSeries(image, setFileCount).then(
       (o) => {
         if (!alive) return;
         setOpened(o);
@@ -205,6 +208,20 @@ export function SeriesViewer(props: SeriesViewerProps) {
     return true;
   };
 
+  const doc = useDoc();
+  const me = useSettings((s) => s.identity);
+  const count = useCountWords();
+  const [srMessage, setSrMessage] = useState<string | null>(null);
+  const exportSr = async () => {
+    if (!doc) return;
+    try {
+      const n = await exportSeriesSr(doc, image, me?.id, opened?.slices[0].instance.pixelSpacing);
+      setSrMessage(t('srExported', { count: count(n, 'region', 'regions') }));
+    } catch (e) {
+      setSrMessage(t('srRefused', { reason: (e as Error).message }));
+    }
+  };
+
   const instance = opened?.slices[k].instance;
   const spacing = instance?.pixelSpacing;
   const fmt = useMemo(() => new Intl.NumberFormat(lang, { maximumFractionDigits: 1, minimumFractionDigits: 1 }), [lang]);
@@ -271,15 +288,23 @@ export function SeriesViewer(props: SeriesViewerProps) {
         <button type="button" aria-pressed={measuring} onClick={() => setMeasuring((m) => !m)} disabled={!spacing}>
           {t('measure')}
         </button>
+        <button type="button" onClick={() => void exportSr()}>
+          {t('exportSr')}
+        </button>
         {rulers.length > 0 && (
           <button type="button" className="link" onClick={() => (setRulers([]), setPaint((n) => n + 1))}>
             {t('clearMeasures')}
           </button>
         )}
       </div>
+      {srMessage && (
+        <p role="status" className="muted" data-testid="sr-message">
+          {srMessage}
+        </p>
+      )}
       {!opened && (
         <p className="muted" role="status">
-          {t('opening', { count: count || image.source.fileNames.length })}
+          {t('opening', { count: fileCount || image.source.fileNames.length })}
         </p>
       )}
       <AnnotateViewer

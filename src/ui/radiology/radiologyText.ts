@@ -24,6 +24,8 @@ const en = {
   shapesOnSlices: 'Shapes on slices: {list}',
   noShapesOnSlices: 'No shapes on any slice yet.',
   exportSr: 'Export DICOM SR (measurement report)',
+  srExported: 'DICOM SR written: {count}, each with its slice and area in mm².',
+  srRefused: 'No DICOM SR written: {reason}.',
   patientView: 'This patient across projects',
 } as const;
 
@@ -51,6 +53,8 @@ const ja: Record<keyof typeof en, string> = {
   shapesOnSlices: '図形のあるスライス：{list}',
   noShapesOnSlices: 'まだどのスライスにも図形はありません。',
   exportSr: 'DICOM SR を書き出す（計測レポート）',
+  srExported: 'DICOM SR を書き出しました：領域 {count} 件（各領域のスライスと面積 mm²）。',
+  srRefused: 'DICOM SR は書き出していません：{reason}。',
   patientView: 'この患者の他の画像',
 };
 
