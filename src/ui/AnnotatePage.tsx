@@ -262,6 +262,11 @@ function AnnotateWorkspace({ projectId, imageId, schema, annotatorId, annotatorN
           ⌂
         </button>
         <AssociatedImages image={image} />
+        {image.patientKey && (
+          <a href={routeHref({ page: 'patient', patientKey: image.patientKey })} data-testid="patient-link">
+            {t('patientView')}
+          </a>
+        )}
         {doc.project.reviewMode && <span className="badge">{t('reviewModeOn')}</span>}
         <button type="button" onClick={() => session.setHelpOpen(true)} aria-label={t('help')}>
           ?

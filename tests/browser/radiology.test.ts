@@ -10,7 +10,8 @@ import type { Page } from 'playwright-core';
 import { BASIC_PROFILE } from '../../src/radiology/deidProfile';
 import { PYTHON } from '../slides/makeSlides';
 import { launchProfile, type Session } from './chromium';
-import { pagePoint, setIdentity, storedAnnotations, waitSaved, waitViewer } from './app';
+import { openProject, pagePoint, setIdentity, storedAnnotations, waitSaved, waitViewer } from './app';
+import { downloadsOf } from './trustHelpers';
 
 const base = inject('baseUrl');
 const dir = mkdtempSync(join(tmpdir(), 'granula-ct-'));
@@ -129,7 +130,7 @@ print(json.dumps({"patient": d.PatientID, "study": d.StudyInstanceUID,
 `;
 
 describe('a CT series from disk', () => {
-  it('is listed by series, scrolls, windows, takes a box on a slice, and stores nothing identifying', { timeout: 180_000 }, async () => {
+  it('is listed by series, scrolls, windows, takes a box on a slice, stores nothing identifying, exports a DICOM SR, and sits beside the same patient’s slide in the patient view', { timeout: 180_000 }, async () => {
     session = await launchProfile();
     await session.context.addInitScript(() => {
       delete (window as { showOpenFilePicker?: unknown }).showOpenFilePicker;
@@ -137,10 +138,29 @@ describe('a CT series from disk', () => {
     });
     const page = await session.context.newPage();
     await setIdentity(page, base, 'Dr Rad');
+    // The pathology project's key, which the CT project will share: one patient, one pseudonym.
+    // The slide's patient ID, pseudonymised with that project's key (made on first use).
+    await openProject(page, base, /Demo: pathology cell outlines/);
+    const slideRow = page.getByTestId('worklist-row').filter({ hasText: 'Synthetic H&E slide' });
+    const demoKey = await slideRow.getByTestId('patient-key').locator('code').textContent();
+    await slideRow.getByRole('button', { name: 'Patient ID for Synthetic H&E slide (seed 1)' }).click();
+    await slideRow.getByRole('textbox', { name: 'Patient ID for Synthetic H&E slide (seed 1)' }).fill('PHI-PATIENT-0042');
+    await slideRow.getByRole('button', { name: 'Pseudonymise' }).click();
+    await expect.poll(() => slideRow.getByTestId('patient-key').locator('code').textContent()).not.toBe(demoKey);
+    await waitSaved(page);
+    await page.getByRole('link', { name: 'Project settings' }).click();
+    await page.getByRole('button', { name: 'Download key…' }).click();
+    const [{ text: keyFile }] = await downloadsOf(page, () => page.getByRole('alertdialog', { name: 'Download key…' }).getByRole('button', { name: 'Download the key' }).click());
+
     await page.goto(`${base}/#/`);
     await page.getByLabel('Project name').fill('Chest CT');
     await page.getByLabel('Schema template').selectOption({ label: 'CT/MR: findings on slices (DICOM series)' });
     await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('link', { name: 'Project settings' }).click();
+    await page.getByLabel('Import a key file…').setInputFiles({ name: 'key.json', mimeType: 'application/json', buffer: Buffer.from(keyFile) });
+    await page.getByRole('alertdialog', { name: 'Import a key file…' }).getByRole('button', { name: 'Use this key' }).click();
+    await page.getByTestId('key-fingerprint').filter({ hasText: JSON.parse(keyFile).fingerprint }).waitFor();
+    await page.getByRole('link', { name: 'Worklist' }).click();
     await page.getByLabel('Modality').selectOption({ label: 'Radiology' });
     await chooseFiles(page, /Add CT\/MR files/, files);
     const row = page.getByTestId('worklist-row').filter({ hasText: 'CT series' });
@@ -232,5 +252,17 @@ describe('a CT series from disk', () => {
     expect(sr.area).toBeCloseTo(stored.geometry.w * stored.geometry.h * 0.661468 ** 2, 1);
     const check = spawnSync('dciodvfy', [srPath], { encoding: 'utf8' });
     expect(`${check.stdout}${check.stderr}`.split('\n').filter((l) => l.startsWith('Error'))).toEqual([]);
+
+    // The patient view: the CT series with its box, and beside it the same patient's slide from the pathology project.
+    await page.getByTestId('patient-link').click();
+    const cards = page.getByTestId('patient-image');
+    await cards.nth(1).waitFor();
+    const texts = await cards.allTextContents();
+    expect(texts).toHaveLength(2);
+    expect(texts.find((c) => c.includes('CT series 1 (8)'))).toMatch(/Chest CT · Radiology · 8 slices.*Nodule: 1 shape/);
+    expect(texts.find((c) => c.includes('Synthetic H&E slide (seed 1)'))).toContain('Demo: pathology cell outlines / デモ：病理 細胞輪郭 · Pathology WSI');
+    const boxes = await cards.evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y })));
+    expect(boxes[0].y).toBe(boxes[1].y); // side by side
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(`Patient ${image.patientKey}`);
   });
 });

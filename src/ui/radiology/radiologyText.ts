@@ -26,7 +26,6 @@ const en = {
   exportSr: 'Export DICOM SR (measurement report)',
   srExported: 'DICOM SR written: {count}, each with its slice and area in mm².',
   srRefused: 'No DICOM SR written: {reason}.',
-  patientView: 'This patient across projects',
 } as const;
 
 const ja: Record<keyof typeof en, string> = {
@@ -55,7 +54,6 @@ const ja: Record<keyof typeof en, string> = {
   exportSr: 'DICOM SR を書き出す（計測レポート）',
   srExported: 'DICOM SR を書き出しました：領域 {count} 件（各領域のスライスと面積 mm²）。',
   srRefused: 'DICOM SR は書き出していません：{reason}。',
-  patientView: 'この患者の他の画像',
 };
 
 export const useRadiologyText = makeTextHook({ en, ja });
