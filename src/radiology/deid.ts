@@ -69,6 +69,37 @@ export interface Deidentified {
   warnings: string[];
 }
 
+/** The profile's D: a value that the VR allows and that says nothing (PS3.15 E.1.1: "a non-zero length dummy value"). */
+function dummyValue(vr: string): Uint8Array {
+  switch (vr) {
+    case 'DA':
+      return textValue('19000101', vr);
+    case 'TM':
+      return textValue('000000', vr);
+    case 'DT':
+      return textValue('19000101000000', vr);
+    case 'DS':
+    case 'IS':
+      return textValue('0', vr);
+    case 'AS':
+      return textValue('000Y', vr);
+    case 'US':
+    case 'SS':
+      return new Uint8Array(2);
+    case 'UL':
+    case 'SL':
+    case 'FL':
+      return new Uint8Array(4);
+    case 'FD':
+    case 'SV':
+    case 'UV':
+      return new Uint8Array(8);
+    default:
+      // Text VRs, and bytes (OB, UN): a word that identifies nobody.
+      return textValue('REMOVED', vr);
+  }
+}
+
 async function deidDataset(ds: DicomDataset, uids: UidMapper): Promise<DicomDataset> {
   const out: DicomDataset = new Map();
   for (const [t, element] of ds) {
@@ -78,10 +109,13 @@ async function deidDataset(ds: DicomDataset, uids: UidMapper): Promise<DicomData
     if (action === 'X') continue;
     if (action === 'Z') {
       out.set(t, { ...element, value: new Uint8Array(0) });
+    } else if (action === 'D') {
+      out.set(t, { vr: element.vr, value: dummyValue(element.vr) });
     } else if (action === 'U') {
       const old = text(ds, t) ?? '';
       const mapped = await Promise.all(old.split('\\').filter(Boolean).map((u) => uids.map(u.trim())));
-      out.set(t, { vr: element.vr, value: textValue(mapped.join('\\'), 'UI') });
+      // Written as UI whatever VR it came with (an attribute newer than the writer's dictionary arrives as UN or LO).
+      out.set(t, { vr: 'UI', value: textValue(mapped.join('\\'), 'UI') });
     } else if (element.vr === 'SQ') {
       const kept = await Promise.all(items(ds, t).map((item) => deidDataset(item, uids)));
       out.set(t, { ...element, value: new Uint8Array(0), items: kept } as SequenceElement);
