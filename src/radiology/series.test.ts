@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PYTHON } from '../../tests/slides/makeSlides';
 import { BASIC_PROFILE } from './deidProfile';
 import { readInstance } from './instance';
-import { describeSeries, lengthMm, placeSlices } from './series';
+import { describeSeries, lengthMm, placeSlices, SeriesReader } from './series';
 
 const dir = mkdtempSync(join(tmpdir(), 'granula-series-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,6 +18,10 @@ const planted = JSON.parse(execFileSync(PYTHON, ['tests/radiology/makeCtSeries.p
 const key = Uint8Array.from({ length: 32 }, (_, i) => i * 7);
 const keyB64 = Buffer.from(key).toString('base64');
 const read = (paths: string[]) => paths.map((p) => readInstance(new Uint8Array(readFileSync(p)), p.split('/').pop()!)!);
+/** Files as the viewer holds them, counting reads. */
+function seriesFiles(paths: string[], reads: string[] = []) {
+  return paths.map((p) => ({ name: p.split('/').pop()!, read: async () => (reads.push(p.split('/').pop()!), new Uint8Array(readFileSync(p))) }));
+}
 
 function python(code: string, ...args: string[]): string {
   return execFileSync(PYTHON, ['-c', code, ...args], { encoding: 'utf8' }).trim();
@@ -48,11 +52,19 @@ describe('a CT series described for a project', () => {
     expect(s.warnings).toEqual([expect.stringContaining('Burned In Annotation is YES')]);
   });
 
-  it('finds each stored slice again among the files read back, and names the one that is missing', async () => {
+  it('finds each stored slice again among the files read back, reading one file for a slice, and names the one that is missing', async () => {
     const [s] = await describeSeries(read(files), key);
-    const placed = await placeSlices(s.source, read(files), key);
+    const source = { ...s.source, fileNames: s.members.map((i) => files[i].split('/').pop()!) };
+    const placed = await placeSlices(source, seriesFiles(files), key);
     expect(placed.map((p) => p.instance.name)).toEqual(planted.files.map((f) => f.path.split('/').pop()));
-    await expect(placeSlices(s.source, read(files.filter((f) => !f.endsWith('slice-002.dcm'))), key)).rejects.toThrow(`slice 2 of 4 (instance ${projectUid(planted.files[1].sop)}) is not among the files chosen`);
+    // The third slice alone: its own file is the only one read.
+    const reads: string[] = [];
+    await expect(new SeriesReader(source, seriesFiles(files, reads), key).slice(2)).resolves.toMatchObject({ instance: { name: 'slice-003.dcm' }, frame: 0 });
+    expect(reads).toEqual(['slice-003.dcm']);
+    // Renamed files: found by UID all the same.
+    const renamed = seriesFiles(files).map((f, i) => ({ ...f, name: `renamed-${i}` }));
+    await expect(new SeriesReader(source, renamed, key).slice(1)).resolves.toMatchObject({ instance: { sopUid: planted.files[1].sop } });
+    await expect(placeSlices(source, seriesFiles(files.filter((f) => !f.endsWith('slice-002.dcm'))), key)).rejects.toThrow(`slice 2 of 4 (instance ${projectUid(planted.files[1].sop)}) is not among the files chosen`);
   });
 
   it('refuses a series whose files name two patients, naming the file', async () => {

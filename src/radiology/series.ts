@@ -9,7 +9,7 @@ import { pseudonymise } from '../model/pseudonym';
 import type { DicomSeriesSource, DicomSliceRef } from '../model/types';
 import { number, tag, text } from '../slides/dicomDataset';
 import { UidMapper } from './deid';
-import { groupStudies, sliceLocation, type RadiologyInstance } from './instance';
+import { groupStudies, readInstance, sliceLocation, type RadiologyInstance } from './instance';
 
 const PATIENT_ID = tag(0x0010, 0x0020);
 const SOP_CLASS_UID = tag(0x0008, 0x0016);
@@ -99,21 +99,88 @@ export interface PlacedSlice {
   frame: number;
 }
 
+/** A file of the series as the caller holds it (a browser File, a path): its name, and how to read it. */
+export interface SeriesFile {
+  name: string;
+  read(): Promise<Uint8Array>;
+}
+
 /**
- * The stored slice list matched with files read again: each slice's instance found by its SOP
- * Instance UID under the project's key. Files of other series (a folder holds many) are passed
- * over; a slice whose file is not among them is an error naming it.
+ * The stored slice list matched with the files chosen again, one slice at a time: slice k is read
+ * from the file stored under its instance's name (the project keeps names in slice order), and
+ * accepted only when its SOP Instance UID maps to the stored one under the project's key. Only when
+ * a name does not lead to its instance (files renamed, two folders with the same names) is every
+ * file read to find it. So the first slice shows after one file is read, not the whole series.
  */
-export async function placeSlices(source: Pick<DicomSeriesSource, 'slices'>, instances: readonly RadiologyInstance[], key: Uint8Array): Promise<PlacedSlice[]> {
-  const uids = new UidMapper(key);
-  const byUid = new Map<string, RadiologyInstance>();
-  for (const i of instances) if (i.sopUid) byUid.set(await uids.map(i.sopUid), i);
-  return source.slices.map((s, k) => {
-    const instance = byUid.get(s.sopInstanceUid);
-    if (!instance) throw new Error(`slice ${k + 1} of ${source.slices.length} (instance ${s.sopInstanceUid}) is not among the files chosen: was a file moved, or is this another project's key?`);
+export class SeriesReader {
+  private readonly uids: UidMapper;
+  private readonly byName = new Map<string, SeriesFile[]>();
+  private readonly instanceOf: number[];
+  private readonly found = new Map<string, Promise<RadiologyInstance | undefined>>();
+  private scanned: Promise<Map<string, RadiologyInstance>> | null = null;
+
+  constructor(
+    private readonly source: Pick<DicomSeriesSource, 'slices' | 'fileNames'>,
+    private readonly files: readonly SeriesFile[],
+    key: Uint8Array,
+  ) {
+    this.uids = new UidMapper(key);
+    for (const f of files) this.byName.set(f.name, [...(this.byName.get(f.name) ?? []), f]);
+    const order = new Map<string, number>();
+    this.instanceOf = source.slices.map((s) => {
+      if (!order.has(s.sopInstanceUid)) order.set(s.sopInstanceUid, order.size);
+      return order.get(s.sopInstanceUid)!;
+    });
+  }
+
+  private async readOne(f: SeriesFile): Promise<RadiologyInstance | undefined> {
+    const instance = readInstance(await f.read(), f.name);
+    return instance;
+  }
+
+  /** Every file read, by project UID: the fallback when names do not lead to instances. */
+  private scan(): Promise<Map<string, RadiologyInstance>> {
+    return (this.scanned ??= (async () => {
+      const byUid = new Map<string, RadiologyInstance>();
+      for (const f of this.files) {
+        const i = await this.readOne(f).catch(() => undefined);
+        if (i?.sopUid) byUid.set(await this.uids.map(i.sopUid), i);
+      }
+      return byUid;
+    })());
+  }
+
+  private instance(uid: string, name: string | undefined): Promise<RadiologyInstance | undefined> {
+    let p = this.found.get(uid);
+    if (!p) {
+      p = (async () => {
+        for (const f of this.byName.get(name ?? '') ?? []) {
+          const i = await this.readOne(f).catch(() => undefined);
+          if (i?.sopUid && (await this.uids.map(i.sopUid)) === uid) return i;
+        }
+        return (await this.scan()).get(uid);
+      })();
+      this.found.set(uid, p);
+    }
+    return p;
+  }
+
+  async slice(k: number): Promise<PlacedSlice> {
+    const s = this.source.slices[k];
+    const instance = await this.instance(s.sopInstanceUid, this.source.fileNames[this.instanceOf[k]]);
+    const total = this.source.slices.length;
+    if (!instance) throw new Error(`slice ${k + 1} of ${total} (instance ${s.sopInstanceUid}) is not among the files chosen: was a file moved, or is this another project's key?`);
     if (s.frame > instance.frames) throw new Error(`${instance.name}: has ${instance.frames} frames, slice ${k + 1} is frame ${s.frame}`);
     return { instance, frame: s.frame - 1 };
-  });
+  }
+}
+
+/** Every slice placed (for tests and exports): see SeriesReader. */
+export async function placeSlices(source: Pick<DicomSeriesSource, 'slices' | 'fileNames'>, files: readonly SeriesFile[], key: Uint8Array): Promise<PlacedSlice[]> {
+  const reader = new SeriesReader(source, files, key);
+  const out: PlacedSlice[] = [];
+  for (let k = 0; k < source.slices.length; k++) out.push(await reader.slice(k));
+  return out;
 }
 
 /** The length in mm of a line between two pixel positions (x along a row, y down a column), by Pixel Spacing (row spacing, column spacing). */

@@ -7,8 +7,8 @@
 import { useEffect, useMemo, useRef, useState, type ComponentProps } from 'react';
 import type { DicomSeriesSource, ImageRecord } from '../../model/types';
 import { decodeFrame, modalityValues } from '../../radiology/frames';
-import { readInstance, sliceLocation, type RadiologyInstance, type Window } from '../../radiology/instance';
-import { lengthMm, placeSlices, type PlacedSlice } from '../../radiology/series';
+import { sliceLocation, type Window } from '../../radiology/instance';
+import { lengthMm, SeriesReader, type PlacedSlice } from '../../radiology/series';
 import { webFrameDecoders } from '../../radiology/webDecoders';
 import { CT_PRESETS, defaultWindow, draggedWindow, PRESET_NAMES, windowToRgba, type PresetName } from '../../radiology/window';
 import { slideAccess } from '../../storage/slideFiles';
@@ -35,7 +35,7 @@ const CACHE_SLICES = 64;
 
 class SliceCache {
   private readonly values = new Map<number, Promise<Float32Array>>();
-  constructor(private readonly slices: PlacedSlice[]) {}
+  constructor(readonly reader: SeriesReader) {}
   get(k: number): Promise<Float32Array> {
     let v = this.values.get(k);
     if (v) {
@@ -43,8 +43,7 @@ class SliceCache {
       this.values.set(k, v);
       return v;
     }
-    const { instance, frame } = this.slices[k];
-    v = decodeFrame(instance, webFrameDecoders, frame).then((stored) => modalityValues(stored, instance));
+    v = this.reader.slice(k).then(({ instance, frame }) => decodeFrame(instance, webFrameDecoders, frame).then((stored) => modalityValues(stored, instance)));
     this.values.set(k, v);
     v.catch(() => this.values.delete(k));
     while (this.values.size > CACHE_SLICES) this.values.delete(this.values.keys().next().value!);
@@ -53,25 +52,19 @@ class SliceCache {
 }
 
 interface Opened {
-  slices: PlacedSlice[];
+  reader: SeriesReader;
   cache: SliceCache;
 }
 
-async function openSeries(image: SeriesImage, onCount: (n: number) => void): Promise<Opened> {
+/** The series' files in this browser, read one at a time as slices are shown. */
+async function openSeries(image: SeriesImage): Promise<Opened> {
   const access = await slideAccess(image.source.fileKey);
   if (access.state !== 'ready') throw new Error(`the files of "${image.name}" are not open in this browser`);
-  onCount(access.files.length);
   const key = await ensureProjectKey(image.projectId);
-  const wanted = new Set(image.source.fileNames);
-  const instances: RadiologyInstance[] = [];
-  // A folder may hold other series and other files: the series' own files are read, others passed over.
-  for (const f of access.files) {
-    if (!wanted.has(f.name)) continue;
-    const instance = readInstance(new Uint8Array(await f.arrayBuffer()), f.name);
-    if (instance) instances.push(instance);
-  }
-  const slices = await placeSlices(image.source, instances, key);
-  return { slices, cache: new SliceCache(slices) };
+  // A folder may hold other series and other files: the reader reads only the ones it needs.
+  const files = access.files.map((f) => ({ name: f.name, read: async () => new Uint8Array(await f.arrayBuffer()) }));
+  const reader = new SeriesReader(image.source, files, key);
+  return { reader, cache: new SliceCache(reader) };
 }
 
 const isPreset = (w: Window, name: PresetName) => w.center === CT_PRESETS[name].center && w.width === CT_PRESETS[name].width;
@@ -82,7 +75,8 @@ export function SeriesViewer(props: SeriesViewerProps) {
   const lang = useSettings((s) => s.lang);
   const [opened, setOpened] = useState<Opened | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [fileCount, setFileCount] = useState(0);
+  /** The slice shown: its instance (geometry, windows) and frame. */
+  const [shown, setShown] = useState<PlacedSlice | null>(null);
   const [window_, setWindow] = useState<Window | null>(null);
   /** Bumped whenever the slice layer must be drawn again (a new slice or window, a ruler moved). */
   const [paint, setPaint] = useState(0);
@@ -101,7 +95,7 @@ export function SeriesViewer(props: SeriesViewerProps) {
     let alive = true;
     setOpened(null);
     setError(null);
-    openSeries(image, setFileCount).then(
+    openSeries(image).then(
       (o) => {
         if (!alive) return;
         setOpened(o);
@@ -118,10 +112,11 @@ export function SeriesViewer(props: SeriesViewerProps) {
   useEffect(() => {
     if (!opened) return;
     let alive = true;
-    const { instance } = opened.slices[k];
-    void opened.cache.get(k).then(
-      (values) => {
+    void Promise.all([opened.reader.slice(k), opened.cache.get(k)]).then(
+      ([placed, values]) => {
         if (!alive) return;
+        const { instance } = placed;
+        setShown(placed);
         const w = live.current.window_ ?? defaultWindow(instance, values);
         if (!live.current.window_) setWindow(w);
         const c = (canvas.current ??= document.createElement('canvas'));
@@ -215,14 +210,14 @@ export function SeriesViewer(props: SeriesViewerProps) {
   const exportSr = async () => {
     if (!doc) return;
     try {
-      const n = await exportSeriesSr(doc, image, me?.id, opened?.slices[0].instance.pixelSpacing);
+      const n = await exportSeriesSr(doc, image, me?.id, shown?.instance.pixelSpacing);
       setSrMessage(t('srExported', { count: count(n, 'region', 'regions') }));
     } catch (e) {
       setSrMessage(t('srRefused', { reason: (e as Error).message }));
     }
   };
 
-  const instance = opened?.slices[k].instance;
+  const instance = shown?.instance;
   const spacing = instance?.pixelSpacing;
   const fmt = useMemo(() => new Intl.NumberFormat(lang, { maximumFractionDigits: 1, minimumFractionDigits: 1 }), [lang]);
   const backdrop = (ctx: CanvasRenderingContext2D) => {
@@ -304,7 +299,7 @@ export function SeriesViewer(props: SeriesViewerProps) {
       )}
       {!opened && (
         <p className="muted" role="status">
-          {t('opening', { count: fileCount || image.source.fileNames.length })}
+          {t('opening', { count: image.source.fileNames.length })}
         </p>
       )}
       <AnnotateViewer
