@@ -12,7 +12,7 @@ import { PYTHON } from '../slides/makeSlides';
 import { pydicomTestFiles } from '../radiology/pydicomFiles';
 import { launchProfile, type Session } from './chromium';
 import { openProject, pagePoint, setIdentity, storedAnnotations, waitSaved, waitViewer } from './app';
-import { downloadsOf } from './trustHelpers';
+import { downloadsOf, drawBox, dumpIndexedDb } from './trustHelpers';
 
 const base = inject('baseUrl');
 const dir = mkdtempSync(join(tmpdir(), 'granula-ct-'));
@@ -42,6 +42,11 @@ async function chooseFiles(p: Page, button: string | RegExp, paths: string[]): P
   await (await chooser).setFiles(paths);
 }
 
+/** Waits until the slice layer shows this slice under this window ("slice centre width"). */
+async function painted(p: Page, what: string): Promise<void> {
+  await p.locator(`[data-testid="slice-layer"][data-painted="${what}"]`).waitFor({ state: 'attached' });
+}
+
 /** The grey level the slice layer shows at an image point. */
 async function shownGrey(p: Page, x: number, y: number): Promise<number> {
   const s = await pagePoint(p, x, y);
@@ -61,52 +66,15 @@ function modalityValue(path: string, x: number, y: number): number {
   return Number(execFileSync(PYTHON, ['-c', code, path, String(x), String(y)], { encoding: 'utf8' }).trim());
 }
 
-/** The project's pseudonym key as this browser stores it (base64). */
-async function projectKeyBase64(p: Page): Promise<string> {
-  return p.evaluate(async () => {
-    const projectId = decodeURIComponent(location.hash.split('/')[2]);
-    const open = indexedDB.open('granula');
-    const db: IDBDatabase = await new Promise((res, rej) => ((open.onsuccess = () => res(open.result)), (open.onerror = () => rej(open.error))));
-    const row: { value: { key: string } } = await new Promise((res, rej) => {
-      const r = db.transaction('meta').objectStore('meta').get(`pseudonymKey/${projectId}`);
-      r.onsuccess = () => res(r.result);
-      r.onerror = () => rej(r.error);
-    });
-    db.close();
-    return row.value.key;
-  });
-}
-
-/** Every record and setting of the app's database, as JSON text. */
-async function dumpDatabase(p: Page): Promise<string> {
-  return p.evaluate(async () => {
-    const open = indexedDB.open('granula');
-    const db: IDBDatabase = await new Promise((res, rej) => ((open.onsuccess = () => res(open.result)), (open.onerror = () => rej(open.error))));
-    const out: unknown[] = [];
-    for (const name of [...db.objectStoreNames]) {
-      out.push(await new Promise((res, rej) => {
-        const r = db.transaction(name).objectStore(name).getAll();
-        r.onsuccess = () => res(r.result);
-        r.onerror = () => rej(r.error);
-      }));
-    }
-    db.close();
-    return JSON.stringify(out);
-  });
-}
-
-async function storedImages(p: Page): Promise<{ modality: string; patientKey?: string; mpp?: number; source: { studyInstanceUid: string; seriesInstanceUid: string } }[]> {
-  return JSON.parse(await p.evaluate(async () => {
-    const open = indexedDB.open('granula');
-    const db: IDBDatabase = await new Promise((res, rej) => ((open.onsuccess = () => res(open.result)), (open.onerror = () => rej(open.error))));
-    const rows: { kind: string; value: unknown; gone?: boolean }[] = await new Promise((res, rej) => {
-      const r = db.transaction('records').objectStore('records').getAll();
-      r.onsuccess = () => res(r.result);
-      r.onerror = () => rej(r.error);
-    });
-    db.close();
-    return JSON.stringify(rows.filter((r) => r.kind === 'image' && !r.gone).map((r) => r.value));
-  }));
+/** The project's pseudonym key as this browser stores it (base64), and its images, from what IndexedDB holds. */
+async function storedState(p: Page): Promise<{ key: string; images: { modality: string; patientKey?: string; mpp?: number; source: { studyInstanceUid: string; seriesInstanceUid: string } }[]; text: string }> {
+  const projectId = decodeURIComponent(new URL(p.url()).hash.split('/')[2]);
+  const all = await dumpIndexedDb(p);
+  return {
+    key: all.meta.find((m) => m.key === `pseudonymKey/${projectId}`).value.key,
+    images: all.records.filter((r) => r.kind === 'image' && !r.gone).map((r) => r.value),
+    text: JSON.stringify(all),
+  };
 }
 
 /** The project's UID for a scanner's UID, computed apart from our code: 2.25. and the first 128 bits of HMAC-SHA-256("uid\0" + UID). */
@@ -193,12 +161,14 @@ describe('a CT series from disk', () => {
     // The lung preset windows as the standard's linear function says, from pydicom's Hounsfield units.
     await page.getByRole('button', { name: 'Lung' }).click();
     await page.getByTestId('window').filter({ hasText: 'W 1500 / L -600' }).waitFor();
+    await painted(page, '5 -600 1500');
     const grey = (hu: number, c: number, w: number) => Math.round(hu <= c - 0.5 - (w - 1) / 2 ? 0 : hu > c - 0.5 + (w - 1) / 2 ? 255 : ((hu - (c - 0.5)) / (w - 1) + 0.5) * 255);
     for (const [x, y] of [[40, 64], [64, 64], [90, 100]]) {
       expect(Math.abs((await shownGrey(page, x + 0.5, y + 0.5)) - grey(modalityValue(files[4], x, y), -600, 1500))).toBeLessThanOrEqual(2);
     }
     await page.getByRole('button', { name: 'Mediastinum' }).click();
     await page.getByTestId('window').filter({ hasText: 'W 350 / L 50' }).waitFor();
+    await painted(page, '5 50 350');
     expect(Math.abs((await shownGrey(page, 64.5, 64.5)) - grey(modalityValue(files[4], 64, 64), 50, 350))).toBeLessThanOrEqual(2);
     // A right-drag 64 px to the right widens the window by 64 · 350/256 = 87.5 → 88 HU.
     await page.mouse.move(box.x + 100, box.y + 100);
@@ -210,19 +180,15 @@ describe('a CT series from disk', () => {
     // A box on slice 5: stored with that slice's UID, the project's replacement of the file's own.
     await page.keyboard.press('b');
     await page.keyboard.press('1');
-    const a = await pagePoint(page, 30, 40);
-    const b = await pagePoint(page, 70, 80);
-    await page.mouse.move(a.x, a.y);
-    await page.mouse.down();
-    await page.mouse.move(b.x, b.y, { steps: 5 });
-    await page.mouse.up();
+    await drawBox(page, 30, 40, 70, 80);
     await page.getByTestId('shape-count').filter({ hasText: '1' }).waitFor();
     await waitSaved(page);
     const [stored] = await storedAnnotations(page);
     expect(stored.geometry).toMatchObject({ type: 'box' });
     expect(stored.geometry.x).toBeCloseTo(30, 0);
     expect(stored.geometry.w).toBeCloseTo(40, 0);
-    const key = await projectKeyBase64(page);
+    const db = await storedState(page);
+    const key = db.key;
     expect((stored as unknown as { slice: unknown }).slice).toEqual({ sopInstanceUid: projectUid(key, planted.files[4].sop), frame: 1 });
     // Only on its slice.
     await page.keyboard.press('ArrowDown');
@@ -233,9 +199,8 @@ describe('a CT series from disk', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="shape-layer"]')?.getAttribute('data-drawn') === '1');
 
     // Nothing the profile removes, no planted identifier and none of the scanner's UIDs is stored anywhere.
-    const everything = await dumpDatabase(page);
-    for (const value of [...planted.text, ...planted.uids, planted.study, planted.series, ...planted.files.map((f) => f.sop), 'PHI-PATIENT-0042', 'PHI-Doe']) expect(everything).not.toContain(value);
-    const image = (await storedImages(page)).find((im) => im.modality === 'radiology')!;
+    for (const value of [...planted.text, ...planted.uids, planted.study, planted.series, ...planted.files.map((f) => f.sop), 'PHI-PATIENT-0042', 'PHI-Doe']) expect(db.text).not.toContain(value);
+    const image = db.images.find((im) => im.modality === 'radiology')!;
     expect(image.patientKey).toBe(expectedPseudonym(key, 'PHI-PATIENT-0042'));
     expect(image.source.studyInstanceUid).toBe(projectUid(key, planted.study));
     expect(image.source.seriesInstanceUid).toBe(projectUid(key, planted.series));
@@ -285,6 +250,7 @@ describe('a CT series from disk', () => {
     await waitViewer(page);
     await position.filter({ hasText: 'Slice 1 of 1' }).waitFor();
     await page.getByTestId('window').filter({ hasText: 'W 1600 / L 600' }).waitFor();
+    await painted(page, '1 600 1600');
     await expect(page.getByRole('button', { name: 'Lung' }).count()).resolves.toBe(0);
     for (const [x, y] of [[20, 20], [32, 32], [40, 28]]) {
       expect(Math.abs((await shownGrey(page, x + 0.5, y + 0.5)) - grey(modalityValue(mrJ2k, x, y), 600, 1600))).toBeLessThanOrEqual(2);

@@ -83,6 +83,8 @@ export function SeriesViewer(props: SeriesViewerProps) {
   const [measuring, setMeasuring] = useState(false);
   const [rulers, setRulers] = useState<{ a: ImagePoint; b: ImagePoint }[]>([]);
   const canvas = useRef<HTMLCanvasElement | null>(null);
+  /** Which slice and window the slice canvas holds ("slice centre width"): on the layer for tests and tools. */
+  const painted = useRef('');
   const handle = useRef<ViewerHandle | null>(null);
   const drag = useRef<{ x: number; y: number; start: Window } | { ruler: true; a: ImagePoint } | null>(null);
   const wheel = useRef(0);
@@ -124,6 +126,7 @@ export function SeriesViewer(props: SeriesViewerProps) {
         c.height = instance.rows;
         const rgba = windowToRgba(values, w, instance.photometric);
         c.getContext('2d')!.putImageData(new ImageData(rgba as Uint8ClampedArray<ArrayBuffer>, instance.columns, instance.rows), 0, 0);
+        painted.current = `${k + 1} ${Math.round(w.center)} ${Math.round(w.width)}`;
         setPaint((n) => n + 1);
         // The neighbours next, so scrolling on finds them decoded.
         for (const d of [1, -1, 2, -2]) if (k + d >= 0 && k + d < total) void opened.cache.get(k + d).catch(() => {});
@@ -223,6 +226,7 @@ export function SeriesViewer(props: SeriesViewerProps) {
   const backdrop = (ctx: CanvasRenderingContext2D) => {
     const c = canvas.current;
     if (c && live.current.opened) ctx.drawImage(c, 0, 0);
+    ctx.canvas.dataset.painted = painted.current;
     if (!spacing) return;
     const m = ctx.getTransform();
     const scale = Math.hypot(m.a, m.b);
