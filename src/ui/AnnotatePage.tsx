@@ -326,7 +326,7 @@ function AnnotateWorkspace({ projectId, imageId, schema, annotatorId, annotatorN
           )}
         </aside>
       </div>
-      <HelpOverlay drawing={drawing} />
+      <HelpOverlay drawing={drawing} series={!!series} />
     </main>
   );
 }
