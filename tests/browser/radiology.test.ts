@@ -2,7 +2,7 @@
 // planted in every attribute the de-identification profile lists), scrolls and windows it, draws a
 // box on a slice, finds the same patient's slide in the patient view, and exports a DICOM SR.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -254,6 +254,47 @@ describe('a CT series from disk', () => {
     await expect(page.getByRole('button', { name: 'Lung' }).count()).resolves.toBe(0);
     for (const [x, y] of [[20, 20], [32, 32], [40, 28]]) {
       expect(Math.abs((await shownGrey(page, x + 0.5, y + 0.5)) - grey(modalityValue(mrJ2k, x, y), 600, 1600))).toBeLessThanOrEqual(2);
+    }
+  });
+
+  it('from a folder in a browser that keeps file handles: reopens after a reload without asking', { timeout: 120_000 }, async () => {
+    const chrome = await launchProfile();
+    try {
+      const page = await chrome.context.newPage();
+      await setIdentity(page, base, 'Dr Rad');
+      // The system folder picker cannot be driven headless: stand in for it with a real directory
+      // handle in the origin's private file system, holding the series and a file that is not DICOM.
+      const copies = [...files.map((f) => ({ name: f.split('/').pop()!, b64: readFileSync(f).toString('base64') })), { name: 'notes.txt', b64: Buffer.from('not an image').toString('base64') }];
+      await page.evaluate(async (list) => {
+        const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('ct-folder', { create: true });
+        for (const f of list) {
+          const w = await (await dir.getFileHandle(f.name, { create: true })).createWritable();
+          await w.write(Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0)));
+          await w.close();
+        }
+      }, copies);
+      await page.addInitScript(() => {
+        (window as unknown as { showDirectoryPicker: () => Promise<unknown> }).showDirectoryPicker = async () => (await navigator.storage.getDirectory()).getDirectoryHandle('ct-folder');
+      });
+      await page.goto(`${base}/#/`);
+      await page.reload();
+      await page.getByLabel('Project name').fill('Folder CT');
+      await page.getByLabel('Schema template').selectOption({ label: 'CT/MR: findings on slices (DICOM series)' });
+      await page.getByRole('button', { name: 'Create' }).click();
+      await page.getByLabel('Modality').selectOption({ label: 'Radiology' });
+      await page.getByRole('button', { name: 'Add a CT/MR folder (DICOM)' }).click();
+      // The series is added; the text file gets its own line.
+      await page.getByRole('alert').filter({ hasText: 'notes.txt: is not a DICOM file' }).waitFor();
+      await expect(page.getByRole('alert').textContent()).resolves.toContain('Added CT series 1 (8).');
+      await page.getByRole('link', { name: /CT series 1 \(8\)/ }).click();
+      await waitViewer(page);
+      await page.getByTestId('slice-position').filter({ hasText: 'Slice 5 of 8' }).waitFor();
+      await page.reload();
+      await waitViewer(page);
+      await page.locator('[data-testid="slice-layer"][data-painted^="5 "]').waitFor({ state: 'attached' });
+      await expect(page.getByTestId('slide-gate').count()).resolves.toBe(0);
+    } finally {
+      await chrome.close();
     }
   });
 });

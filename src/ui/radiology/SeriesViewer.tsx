@@ -225,11 +225,14 @@ export function SeriesViewer(props: SeriesViewerProps) {
   const fmt = useMemo(() => new Intl.NumberFormat(lang, { maximumFractionDigits: 1, minimumFractionDigits: 1 }), [lang]);
   const backdrop = (ctx: CanvasRenderingContext2D) => {
     const c = canvas.current;
+    const m = ctx.getTransform();
+    const scale = Math.hypot(m.a, m.b);
+    // Magnified, each screen pixel shows one pixel's own value (no blend of neighbours: what is seen
+    // is what was measured); reduced, the browser's smoothing keeps fine structure from aliasing.
+    ctx.imageSmoothingEnabled = scale < 1;
     if (c && live.current.opened) ctx.drawImage(c, 0, 0);
     ctx.canvas.dataset.painted = painted.current;
     if (!spacing) return;
-    const m = ctx.getTransform();
-    const scale = Math.hypot(m.a, m.b);
     for (const r of live.current.rulers) {
       ctx.strokeStyle = '#ffd400';
       ctx.lineWidth = 2 / scale;
