@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { BASIC_PROFILE } from '../../src/radiology/deidProfile';
 import { PYTHON } from '../slides/makeSlides';
 import { pydicomTestFiles } from '../radiology/pydicomFiles';
-import { launchProfile, type Session } from './chromium';
+import { launchProfile, withoutFileHandles, type Session } from './chromium';
 import { openProject, pagePoint, setIdentity, storedAnnotations, waitSaved, waitViewer } from './app';
 import { downloadsOf, drawBox, dumpIndexedDb } from './trustHelpers';
 
@@ -102,14 +102,11 @@ print(json.dumps({"patient": d.PatientID, "study": d.StudyInstanceUID,
 describe('a CT series from disk', () => {
   it('is listed by series, scrolls, windows, takes a box on a slice, stores nothing identifying, exports a DICOM SR, and sits beside the same patient’s slide in the patient view', { timeout: 180_000 }, async () => {
     session = await launchProfile();
-    await session.context.addInitScript(() => {
-      delete (window as { showOpenFilePicker?: unknown }).showOpenFilePicker;
-      delete (window as { showDirectoryPicker?: unknown }).showDirectoryPicker;
-    });
+    await withoutFileHandles(session);
     const page = await session.context.newPage();
     await setIdentity(page, base, 'Dr Rad');
     // The pathology project's key, which the CT project will share: one patient, one pseudonym.
-    // The slide's patient ID, pseudonymised with that project's key (made on first use).
+    // First the slide's patient ID, pseudonymised with that project's key (made on first use).
     await openProject(page, base, /Demo: pathology cell outlines/);
     const slideRow = page.getByTestId('worklist-row').filter({ hasText: 'Synthetic H&E slide' });
     const demoKey = await slideRow.getByTestId('patient-key').locator('code').textContent();
