@@ -1,23 +1,25 @@
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
-import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { readAnyFormat, type AnyReadOptions, type ReadResult } from '../formats/detect';
 import { FORMAT_NAMES, Report, type FormatName } from '../formats/interchange/result';
 import { binaryFileProblem, binaryKindOfBytes } from '../formats/interchange/signature';
-import { jsonListKind } from '../formats/jsonKind';
 import { problemLine } from '../formats/shared/paths';
 import { parseJsonText } from '../formats/shared/validate';
 import { cocoFileChunks } from '../formats/coco/write';
 import { geoJsonFileChunks } from '../formats/geojson/stream';
 import { fileStem, safeFileName } from '../formats/interchange/ids';
 import { sharedDocumentChunks } from '../formats/shared/stream';
+import type { EmbeddedFile } from '../formats/shared/convert';
+import { opensJson, readJsonStream } from '../formats/streamRead';
 import { writeAny, type WrittenFiles } from '../formats/writeAny';
 import { nowIso } from '../model/ids';
 import type { ProjectData } from '../model/projectData';
 import { IMAGE_EXTENSIONS, parseClassNames, planYoloDataset, readYoloDataset } from '../formats/yolo/dataset';
-import { listFiles, readImageSize } from './files';
+import { listFiles, readHead, readImageSize } from './files';
 import { contentsLine, type CliIo } from './io';
 
 const USAGE = `usage: granula convert IN --to shared|coco|geojson|csv|yolo -o OUT [--images DIR] [--image-size W,H] [--classes FILE] [--instances FILE]
@@ -111,8 +113,10 @@ interface Input {
   result: ReadResult;
   /** Where an image's own file is, by the image's name in the result (YOLO dataset folders). */
   imagePaths: Map<string, string>;
-  /** The input's text, for embedded image files of a shared document. */
-  text?: string;
+  /** A shared document's embedded image files. */
+  files?: EmbeddedFile[];
+  /** The input is a list of COCO results. */
+  cocoResults?: boolean;
 }
 
 /** `granula convert IN --to FORMAT -o OUT`: exit 0 and a summary, 1 on bad input (one `path: message` line each), 2 on usage errors. */
@@ -201,7 +205,7 @@ export async function runConvert(args: string[], io: CliIo): Promise<number> {
     for (const p of result.problems) io.out(problemLine(p));
     return 1;
   }
-  if (parsed.instances && !isCocoResultsList(read.text)) {
+  if (parsed.instances && !read.cocoResults) {
     io.err(`granula convert: --instances goes with a COCO results list, and ${input} (${result.format}) is not one\n${USAGE}`);
     return 2;
   }
@@ -301,26 +305,32 @@ export async function writeChunks(path: string, chunks: Iterable<Uint8Array>): P
     await finished(out);
   } catch (e) {
     out.destroy();
+    // A disk that fills up halfway leaves no half-written file behind.
+    await rm(path, { force: true });
     throw e;
   }
 }
 
-/** A JSON list of `{image_id, category_id, …}`, as a detector writes for COCO evaluation. */
-function isCocoResultsList(text: string | undefined): boolean {
-  const json = text === undefined ? undefined : parseJsonText(text);
-  return !!json?.ok && Array.isArray(json.value) && jsonListKind(json.value) === 'coco-results';
-}
-
-/** One file in any format: an image or archive given by mistake is named for what it is. */
+/**
+ * One file in any format: an image or archive given by mistake is named for what it is. JSON is
+ * read as a stream (a slide's million outlines make a file larger than one string can hold); the
+ * text formats (CSV, YOLO, CVAT XML) are read whole.
+ */
 async function readOneFile(input: string, opts: AnyReadOptions): Promise<Input> {
-  const bytes = await readFile(input);
-  const binary = binaryFileProblem(binaryKindOfBytes(bytes));
+  const first = await readHead(input, 64 * 1024);
+  const binary = binaryFileProblem(binaryKindOfBytes(first));
   if (binary) return { result: { ok: false, problems: [{ path: '(file)', message: binary }] }, imagePaths: new Map() };
-  const text = new TextDecoder('utf-8').decode(bytes);
+  if (opensJson(first)) {
+    const size = (await stat(input)).size;
+    const source = { name: basename(input), size, stream: () => Readable.toWeb(createReadStream(input, { highWaterMark: 1 << 20 })) as ReadableStream<Uint8Array> };
+    const read = await readJsonStream(source, opts);
+    return { result: read.result, imagePaths: new Map(), files: read.files, cocoResults: read.cocoResults };
+  }
+  const text = new TextDecoder('utf-8').decode(await readFile(input));
   const local = { ...opts };
   // A label file inside a dataset: converting the whole folder gives it its image and class names.
   if (basename(dirname(resolve(input))) === 'labels' && opts.advice?.size) local.advice = { ...opts.advice, size: `${opts.advice.size}, or convert the dataset folder ${dirname(dirname(input))}` };
-  return { result: readAnyFormat(text, basename(input), local), imagePaths: new Map(), text };
+  return { result: readAnyFormat(text, basename(input), local), imagePaths: new Map() };
 }
 
 /** A YOLO dataset folder: labels, class names and the sizes of its images, read from their headers. */
@@ -365,11 +375,7 @@ async function copyImages(
   const byId = new Map(records.map((r) => [r.id, r]));
   const givenByName = new Map(given.map((g) => [g.name, g.path]));
   const givenByStem = new Map(given.map((g) => [fileStem(g.name), g.path]));
-  let embedded: Map<string, { mime: string; base64: string }> | undefined;
-  if (read.result.ok && read.result.format === 'shared' && read.text?.includes('"files"')) {
-    const files = (JSON.parse(read.text) as { files?: { blobId: string; mime: string; base64: string }[] }).files ?? [];
-    embedded = new Map(files.map((f) => [f.blobId, f]));
-  }
+  const embedded = read.result.ok && read.files ? new Map(read.files.map((f) => [f.blobId, f])) : undefined;
   const missing: string[] = [];
   let count = 0;
   for (const slot of slots) {

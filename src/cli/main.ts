@@ -1,11 +1,4 @@
-import { runAgree } from './agree';
-import { runConvert } from './convert';
-import { runDeid } from './deid';
-import { runMerge } from './merge';
-import { runNuclei } from './nuclei';
-import { runInfo, runRegion } from './slide';
 import { processIo, type CliIo } from './io';
-import { runValidate } from './validate';
 
 const USAGE = `usage:
   granula validate FILE
@@ -21,21 +14,21 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   const [command, ...rest] = argv;
   switch (command) {
     case 'validate':
-      return runValidate(rest, io);
+      return (await import('./validate')).runValidate(rest, io);
     case 'convert':
-      return runConvert(rest, io);
+      return (await import('./convert')).runConvert(rest, io);
     case 'agree':
-      return runAgree(rest, io);
+      return (await import('./agree')).runAgree(rest, io);
     case 'merge':
-      return runMerge(rest, io);
+      return (await import('./merge')).runMerge(rest, io);
     case 'nuclei':
-      return runNuclei(rest, io);
+      return (await import('./nuclei')).runNuclei(rest, io);
     case 'info':
-      return runInfo(rest, io);
+      return (await import('./slide')).runInfo(rest, io);
     case 'region':
-      return runRegion(rest, io);
+      return (await import('./slide')).runRegion(rest, io);
     case 'deid':
-      return runDeid(rest, io);
+      return (await import('./deid')).runDeid(rest, io);
     case '--help':
     case '-h':
     case 'help':

@@ -13,7 +13,7 @@ import { isRecord } from './interchange/checks';
 import { binaryFileProblem, binaryKindOfText } from './interchange/signature';
 import { guarded, type FormatName, type ReadFormat, type ReadResult } from './interchange/result';
 import { fromSharedDocument } from './shared/convert';
-import { parseJsonText, validateSharedDocument } from './shared/validate';
+import { parseJsonText, validateSharedDocument, type ValidationResult } from './shared/validate';
 import type { YoloReadOptions } from './yolo/read';
 import { readYoloText } from './yolo/read';
 
@@ -60,6 +60,25 @@ export function detectTextFormat(text: string, fileName: string): FormatName | u
   return undefined;
 }
 
+/** A parsed JSON document in whichever JSON format it is. */
+export function readJsonValue(value: unknown, fileName: string, opts: AnyReadOptions = {}): ReadResult {
+  return guarded('shared', () => {
+    const format = detectJsonFormat(value, fileName);
+    if (format === 'coco') return readCoco(value, fileName, opts);
+    if (format === 'geojson') return readGeoJson(value, fileName, opts);
+    if (format === 'coco-results') return readCocoResults(value, fileName, opts);
+    if (format === 'labelstudio') return readLabelStudio(value, fileName, opts);
+    if (format === 'unknown-list') return { ok: false, problems: [{ path: '(root)', message: describeJsonList(value as unknown[]) }] };
+    return sharedResult(validateSharedDocument(value));
+  });
+}
+
+/** A validated shared document as a reader's result (`reuse`: its records become the project's, see fromSharedDocument). */
+export function sharedResult(shared: ValidationResult, reuse = false): ReadResult {
+  if (!shared.ok) return { ok: false, format: 'shared', problems: shared.problems };
+  return { ok: true, format: 'shared', data: fromSharedDocument(shared.doc, shared.doc.project.id, reuse), warnings: shared.warnings };
+}
+
 /**
  * Reads a file in any supported format, detected from its content (the name only breaks ties and
  * names the annotator of a COCO, GeoJSON or YOLO file). Returns a whole project or the problems with their paths.
@@ -73,16 +92,7 @@ export function readAnyFormat(text: string, fileName: string, opts: AnyReadOptio
     const head = body.trimStart()[0];
     if (head === '{' || head === '[') {
       const json = parseJsonText(body);
-      if (!json.ok) return json;
-      const format = detectJsonFormat(json.value, fileName);
-      if (format === 'coco') return readCoco(json.value, fileName, opts);
-      if (format === 'geojson') return readGeoJson(json.value, fileName, opts);
-      if (format === 'coco-results') return readCocoResults(json.value, fileName, opts);
-      if (format === 'labelstudio') return readLabelStudio(json.value, fileName, opts);
-      if (format === 'unknown-list') return { ok: false, problems: [{ path: '(root)', message: describeJsonList(json.value as unknown[]) }] };
-      const shared = validateSharedDocument(json.value);
-      if (!shared.ok) return { ok: false, format: 'shared', problems: shared.problems };
-      return { ok: true, format: 'shared', data: fromSharedDocument(shared.doc), warnings: shared.warnings };
+      return json.ok ? readJsonValue(json.value, fileName, opts) : json;
     }
     if (head === '<') {
       if (looksLikeCvatXml(body)) return readCvatText(body, fileName, opts);

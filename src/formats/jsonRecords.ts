@@ -59,6 +59,8 @@ export class JsonRecordSplitter {
   readonly head: Record<string, unknown> = {};
   /** Whether the root is a list (its elements are records of key `''`), an object, or not seen yet. */
   root: 'list' | 'object' | undefined;
+  /** The root object's members whose elements came out as records (lists, possibly empty). */
+  readonly streamed = new Set<string>();
 
   private buf = '';
   /** Characters dropped from the front of `buf` so far: positions in messages are of the whole text. */
@@ -175,6 +177,7 @@ export class JsonRecordSplitter {
           break;
         case 'value':
           if (c === C.OpenList && this.lists.has(this.key)) {
+            this.streamed.add(this.key);
             this.place = 'list';
             this.index = 0;
             this.depth = 2;

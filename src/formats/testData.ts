@@ -111,3 +111,14 @@ export function sampleProjectData(template: SampleTemplate, opts: SampleOptions 
     audit: [],
   };
 }
+
+/**
+ * A pathology sample whose first slide carries `count` more outlines: outline i is the sample's
+ * first moved 20·i px to the right, with an id of its own (`broken`: that one has two points only).
+ */
+export function withSlideOutlines(data: ProjectData, count: number, broken?: number): ProjectData {
+  const first = data.annotations[0];
+  const points = first.geometry?.type === 'polygon' ? first.geometry.points : [];
+  const more = Array.from({ length: count }, (_, i) => ({ ...first, id: `ann_cell_${i}`, geometry: { type: 'polygon' as const, points: i === broken ? points.slice(0, 4) : points.map((v, k) => (k % 2 ? v : v + 20 * i)) } }));
+  return { ...data, annotations: [...data.annotations, ...more] };
+}

@@ -180,14 +180,15 @@ export async function storeProjects(db: Db, items: readonly ProjectToStore[], op
 export type KindedRecord = { [K in RecordKind]: { kind: K; value: RecordTypes[K] } }[RecordKind];
 
 /**
- * Adds records and packs to a project in one transaction, removing nothing: a streamed import
+ * Adds records, packs and image files to a project in one transaction, removing nothing: a streamed import
  * stores its batches so, into a project nobody sees until its project row, written last, lands
  * (and deletes it with `deleteProject` if anything fails on the way).
  */
-export async function appendToProject(db: Db, projectId: string, records: readonly KindedRecord[], packs: readonly PackRow[] = []): Promise<void> {
-  await withTx(db, RECORD_STORES, (tx) => {
+export async function appendToProject(db: Db, projectId: string, records: readonly KindedRecord[], packs: readonly PackRow[] = [], files: readonly BlobRow[] = []): Promise<void> {
+  await withTx(db, PROJECT_STORES, (tx) => {
     for (const r of records) quiet(tx.objectStore('records').put(row(projectId, r.kind, r.value)));
     for (const p of packs) quiet(tx.objectStore('annotationPacks').put(p));
+    for (const b of files) quiet(tx.objectStore('blobs').put({ ...b, projectId }));
   });
   if (packs.length) rememberPacks(projectId, true);
 }

@@ -6,7 +6,7 @@ import { FORMAT_VERSION, type SharedDocument } from '../formats/shared/schema';
 import { parseJsonText, validateSharedDocument } from '../formats/shared/validate';
 import type { BlobRow } from '../storage/db';
 import { canonicalJson } from '../storage/recordMerge';
-import { base64ToBytes, bytesToBase64 } from './importExport';
+import { bytesToBase64, embeddedBlobs } from './embedded';
 import { flushSaves, loadAllProjects, loadProjectBlobs, storeWholeProjects } from './workspace';
 
 /**
@@ -132,7 +132,7 @@ export async function readBackup(text: string): Promise<ReadBackupResult> {
     const data = fromSharedDocument(r.doc);
     if (seen.has(data.project.id)) problems.push({ path: `projects[${i}].project.id`, message: `duplicate project id "${data.project.id}"` });
     seen.add(data.project.id);
-    const blobs = (r.doc.files ?? []).map((f) => ({ blobId: f.blobId, projectId: data.project.id, mime: f.mime, data: new Blob([base64ToBytes(f.base64) as BlobPart], { type: f.mime }) }));
+    const blobs = embeddedBlobs(r.doc.files, data.project.id);
     items.push({ data, blobs });
   });
   if (problems.length) return { ok: false, problems: problems.slice(0, 50) };

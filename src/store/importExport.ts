@@ -4,7 +4,7 @@ import type { Problem } from '../formats/shared/paths';
 import { fromSharedDocument, type EmbeddedFile } from '../formats/shared/convert';
 import { sharedDocumentChunks, type WriteProgress } from '../formats/shared/stream';
 import { validateSharedText } from '../formats/shared/validate';
-import type { BlobRow } from '../storage/db';
+import { embeddedBlobs, embeddedFiles } from './embedded';
 import { excludeOptedOut } from '../formats/optOut';
 import { flushSaves, loadProjectBlobs, loadProjectData, openProject, storeWholeProject, useWorkspace } from './workspace';
 import type { SharedDocument } from '../formats/shared/schema';
@@ -12,13 +12,6 @@ import { applyPackage } from '../team/packages';
 import type { GatherReport } from '../team/gather';
 import { auditActor } from './docStore';
 import { gatherFiles } from './teamActions';
-
-/**
- * Shared-format documents (and backups) past this are refused before reading: they are still
- * parsed whole on the page, and past ~150 MB of JSON a 32-bit-heap tab can run out of memory
- * mid-parse. GeoJSON has no such limit: it is streamed in a worker (see streamImport.ts).
- */
-export const MAX_IMPORT_BYTES = 150 * 1024 * 1024;
 
 export type ImportResult =
   | {
@@ -40,9 +33,18 @@ export type ImportResult =
     }
   | { ok: false; problems: Problem[] };
 
-export function sizeProblem(bytes: number): Problem | null {
-  if (bytes <= MAX_IMPORT_BYTES) return null;
-  return { path: '(file)', message: `is ${(bytes / 1024 / 1024).toFixed(0)} MB; the limit is ${MAX_IMPORT_BYTES / 1024 / 1024} MB` };
+/**
+ * A file read whole as text: work packages, returns and backups, which merge with (or replace) what
+ * this browser holds and are read on the page. Projects of any size are imported as a stream in a
+ * worker instead (importClient.ts); a file past what one string can hold gets a message, not a crash.
+ */
+export async function wholeText(file: Blob): Promise<{ ok: true; text: string } | { ok: false; problems: Problem[] }> {
+  try {
+    return { ok: true, text: await file.text() };
+  } catch (e) {
+    const mb = (file.size / 1024 / 1024).toFixed(0);
+    return { ok: false, problems: [{ path: '(file)', message: `is ${mb} MB, more than this browser can read in one piece (${e instanceof Error ? e.message : String(e)})` }] };
+  }
 }
 
 /**
@@ -71,12 +73,7 @@ export async function importSharedText(text: string, fileName = 'file'): Promise
   }
   const data = fromSharedDocument(result.doc, exists ? newId('prj') : result.doc.project.id);
   if (exists) data.project = { ...data.project, name: `${data.project.name} (imported ${nowIso().slice(0, 10)})` };
-  const blobs: BlobRow[] = (result.doc.files ?? []).map((f) => ({
-    blobId: f.blobId,
-    projectId: data.project.id,
-    mime: f.mime,
-    data: new Blob([base64ToBytes(f.base64) as BlobPart], { type: f.mime }),
-  }));
+  const blobs = embeddedBlobs(result.doc.files, data.project.id);
   try {
     await storeWholeProject(data, blobs);
   } catch (e) {
@@ -97,7 +94,7 @@ async function openWorkPackage(doc: SharedDocument, exists: boolean, fileName: s
     return { ok: false, problems: [{ path: 'package', message: `is a work package of project “${doc.project.name}”, which this browser holds as the coordinator’s own copy: open it in the annotator’s browser` }] };
   }
   const data = applyPackage(local, doc, { actor: auditActor() || pkg.annotatorId, at: nowIso(), fileName });
-  const blobs: BlobRow[] = (doc.files ?? []).map((f) => ({ blobId: f.blobId, projectId: data.project.id, mime: f.mime, data: new Blob([base64ToBytes(f.base64) as BlobPart], { type: f.mime }) }));
+  const blobs = embeddedBlobs(doc.files, data.project.id);
   try {
     await storeWholeProject(data, blobs);
   } catch (e) {
@@ -152,22 +149,5 @@ export async function exportSharedText(projectId: string, opts: { includeImages:
 
 /** The image files of `data`'s images that this browser holds, for a document that carries them. */
 export async function embeddedFilesOf(projectId: string, data: Pick<ProjectData, 'images'>): Promise<EmbeddedFile[]> {
-  const blobs = await loadProjectBlobs(projectId);
-  const used = new Set(data.images.flatMap((i) => (i.source.kind === 'file' ? [i.source.blobId] : [])));
-  const files: EmbeddedFile[] = [];
-  for (const b of blobs) if (used.has(b.blobId)) files.push({ blobId: b.blobId, mime: b.mime, base64: bytesToBase64(new Uint8Array(await b.data.arrayBuffer())) });
-  return files;
-}
-
-export function bytesToBase64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-
-export function base64ToBytes(b64: string): Uint8Array {
-  const s = atob(b64);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
+  return embeddedFiles(await loadProjectBlobs(projectId), data);
 }

@@ -5,32 +5,21 @@
  */
 import { newId } from '../model/ids';
 import { openGranulaDb } from '../storage/db';
-import { importGeoJsonStream } from './streamImport';
-import type { ImportReply, ImportRequest } from './importClient';
+import type { ImportRequest } from './importClient';
+import { importFileStream, type ImportProgress, type StreamImportResult } from './streamImport';
+import { serveWorkerTask } from './workerTask';
 
-// The project compiles against the DOM lib; the WebWorker lib would clash with it, so type only what is used.
-const scope = self as unknown as { postMessage(r: ImportReply): void; onmessage: ((e: MessageEvent<ImportRequest>) => void) | null };
-const abort = new AbortController();
-
-scope.onmessage = (e) => {
-  const request = e.data;
-  if (request.type === 'cancel') return abort.abort();
-  void (async () => {
+serveWorkerTask<ImportRequest, ImportProgress, StreamImportResult>(
+  async (request, signal, onProgress) => {
     const db = await openGranulaDb(request.dbName);
     // Held while this worker imports: a tab starting meanwhile leaves the import alone (see sweepUnfinishedImports).
     const lock = `granula-import-${newId('imp')}`;
     try {
-      const run = () =>
-        importGeoJsonStream(db, request.file, {
-          existing: new Set(request.existing),
-          signal: abort.signal,
-          lock: navigator.locks ? lock : undefined,
-          onProgress: (progress) => scope.postMessage({ type: 'progress', progress }),
-        });
-      const result = navigator.locks ? await navigator.locks.request(lock, run) : await run();
-      scope.postMessage({ type: 'done', result });
+      const run = () => importFileStream(db, request.file, { existing: new Set(request.existing), signal, lock: navigator.locks ? lock : undefined, onProgress });
+      return navigator.locks ? await navigator.locks.request(lock, run) : await run();
     } finally {
       db.close();
     }
-  })();
-};
+  },
+  (message) => ({ ok: false, problems: [{ path: '(import)', message: `stopped: ${message}` }] }),
+);

@@ -4,6 +4,8 @@ import type { Annotation } from '../model/types';
 import type { ProjectData } from '../model/projectData';
 import { detectJsonFormat, type ReadFormat } from '../formats/detect';
 import { JsonRecordSplitter, JsonStreamError, type JsonRecord } from '../formats/jsonRecords';
+import { readJsonStream, textPieces, type ByteSource } from '../formats/streamRead';
+import { embeddedBlobs } from './embedded';
 import { featureEntry, GeoJsonFeatures, readGeoJson, type Pending } from '../formats/geojson/read';
 import { assemble, finish } from '../formats/interchange/build';
 import { capProblems, Report } from '../formats/interchange/result';
@@ -15,11 +17,7 @@ import { appendToProject, deleteProject, storeProjects, type KindedRecord } from
 type Db = IDBPDatabase<GranulaDb>;
 
 /** A file to import: a File is one. Read as a stream, never whole, and possibly twice. */
-export interface ImportSource {
-  name: string;
-  size: number;
-  stream(): ReadableStream<Uint8Array>;
-}
+export type ImportSource = ByteSource;
 
 export interface ImportProgress {
   /** `checking`: the whole file is read and checked, nothing stored yet; `storing`: read again and stored. */
@@ -32,8 +30,14 @@ export interface ImportProgress {
 }
 
 export type StreamImportResult =
-  | { ok: true; projectId: string; name: string; annotations: number; images: number; format: ReadFormat; warnings: Problem[] }
-  | { ok: false; problems: Problem[]; cancelled?: boolean };
+  | { ok: true; projectId: string; name: string; annotations: number; images: number; format: ReadFormat; warnings: Problem[]; incomplete?: Problem[] }
+  | {
+      ok: false;
+      problems: Problem[];
+      cancelled?: boolean;
+      /** A work package or a return: not stored here; it merges with what the browser holds (read on the page). */
+      team?: 'package' | 'return';
+    };
 
 export interface StreamImportOptions {
   /** Ids of projects this browser holds: an import of one of them becomes a copy with a new id. */
@@ -76,6 +80,10 @@ const STREAMED_LISTS = ['features'];
 
 class Cancelled extends Error {}
 
+const cancelCheck = (signal: AbortSignal | undefined) => () => {
+  if (signal?.aborted) throw new Cancelled();
+};
+
 /**
  * Whether the file is GeoJSON (a FeatureCollection or a list of features), judged from its first
  * bytes the way a whole read judges the whole: the members seen so far and the first feature.
@@ -84,7 +92,7 @@ export async function streamedFormat(source: ImportSource): Promise<boolean> {
   const splitter = new JsonRecordSplitter(STREAMED_LISTS);
   const records: JsonRecord[] = [];
   try {
-    for await (const text of texts(source, 64 * 1024)) {
+    for await (const text of textPieces(source, { limit: 64 * 1024 })) {
       records.push(...splitter.push(text));
       if (records.length || splitter.head.type !== undefined) break;
     }
@@ -96,34 +104,13 @@ export async function streamedFormat(source: ImportSource): Promise<boolean> {
   return detectJsonFormat(sample, source.name) === 'geojson' && (splitter.root === 'list' ? records.length > 0 : splitter.head.type === 'FeatureCollection');
 }
 
-/** The file as text, piece by piece (`limit`: stop after about this many bytes). */
-async function* texts(source: ImportSource, limit = Infinity, onBytes?: (n: number) => void, signal?: AbortSignal): AsyncGenerator<string> {
-  const reader = source.stream().getReader();
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let read = 0;
-  try {
-    for (;;) {
-      if (signal?.aborted) throw new Cancelled();
-      const { done, value } = await reader.read();
-      if (done) break;
-      read += value.byteLength;
-      onBytes?.(read);
-      yield decoder.decode(value, { stream: true });
-      if (read >= limit) return;
-    }
-    yield decoder.decode();
-  } finally {
-    reader.releaseLock();
-  }
-}
-
 /** One read of the whole file through `splitter`: each feature handed to `each`; the rest is in `splitter.head` at the end. */
 async function readFeatures(source: ImportSource, splitter: JsonRecordSplitter, phase: ImportProgress['phase'], opts: StreamImportOptions, each: (r: JsonRecord) => void | Promise<void>): Promise<void> {
   let records = 0;
   let bytes = 0;
   let last = 0;
   const report = () => opts.onProgress?.({ phase, bytes, totalBytes: source.size, records });
-  for await (const text of texts(source, Infinity, (n) => (bytes = n), opts.signal)) {
+  for await (const text of textPieces(source, { onBytes: (n) => (bytes = n), check: cancelCheck(opts.signal) })) {
     for (const r of splitter.push(text)) {
       await each(r);
       records++;
@@ -229,6 +216,92 @@ export async function importGeoJsonStream(db: Db, source: ImportSource, opts: St
 }
 
 class ReportFailed extends Error {}
+
+/**
+ * Imports a JSON file of any size: GeoJSON as above; a shared document or a COCO file read as a
+ * stream (each annotation checked as it comes, with its place in the file; nothing stored until the
+ * whole file is checked), then stored in batches under the project's id, the project row last. A
+ * problem, a full disk or a cancel deletes whatever was stored: all or nothing.
+ *
+ * Unlike GeoJSON, the checked project is held in memory between the rounds (its annotations'
+ * references can only be checked once all are read); the file's text never is.
+ */
+export async function importFileStream(db: Db, source: ImportSource, opts: StreamImportOptions): Promise<StreamImportResult> {
+  if (await streamedFormat(source)) return importGeoJsonStream(db, source, opts);
+  const now = opts.now ?? nowIso();
+  let projectId: string | undefined;
+  try {
+    let records = 0;
+    let last = 0;
+    const read = await readJsonStream(
+      source,
+      { now },
+      {
+        check: cancelCheck(opts.signal),
+        onRecords: (n) => void (records = n),
+        onBytes: (bytes) => {
+          if (Date.now() - last < 100) return;
+          last = Date.now();
+          opts.onProgress?.({ phase: 'checking', bytes, totalBytes: source.size, records });
+        },
+      },
+    );
+    if (!read.result.ok) return { ok: false, problems: read.result.problems };
+    if (read.team) return { ok: false, problems: [], team: read.team };
+    const data = read.result.data;
+    const exists = opts.existing.has(data.project.id);
+    const pid = (projectId = exists ? newId('prj') : data.project.id);
+    const name = exists ? `${data.project.name} (imported ${now.slice(0, 10)})` : data.project.name;
+    await setMeta(db, IMPORTING + pid, opts.lock ?? null);
+
+    // Round 2: stored in batches. The bar goes by the share of records stored.
+    const total = data.annotations.length;
+    const batches = new AnnotationBatches(db, pid);
+    for (let i = 0; i < total; i++) {
+      batches.add({ ...data.annotations[i], projectId: pid });
+      if (i % PACKING.size === 0) {
+        await batches.storeFull(opts.signal);
+        opts.onProgress?.({ phase: 'storing', bytes: Math.round((source.size * i) / total), totalBytes: source.size, records: batches.stored });
+      }
+    }
+    await batches.storeRest();
+    const own = <T extends object>(list: T[]) => list.map((r) => ({ ...r, projectId: pid }));
+    await appendToProject(
+      db,
+      pid,
+      [
+        ...data.schemas.map((value): KindedRecord => ({ kind: 'schema', value })),
+        ...own(data.images).map((value): KindedRecord => ({ kind: 'image', value })),
+        ...own(data.annotators).map((value): KindedRecord => ({ kind: 'annotator', value })),
+        ...own(data.statuses).map((value): KindedRecord => ({ kind: 'status', value })),
+        ...own(data.audit).map((value): KindedRecord => ({ kind: 'audit', value })),
+      ],
+      [],
+      embeddedBlobs(read.files, pid),
+    );
+    if (opts.signal?.aborted) throw new Cancelled();
+    // Last, the project row: only now does the project appear.
+    await appendToProject(db, pid, [{ kind: 'project', value: { ...data.project, id: pid, name } }]);
+    await db.delete('meta', IMPORTING + pid);
+    opts.onProgress?.({ phase: 'storing', bytes: source.size, totalBytes: source.size, records: batches.stored });
+    return {
+      ok: true,
+      projectId: pid,
+      name,
+      annotations: batches.stored,
+      images: data.images.length,
+      format: read.result.format,
+      warnings: read.result.warnings,
+      ...(read.incomplete ? { incomplete: read.incomplete } : {}),
+    };
+  } catch (e) {
+    if (projectId) {
+      await deleteProject(db, projectId).catch(() => undefined);
+      await db.delete('meta', IMPORTING + projectId).catch(() => undefined);
+    }
+    return failure(e);
+  }
+}
 
 /**
  * Annotations on their way to storage, a batch at a time. An image's annotations are packed as a

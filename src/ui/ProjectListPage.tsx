@@ -3,9 +3,9 @@ import { ProblemList } from './ProblemList';
 import { FileButton } from './FileButton';
 import { TEMPLATE_IDS, type TemplateId } from '../model/templates';
 import { createProject, removeProject, useWorkspace } from '../store/workspace';
-import { importSharedText, sizeProblem, type ImportResult } from '../store/importExport';
+import { importSharedText, wholeText, type ImportResult } from '../store/importExport';
 import { importInWorker } from '../store/importClient';
-import { streamedFormat, type ImportProgress } from '../store/streamImport';
+import type { ImportProgress } from '../store/streamImport';
 import { navigate } from './router';
 import { useCountWords, useT } from './i18n';
 import { useLabelCheckText } from './labelCheckText';
@@ -34,27 +34,30 @@ export function ProjectListPage() {
   const onImport = async (file: File) => {
     setBusy(true);
     setImportResult(null);
-    const result = (await streamedFormat(file)) ? await importStreamed(file) : await importWhole(file);
+    const streamed = await importStreamed(file);
+    // A work package or a return merges with what this browser holds: read on the page.
+    const result = 'team' in streamed ? await importWhole(file) : streamed;
     // A work package names whom it is for: a browser with no name yet takes that name.
     if (result.ok && result.packageFor && !useSettings.getState().identity) useSettings.getState().setIdentity(result.packageFor);
     setImportResult(result);
     setBusy(false);
   };
 
-  /** A GeoJSON file, of any size: streamed in a worker, with progress and a cancel. */
-  const importStreamed = async (file: File): Promise<ImportResult> => {
+  /** A project file (shared, COCO, GeoJSON) of any size: streamed in a worker, with progress and a cancel. */
+  const importStreamed = async (file: File): Promise<ImportResult | { ok: false; team: string }> => {
     const abort = new AbortController();
     setCancel(abort);
     const r = await importInWorker(file, { onProgress: setProgress, signal: abort.signal });
     setCancel(null);
     setProgress(null);
-    return r.ok ? { ok: true, projectId: r.projectId, name: r.name, annotations: r.annotations, images: r.images } : { ok: false, problems: r.problems };
+    if (r.ok) return { ok: true, projectId: r.projectId, name: r.name, annotations: r.annotations, images: r.images, ...(r.incomplete ? { incomplete: r.incomplete } : {}) };
+    return r.team ? { ok: false, team: r.team } : { ok: false, problems: r.problems };
   };
 
-  /** A shared-format document: read whole (it may be a work package or a return, which merge with what is here). */
+  /** A work package or a return: read whole, as it merges with what is here. */
   const importWhole = async (file: File): Promise<ImportResult> => {
-    const tooBig = sizeProblem(file.size);
-    return tooBig ? { ok: false, problems: [tooBig] } : importSharedText(await file.text(), file.name);
+    const whole = await wholeText(file);
+    return whole.ok ? importSharedText(whole.text, file.name) : whole;
   };
 
   const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
@@ -91,7 +94,7 @@ export function ProjectListPage() {
         {progress && (
           <p role="status" data-testid="import-progress">
             <progress value={progress.bytes} max={progress.totalBytes} />{' '}
-            {t(progress.phase === 'checking' ? 'importChecking' : 'importStoring', { done: mb(progress.bytes), total: mb(progress.totalBytes), records: progress.records })}
+            {t(progress.phase === 'checking' ? 'importChecking' : 'importStoring', { done: mb(progress.bytes), total: mb(progress.totalBytes), records: count(progress.records, 'record', 'records') })}
           </p>
         )}
         {cancel && (

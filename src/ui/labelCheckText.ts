@@ -23,6 +23,9 @@ const en = {
   exportCancel: 'Cancel',
   exportCancelled: 'Export cancelled; nothing was written.',
   exportWriting: 'Writing… {percent}%',
+  exportFailed: 'The export failed: {message}. Nothing was kept.',
+  exportSavedTo: 'Saved to {name}.',
+  exportSaveToFile: 'Choose where to save (written straight into the file)',
   gradeClasses: 'Classes that take the grade',
   importIncomplete: 'Imported, but these labels lack a required value: their images cannot be marked done until it is filled in.',
 };
@@ -44,6 +47,9 @@ const ja: typeof en = {
   exportCancel: 'キャンセル',
   exportCancelled: 'エクスポートを取り消しました。何も書き出していません。',
   exportWriting: '書き出し中… {percent}%',
+  exportFailed: 'エクスポートに失敗しました：{message}。何も残していません。',
+  exportSavedTo: '{name} に保存しました。',
+  exportSaveToFile: '保存先を選ぶ（ファイルに直接書き込み）',
   gradeClasses: 'グレードを付けるクラス',
   importIncomplete: '読み込みましたが、次のラベルは必須項目が空です。入力するまでその画像は完了にできません。',
 };

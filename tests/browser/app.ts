@@ -1,5 +1,6 @@
 // Steps every journey shares: who you are, which project, which image.
 import type { Page } from 'playwright-core';
+import { launchProfile, type Session } from './chromium';
 import { imagePoint, imageToScreen, type ViewTransform } from '../../src/viewer/coords';
 
 export async function setIdentity(page: Page, base: string, name: string): Promise<void> {
@@ -7,6 +8,18 @@ export async function setIdentity(page: Page, base: string, name: string): Promi
   await page.getByLabel('Your name (as annotator)').fill(name);
   await page.getByRole('button', { name: 'Use this name' }).click();
   await page.getByTestId('identity').filter({ hasText: name }).waitFor();
+}
+
+/** A fresh browser profile (kept in `sessions`, to close) at the project list; its page errors go to `errors`. */
+export async function freshProjectList(base: string, sessions: Session[]): Promise<{ page: Page; errors: string[] }> {
+  const session = await launchProfile();
+  sessions.push(session);
+  const page = await session.context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${base}/#/`);
+  await page.getByRole('heading', { name: 'Projects' }).waitFor();
+  return { page, errors };
 }
 
 export async function openProject(page: Page, base: string, name: RegExp | string): Promise<void> {

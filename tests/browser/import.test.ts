@@ -1,11 +1,15 @@
-// Importing a large QuPath GeoJSON export through the project list: streamed in a worker, with
-// progress on the page, and the project opening with every cell.
+// Importing a large QuPath GeoJSON export or shared-format file through the project list: streamed
+// in a worker, with progress on the page, and the project opening with every cell.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchProfile, type Session } from './chromium';
+import { freshProjectList } from './app';
+import type { Session } from './chromium';
+import { sampleProjectData, withSlideOutlines } from '../../src/formats/testData';
+import { writeAny } from '../../src/formats/writeAny';
+import type { ProjectData } from '../../src/model/projectData';
 
 const base = inject('baseUrl');
 const sessions: Session[] = [];
@@ -44,12 +48,7 @@ it('imports a 20 MB QuPath GeoJSON from the project list, showing progress, and 
   const file = join(dir, 'slide-7.geojson');
   const bytes = qupathExport(file);
   expect(bytes).toBeGreaterThan(20 * 1024 * 1024);
-  const session = await launchProfile();
-  sessions.push(session);
-  const page = await session.context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${base}/#/`);
+  const { page, errors } = await freshProjectList(base, sessions);
   await page.getByLabel('Import project (shared format)').setInputFiles(file);
   await page.getByTestId('import-progress').waitFor();
   await expect(page.getByRole('button', { name: 'Cancel the import' }).isVisible()).resolves.toBe(true);
@@ -82,20 +81,47 @@ function storedCounts(page: Page) {
 it('Cancel during an import keeps nothing: no project, no stored row, after a reload too', async () => {
   const file = join(dir, 'slide-8.geojson');
   qupathExport(file);
-  const session = await launchProfile();
-  sessions.push(session);
-  const page = await session.context.newPage();
-  await page.goto(`${base}/#/`);
-  await page.getByRole('heading', { name: 'Projects' }).waitFor();
+  const { page } = await freshProjectList(base, sessions);
   // What a fresh browser holds (the demo projects), before the import.
   const before = await storedCounts(page);
   await page.getByLabel('Import project (shared format)').setInputFiles(file);
   // Cancelled while storing, once a batch (4 packs of 8,192) is stored.
-  await page.waitForFunction(() => Number(/^\s*Storing: .*, (\d+) records/.exec(document.querySelector('[data-testid="import-progress"]')?.textContent ?? '')?.[1] ?? 0) > 4 * 8192, null, { polling: 20 });
+  await page.waitForFunction(() => Number((/^\s*Storing: .*, ([\d,]+) records?/.exec(document.querySelector('[data-testid="import-progress"]')?.textContent ?? '')?.[1] ?? '0').replace(/,/g, '')) > 4 * 8192, null, { polling: 20 });
   await page.getByRole('button', { name: 'Cancel the import' }).click();
   await page.getByText('(import): was cancelled; nothing was kept').waitFor();
   await page.reload();
   await page.getByRole('heading', { name: 'Projects' }).waitFor();
   expect(await page.getByRole('link', { name: 'slide-8' }).count()).toBe(0);
   expect(await storedCounts(page)).toEqual(before);
+});
+
+/** A pathologist's project as another browser's Export tab writes it (the shared format): one slide with `count` more outlines. */
+function sharedExport(path: string, count: number, broken?: number): ProjectData {
+  const data = withSlideOutlines(sampleProjectData('pathology-cells', { images: 1, annotators: ['dr-a'] }), count, broken);
+  const project = { ...data, project: { ...data.project, name: 'Slide 9 outlines' } };
+  writeFileSync(path, writeAny(project, 'shared', { exportedAt: '2026-03-01T00:00:00.000Z' }).files[0].text!);
+  return project;
+}
+
+it('a shared-format file goes the same streamed way: a bad outline near the end is named and nothing is kept; the mended file opens with every outline', async () => {
+  const count = 40_000;
+  const { page } = await freshProjectList(base, sessions);
+  const before = await storedCounts(page);
+  const bad = join(dir, 'slide-9-bad.granula.json');
+  // The outline 7 from the end has two points; it follows the sample's own outlines in the file.
+  const at = sharedExport(bad, count, count - 7).annotations.length - 7;
+  await page.getByLabel('Import project (shared format)').setInputFiles(bad);
+  await page.getByText(`annotations[${at}].geometry.points: ring needs at least 3 points`).waitFor({ timeout: 60_000 });
+  expect(await storedCounts(page)).toEqual(before);
+  const good = join(dir, 'slide-9.granula.json');
+  const project = sharedExport(good, count);
+  const total = project.annotations.length;
+  await page.getByLabel('Import project (shared format)').setInputFiles(good);
+  await page.getByText(`Imported "Slide 9 outlines": 1 image, ${total.toLocaleString('en-US')} annotations.`).waitFor({ timeout: 110_000 });
+  await page.getByRole('link', { name: 'Slide 9 outlines' }).click();
+  const row = page.getByTestId('worklist-row');
+  await row.waitFor();
+  const cells = await row.locator('td').allInnerTexts();
+  expect(cells[0]).toContain(project.images[0].name);
+  expect(cells[3]).toBe(String(total));
 });

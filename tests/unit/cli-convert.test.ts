@@ -84,6 +84,31 @@ describe('granula convert', { timeout: 60_000 }, () => {
     expect(missing).toEqual({ code: 1, stdout: `${join(dir, 'nope.json')}: cannot read: ENOENT\n`, stderr: '' });
   });
 
+  it('bad input far into a file read as a stream: the record named, exit 1, no output file', async () => {
+    // 40 images of pathology outlines: a file of many pieces, the broken record near its end.
+    const doc = JSON.parse(writeAny(sampleProjectData('pathology-cells', { images: 40 }), 'shared', { exportedAt: NOW }).files[0].text!);
+    const at = doc.annotations.length - 2;
+    doc.annotations[at].geometry.points = [10, 10, 20, 20];
+    const src = input('slide-broken.granula.json', JSON.stringify(doc));
+    for (const to of ['shared', 'geojson', 'coco']) {
+      const out = join(dir, `slide-broken.${to}.json`);
+      const r = await granula('convert', src, '--to', to, '-o', out);
+      expect([r.code, r.stdout.split('\n')[0]]).toEqual([1, `annotations[${at}].geometry.points: ring needs at least 3 points`]);
+      expect(existsSync(out)).toBe(false);
+    }
+    // A QuPath feature without a shape, and a file cut off mid-record.
+    const features = JSON.parse(readFileSync('tests/fixtures/formats/qupath-0.4-collection.geojson', 'utf8'));
+    const last = features.features.length - 1;
+    features.features[last].geometry = null;
+    const geo = await granula('convert', input('cells.geojson', JSON.stringify(features)), '--to', 'shared', '-o', join(dir, 'cells.granula.json'));
+    expect([geo.code, geo.stdout]).toEqual([1, `features[${last}].geometry: is missing: Granula needs a shape\n`]);
+    expect(existsSync(join(dir, 'cells.granula.json'))).toBe(false);
+    const text = JSON.stringify(doc);
+    const cut = await granula('convert', input('cut.granula.json', text.slice(0, Math.floor(text.length * 0.7))), '--to', 'coco', '-o', join(dir, 'cut.coco.json'));
+    expect([cut.code, cut.stdout]).toEqual([1, '(file): ends before the JSON document does\n']);
+    expect(existsSync(join(dir, 'cut.coco.json'))).toBe(false);
+  });
+
   it('a COCO results list with --instances: image names and sizes and category names come from the instances file', async () => {
     // What a detector writes for COCO evaluation (image_id, category_id, bbox, score), and the instances file it ran on.
     const instances = input(

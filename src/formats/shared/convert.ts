@@ -46,14 +46,18 @@ export function toSharedDocument(data: ProjectData, opts: { exportedAt: string; 
   return doc;
 }
 
-export function fromSharedDocument(doc: SharedDocument, projectId = doc.project.id): ProjectData {
+/**
+ * The project a document holds. `reuse`: the document is the caller's own and is not used again, so
+ * its annotations become the project's in place (a million of them copied would double the memory).
+ */
+export function fromSharedDocument(doc: SharedDocument, projectId = doc.project.id, reuse = false): ProjectData {
   const schema = doc.schema;
   return {
     project: { ...doc.project, id: projectId, schemaId: schema.id },
     schemas: [...doc.schemaVersions, schema].sort((a, b) => a.version - b.version),
     images: doc.images.map((im): ImageRecord => ({ ...im, projectId })),
     annotators: doc.annotators.map((a) => ({ ...a, projectId })),
-    annotations: doc.annotations.map((a) => ({ ...a, projectId })),
+    annotations: reuse ? doc.annotations.map((a) => Object.assign(a, { projectId })) : doc.annotations.map((a) => ({ ...a, projectId })),
     statuses: doc.imageStatus.map((s) => ({ ...s, projectId, id: statusId(s.imageId, s.annotatorId) })),
     audit: doc.audit.map((e) => ({ ...e, projectId })),
   };

@@ -3,7 +3,7 @@ import { migrateToCurrent } from './migrations';
 import { geometryProblems } from '../../model/geometry';
 import { gapPath, gradeProblem, labelGaps } from '../../model/labelChecks';
 import { formatPath, type Problem } from './paths';
-import { sharedDocumentSchema, type SharedDocument } from './schema';
+import { annotationSchema, FORMAT_NAME, FORMAT_VERSION, sharedDocumentSchema, type SharedDocument } from './schema';
 
 export type ValidationResult =
   | {
@@ -43,11 +43,83 @@ export function validateSharedDocument(input: unknown): ValidationResult {
     const problems = parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
     return { ok: false, problems: capProblems(problems) };
   }
-  const doc = parsed.data;
+  return checkedDocument(parsed.data, migrated.from);
+}
+
+/** A document whose every record has its shape: its references checked, its soft problems noted. */
+function checkedDocument(doc: SharedDocument, migratedFrom: number): ValidationResult {
   const incomplete: Problem[] = [];
   const problems = referenceProblems(doc, incomplete);
   if (problems.length) return { ok: false, problems: capProblems(problems) };
-  return { ok: true, doc, migratedFrom: migrated.from, warnings: capProblems(geometryWarnings(doc)), incomplete: capProblems(incomplete) };
+  return { ok: true, doc, migratedFrom, warnings: capProblems(geometryWarnings(doc)), incomplete: capProblems(incomplete) };
+}
+
+const headSchema = sharedDocumentSchema.omit({ annotations: true });
+type Annotation = SharedDocument['annotations'][number];
+
+/**
+ * A shared document read a record at a time (a slide's million annotations, too many to hold as one
+ * text): each annotation is checked as it comes, with its place in the file (`annotations[12].geometry`),
+ * and kept as checked; the rest of the document (`head`, small) is checked at the end, then every
+ * reference, exactly as `validateSharedDocument` checks a whole document.
+ */
+export class SharedDocumentReader {
+  private readonly checked: Annotation[] = [];
+  /** Annotations that came before the document said it is of the current version: checked at the end. */
+  private readonly early: unknown[] = [];
+  private readonly problems: Problem[] = [];
+
+  /** Whether so many problems are found that reading on would only make the report longer. */
+  get full(): boolean {
+    return this.problems.length > 10 * MAX_REPORTED_PROBLEMS;
+  }
+
+  /** The `index`th annotation; `head` is the document's members read so far. */
+  add(value: unknown, index: number, head: Record<string, unknown>): void {
+    if (this.early.length || head.format !== FORMAT_NAME || head.version !== FORMAT_VERSION) {
+      // An older version is migrated whole (its steps may change every annotation): small files, in practice.
+      this.early.push(value);
+      return;
+    }
+    const parsed = annotationSchema.safeParse(value);
+    if (parsed.success) this.checked.push(this.shareStrings(parsed.data));
+    else if (!this.full) for (const i of parsed.error.issues) this.problems.push({ path: formatPath(['annotations', index, ...i.path]), message: i.message });
+  }
+
+  private readonly strings = new Map<string, string>();
+
+  /**
+   * The same text once in memory: a million annotations mostly repeat their image, class, annotator,
+   * schema and time stamps, and JSON.parse makes a string of each (150 bytes an annotation).
+   */
+  private shareStrings(a: Annotation): Annotation {
+    const one = (s: string) => {
+      const known = this.strings.get(s);
+      if (known !== undefined) return known;
+      if (this.strings.size < 100_000) this.strings.set(s, s);
+      return s;
+    };
+    a.imageId = one(a.imageId);
+    a.classId = one(a.classId);
+    a.annotatorId = one(a.annotatorId);
+    a.schemaId = one(a.schemaId);
+    a.createdAt = one(a.createdAt);
+    a.updatedAt = one(a.updatedAt);
+    return a;
+  }
+
+  /** The document, once `head` holds every member but the annotations (`listed`: the file had a list of them). */
+  finish(head: Record<string, unknown>, listed: boolean): ValidationResult {
+    // Without streamed annotations: `head` holds a member `annotations` that is not a list, or none.
+    if (this.early.length || (!this.checked.length && !this.problems.length)) return validateSharedDocument(listed ? { ...head, annotations: this.early } : head);
+    const migrated = migrateToCurrent({ ...head, annotations: [] });
+    if (!migrated.ok) return migrated;
+    const parsed = headSchema.safeParse(migrated.doc);
+    const problems = parsed.success ? [] : parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
+    problems.push(...this.problems);
+    if (problems.length || !parsed.success) return { ok: false, problems: capProblems(problems) };
+    return checkedDocument({ ...parsed.data, annotations: this.checked }, migrated.from);
+  }
 }
 
 export function validateSharedText(text: string): ValidationResult {

@@ -3,7 +3,7 @@ import { ProblemList } from '../ProblemList';
 import { FileButton } from '../FileButton';
 import type { Problem } from '../../formats/shared/paths';
 import { makeBackup, readBackup, restoreBackup, type ReadBackupResult } from '../../store/backup';
-import { sizeProblem } from '../../store/importExport';
+import { wholeText } from '../../store/importExport';
 import { useWorkspace } from '../../store/workspace';
 import { downloadText } from '../download';
 import { usePrivacyText } from './privacyText';
@@ -38,11 +38,11 @@ export function BackupPanel() {
     setChecked(null);
     setProblems(null);
     setRestored(null);
-    const tooBig = sizeProblem(file.size);
-    if (tooBig) return setProblems([tooBig]);
     setBusy(true);
     try {
-      const text = await file.text();
+      const whole = await wholeText(file);
+      if (!whole.ok) return setProblems(whole.problems);
+      const text = whole.text;
       const read = await readBackup(text);
       if (read.ok) setChecked({ ...read, text });
       else setProblems(read.problems);

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { readAnyFormat } from '../formats/detect';
+import { excludeOptedOut } from '../formats/optOut';
+import { sampleProjectData, withSlideOutlines } from '../formats/testData';
+import { writeAny } from '../formats/writeAny';
+import type { ProjectData } from '../model/projectData';
+import { openGranulaDb } from '../storage/db';
+import { loadProject } from '../storage/repository';
+import { storeImport } from '../storage/testProjects';
+import { blobTarget, fileTarget, writeExport, type ExportTarget, type SaveFileHandle } from './exportWrite';
+
+const NOW = '2026-03-01T00:00:00.000Z';
+
+/** Two pathology slides, the second of a patient who opted out; `count` more outlines on the first (enough bytes for pauses). */
+function project(count: number): ProjectData {
+  const data = withSlideOutlines(sampleProjectData('pathology-cells', { images: 2 }), count);
+  return { ...data, project: { ...data.project, optOut: [data.images[1].patientKey!] } };
+}
+
+/** A target that keeps what it is given, and says whether it was aborted. */
+function recording(failAt = Infinity): ExportTarget & { bytes: number; aborted: boolean } {
+  const t = {
+    bytes: 0,
+    aborted: false,
+    write: async (batch: Uint8Array[]) => {
+      if (t.bytes > failAt) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      for (const c of batch) t.bytes += c.length;
+    },
+    close: async () => undefined,
+    abort: async () => void (t.aborted = true),
+  };
+  return t;
+}
+
+describe('an export written from the stored project through the streaming writers (the export worker\'s work)', () => {
+  it('shared, COCO and GeoJSON: the bytes of the whole-file writer for the project without the opted-out patient', async () => {
+    const db = await openGranulaDb('export-write-formats');
+    const data = project(500);
+    await storeImport(db, data);
+    // The reference: the project as storage gives it back (in its own order), opt-outs removed as every
+    // export removes them, then the whole-text writer.
+    const expected = excludeOptedOut((await loadProject(db, data.project.id))!);
+    for (const format of ['shared', 'coco', 'geojson'] as const) {
+      const r = await writeExport(db, { projectId: data.project.id, format, includeImages: false, exportedAt: NOW }, async (_name, mime) => blobTarget(mime));
+      if (!r.ok || !r.blob) throw new Error(`${format}: ${JSON.stringify(r)}`);
+      const whole = writeAny(expected.data, format, { exportedAt: NOW });
+      expect([r.name, await r.blob.text()]).toEqual([whole.files[0].name, whole.files[0].text]);
+      expect([r.images, r.annotations, r.excludedImages]).toEqual([1, expected.data.annotations.length, 1]);
+    }
+    const back = readAnyFormat(await (await writeExport(db, { projectId: data.project.id, format: 'shared', includeImages: false }, async (_n, mime) => blobTarget(mime)) as { blob: Blob }).blob.text(), 'p.json');
+    expect(back.ok && back.data.images.map((im) => im.patientKey)).toEqual([data.images[0].patientKey]);
+    db.close();
+  });
+
+  it('labels lacking a required value: listed first and nothing written; written once the user says to go on', async () => {
+    const db = await openGranulaDb('export-write-gaps');
+    const data = sampleProjectData('endoscopy-lesions');
+    // The first polyp of reader-a without its Paris class, which the endoscopy template requires.
+    const at = data.annotations.findIndex((a) => a.classId === 'polyp');
+    const { paris: _p, ...rest } = data.annotations[at].attributes;
+    data.annotations[at] = { ...data.annotations[at], attributes: rest };
+    await storeImport(db, data);
+    const target = recording();
+    const asked = await writeExport(db, { projectId: data.project.id, format: 'coco', includeImages: false }, async () => target);
+    expect(asked).toMatchObject({ ok: false, gapCount: 1, gapLabels: 1 });
+    expect(!asked.ok && 'gaps' in asked && asked.gaps.map((g) => [g.annotation.id, g.gap])).toEqual([[data.annotations[at].id, expect.objectContaining({ kind: 'attribute', attribute: expect.objectContaining({ id: 'paris' }) })]]);
+    expect(target.bytes).toBe(0);
+    const written = await writeExport(db, { projectId: data.project.id, format: 'coco', includeImages: false, allowGaps: true }, async () => target);
+    expect([written.ok, target.bytes > 0]).toEqual([true, true]);
+    db.close();
+  });
+
+  it('reports progress as it writes; a cancel stops it and leaves nothing (the target is aborted)', async () => {
+    const db = await openGranulaDb('export-write-cancel');
+    const data = project(30_000);
+    await storeImport(db, data);
+    const fractions: number[] = [];
+    const done = await writeExport(db, { projectId: data.project.id, format: 'shared', includeImages: false }, async () => recording(), { onProgress: (f) => fractions.push(f) });
+    expect(done.ok).toBe(true);
+    expect(fractions.length).toBeGreaterThan(2);
+    expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
+    expect(fractions.at(-1)).toBe(1);
+    const abort = new AbortController();
+    const target = recording();
+    const cancelled = await writeExport(db, { projectId: data.project.id, format: 'geojson', includeImages: false }, async () => target, { signal: abort.signal, onProgress: () => abort.abort() });
+    expect(cancelled).toEqual({ ok: false, cancelled: true });
+    expect(target.aborted).toBe(true);
+    db.close();
+  });
+
+  it('a disk that fills up part-way: the reason, and the partial file discarded and removed', async () => {
+    const db = await openGranulaDb('export-write-full');
+    const data = project(30_000);
+    await storeImport(db, data);
+    const calls: string[] = [];
+    const handle: SaveFileHandle = {
+      name: 'slide.granula.json',
+      createWritable: async () => ({
+        write: async () => {
+          calls.push('write');
+          if (calls.length > 1) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        },
+        close: async () => void calls.push('close'),
+        abort: async () => void calls.push('abort'),
+      }),
+      remove: async () => void calls.push('remove'),
+    };
+    const r = await writeExport(db, { projectId: data.project.id, format: 'shared', includeImages: false }, () => fileTarget(handle));
+    expect(r).toEqual({ ok: false, message: 'The quota has been exceeded.' });
+    expect(calls).toEqual(['write', 'write', 'abort', 'remove']);
+    expect(await writeExport(db, { projectId: 'prj_gone', format: 'coco', includeImages: false }, async (_n, mime) => blobTarget(mime))).toEqual({ ok: false, message: 'the project is not in this browser' });
+    db.close();
+  });
+});
