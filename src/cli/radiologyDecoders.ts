@@ -3,8 +3,8 @@
  * (JPEG 2000), compiled to WebAssembly, and a JavaScript JPEG lossless (process 14) decoder,
  * which libjpeg-turbo's 8-bit build cannot do.
  */
-import { Decoder as LosslessJpegDecoder } from 'jpeg-lossless-decoder-js';
 import type { FrameDecoders } from '../radiology/frames';
+import { decodeJpegLossless } from '../radiology/jpegLossless';
 import { decodeRawWithWasm } from '../slides/pixels';
 import { loader } from './slideDecoders';
 
@@ -16,12 +16,5 @@ export const nodeFrameDecoders: FrameDecoders = {
   jpeg: async (bytes) => decodeRawWithWasm(await libjpegTurbo(), bytes, 'a JPEG frame'),
   jpegLs: async (bytes) => decodeRawWithWasm(await charls(), bytes, 'a JPEG-LS frame'),
   jpeg2000: async (bytes) => decodeRawWithWasm(await openJpeg(), bytes, 'a JPEG 2000 frame'),
-  jpegLossless: async (bytes) => {
-    const decoder = new LosslessJpegDecoder();
-    const copy = bytes.slice();
-    const samples = decoder.decode(copy.buffer, 0, copy.length);
-    const bitsPerSample = decoder.precision ?? 8;
-    // Its output is a typed array in the platform's byte order, which is little endian wherever Node runs.
-    return { width: decoder.xDim, height: decoder.yDim, bitsPerSample, componentCount: decoder.numComp, bytes: new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength) };
-  },
+  jpegLossless: async (bytes) => decodeJpegLossless(bytes),
 };

@@ -1,6 +1,6 @@
 import type { AttributeDef, LabelClass, LabelSchema } from './types';
 
-export type TemplateId = 'pathology-cells' | 'endoscopy-lesions' | 'fundus-diagnosis' | 'blank';
+export type TemplateId = 'pathology-cells' | 'endoscopy-lesions' | 'fundus-diagnosis' | 'radiology-ct-findings' | 'blank';
 
 const T0 = '2026-01-01T00:00:00.000Z';
 
@@ -107,6 +107,22 @@ export function templateSchema(template: TemplateId, schemaId: string, createdAt
         ],
         createdAt,
       };
+    case 'radiology-ct-findings':
+      return {
+        id: schemaId,
+        version: 1,
+        name: { en: 'CT/MR: findings on slices', ja: 'CT/MR：スライス上の所見' },
+        purpose: 'Outlines, boxes and points around findings on CT and MR slices, with their size in mm, for detection and segmentation models; exported as DICOM SR measurement reports too.',
+        granularity: 'polygon',
+        selection: 'single',
+        classes: [
+          cls('nodule', 'Nodule', '結節', '#d62728', '1', { objectKind: 'region', code: { system: 'SNOMED CT', value: '27925004' } }),
+          cls('mass', 'Mass', '腫瘤', '#ff7f0e', '2', { objectKind: 'region', code: { system: 'SNOMED CT', value: '4147007' } }),
+          cls('lymph-node', 'Lymph node', 'リンパ節', '#1f77b4', '3', { objectKind: 'region', code: { system: 'SNOMED CT', value: '59441001' } }),
+          cls('other-finding', 'Other finding', 'その他の所見', '#9467bd', '4', { objectKind: 'region' }),
+        ],
+        createdAt,
+      };
     case 'blank':
       return {
         id: schemaId,
@@ -121,4 +137,4 @@ export function templateSchema(template: TemplateId, schemaId: string, createdAt
   }
 }
 
-export const TEMPLATE_IDS: readonly TemplateId[] = ['pathology-cells', 'endoscopy-lesions', 'fundus-diagnosis', 'blank'];
+export const TEMPLATE_IDS: readonly TemplateId[] = ['pathology-cells', 'endoscopy-lesions', 'fundus-diagnosis', 'radiology-ct-findings', 'blank'];

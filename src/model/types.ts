@@ -145,7 +145,34 @@ export type ImageSource =
    * never copied into the browser. `fileKey` names how this browser reaches it again (see
    * storage/slideFiles.ts); names and total size let another browser match the user's own copy.
    */
-  | { kind: 'slide'; fileKey: string; fileNames: string[]; bytes: number; format: SlideFormatName; associated?: string[] };
+  | { kind: 'slide'; fileKey: string; fileNames: string[]; bytes: number; format: SlideFormatName; associated?: string[] }
+  /**
+   * A CT or MR series on the user's disk (DICOM instances), never copied into the browser: reached
+   * again as a slide is (`fileKey`). The UIDs are the project's replacements (`2.25.…`, the same
+   * ones `granula deid` writes with the project's key), never the scanner's: UIDs identify.
+   */
+  | DicomSeriesSource;
+
+export interface DicomSeriesSource {
+  kind: 'dicom-series';
+  fileKey: string;
+  fileNames: string[];
+  bytes: number;
+  /** DICOM Modality: CT or MR. */
+  modality: string;
+  sopClassUid: string;
+  studyInstanceUid: string;
+  seriesInstanceUid: string;
+  seriesNumber?: number;
+  /** The slices in order along the slice normal (foot to head for an axial CT), one per frame. */
+  slices: DicomSliceRef[];
+}
+
+/** One slice of a series: an instance, and its frame (1-based, as DICOM counts frames). */
+export interface DicomSliceRef {
+  sopInstanceUid: string;
+  frame: number;
+}
 
 export const SLIDE_FORMATS = ['aperio-svs', 'generic-tiff', 'ome-tiff', 'dicom-wsi'] as const;
 export type SlideFormatName = (typeof SLIDE_FORMATS)[number];
@@ -257,6 +284,11 @@ export interface Annotation {
   provenance?: Provenance;
   /** What the tool this annotation came from said that Granula's own fields do not hold (see Carried). */
   carried?: AnnotationCarried;
+  /**
+   * On a CT/MR series: the slice a shape was drawn on (format version 4). Absent on a series-level
+   * label and on every other kind of image.
+   */
+  slice?: DicomSliceRef;
   createdAt: string;
   updatedAt: string;
   updatedBy?: string;

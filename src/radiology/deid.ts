@@ -10,9 +10,9 @@
  * form and its dictionary, which is where bit-identity and unknown VRs get lost.
  */
 import { deflateSync } from 'fflate';
-import { concatBytes } from '../formats/zip';
 import { hmacKey, pseudonymise } from '../model/pseudonym';
-import { DEFLATED_EXPLICIT_VR_LE, items, LONG_VRS, parseDicomFile, tag, text, type DicomDataset, type DicomElement } from '../slides/dicomDataset';
+import { DEFLATED_EXPLICIT_VR_LE, items, parseDicomFile, tag, text, type DicomDataset } from '../slides/dicomDataset';
+import { DicomWriter, partTenFile, textValue, type SequenceElement } from './dicomWriter';
 import { SlideFormatError } from '../slides/types';
 import { BASIC_PROFILE, type DeidAction } from './deidProfile';
 import { encapsulatedItems } from './frames';
@@ -25,7 +25,7 @@ const PATIENT_IDENTITY_REMOVED = tag(0x0012, 0x0062);
 const DEIDENTIFICATION_METHOD = tag(0x0012, 0x0063);
 const MEDIA_STORAGE_SOP_INSTANCE_UID = tag(0x0002, 0x0003);
 const SOP_INSTANCE_UID = tag(0x0008, 0x0018);
-const IMPLICIT_VR_LE = '1.2.840.10008.1.2';
+export const IMPLICIT_VR_LE = '1.2.840.10008.1.2';
 // LO: at most 64 characters.
 export const DEIDENTIFICATION_METHOD_TEXT = 'DICOM PS3.15 E.1 Basic Profile, by Granula';
 
@@ -60,12 +60,6 @@ export class UidMapper {
   }
 }
 
-const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
-
-/** A text value padded to an even length: with a NUL for UIDs, a space otherwise (PS3.5 6.2). */
-function textValue(s: string, vr: 'UI' | 'CS' | 'LO'): Uint8Array {
-  return ascii(s.length % 2 ? s + (vr === 'UI' ? '\0' : ' ') : s);
-}
 
 export interface Deidentified {
   bytes: Uint8Array;
@@ -73,6 +67,37 @@ export interface Deidentified {
   sopInstanceUid: string;
   /** For the user: a burned-in annotation flagged by the header, a missing Patient ID. */
   warnings: string[];
+}
+
+/** The profile's D: a value that the VR allows and that says nothing (PS3.15 E.1.1: "a non-zero length dummy value"). */
+function dummyValue(vr: string): Uint8Array {
+  switch (vr) {
+    case 'DA':
+      return textValue('19000101', vr);
+    case 'TM':
+      return textValue('000000', vr);
+    case 'DT':
+      return textValue('19000101000000', vr);
+    case 'DS':
+    case 'IS':
+      return textValue('0', vr);
+    case 'AS':
+      return textValue('000Y', vr);
+    case 'US':
+    case 'SS':
+      return new Uint8Array(2);
+    case 'UL':
+    case 'SL':
+    case 'FL':
+      return new Uint8Array(4);
+    case 'FD':
+    case 'SV':
+    case 'UV':
+      return new Uint8Array(8);
+    default:
+      // Text VRs, and bytes (OB, UN): a word that identifies nobody.
+      return textValue('REMOVED', vr);
+  }
 }
 
 async function deidDataset(ds: DicomDataset, uids: UidMapper): Promise<DicomDataset> {
@@ -84,10 +109,13 @@ async function deidDataset(ds: DicomDataset, uids: UidMapper): Promise<DicomData
     if (action === 'X') continue;
     if (action === 'Z') {
       out.set(t, { ...element, value: new Uint8Array(0) });
+    } else if (action === 'D') {
+      out.set(t, { vr: element.vr, value: dummyValue(element.vr) });
     } else if (action === 'U') {
       const old = text(ds, t) ?? '';
       const mapped = await Promise.all(old.split('\\').filter(Boolean).map((u) => uids.map(u.trim())));
-      out.set(t, { vr: element.vr, value: textValue(mapped.join('\\'), 'UI') });
+      // Written as UI whatever VR it came with (an attribute newer than the writer's dictionary arrives as UN or LO).
+      out.set(t, { vr: 'UI', value: textValue(mapped.join('\\'), 'UI') });
     } else if (element.vr === 'SQ') {
       const kept = await Promise.all(items(ds, t).map((item) => deidDataset(item, uids)));
       out.set(t, { ...element, value: new Uint8Array(0), items: kept } as SequenceElement);
@@ -96,60 +124,6 @@ async function deidDataset(ds: DicomDataset, uids: UidMapper): Promise<DicomData
     }
   }
   return out;
-}
-
-/** A kept sequence, its items de-identified: written from `items`, not from its original bytes. */
-interface SequenceElement extends DicomElement {
-  items: DicomDataset[];
-}
-
-class Writer {
-  private readonly chunks: Uint8Array[] = [];
-  constructor(private readonly explicit: boolean) {}
-  bytes(b: Uint8Array) {
-    this.chunks.push(b);
-  }
-  private u16u16u32(a: number, b: number, c: number) {
-    const h = new DataView(new ArrayBuffer(8));
-    h.setUint16(0, a, true);
-    h.setUint16(2, b, true);
-    h.setUint32(4, c, true);
-    this.bytes(new Uint8Array(h.buffer));
-  }
-  private header(t: number, vr: string, length: number) {
-    if (!this.explicit) return this.u16u16u32(t >>> 16, t & 0xffff, length);
-    const h = new DataView(new ArrayBuffer(LONG_VRS.has(vr) ? 12 : 8));
-    h.setUint16(0, t >>> 16, true);
-    h.setUint16(2, t & 0xffff, true);
-    h.setUint8(4, vr.charCodeAt(0));
-    h.setUint8(5, vr.charCodeAt(1));
-    if (LONG_VRS.has(vr)) h.setUint32(8, length, true);
-    else h.setUint16(6, length, true);
-    this.bytes(new Uint8Array(h.buffer));
-  }
-  dataset(ds: DicomDataset) {
-    for (const t of [...ds.keys()].sort((a, b) => a - b)) {
-      const e = ds.get(t)!;
-      if (e.vr !== 'SQ') {
-        this.header(t, e.vr, e.value.length);
-        this.bytes(e.value);
-        continue;
-      }
-      // A sequence whose items were in implicit VR inside an explicit file was written as UN (PS3.5 6.2.2).
-      this.header(t, this.explicit && e.sequence?.explicitItems === false ? 'UN' : 'SQ', 0xffffffff);
-      const nested = new Writer(this.explicit && e.sequence?.explicitItems !== false);
-      for (const item of (e as SequenceElement).items ?? []) {
-        nested.u16u16u32(0xfffe, 0xe000, 0xffffffff);
-        nested.dataset(item);
-        nested.u16u16u32(0xfffe, 0xe00d, 0);
-      }
-      nested.u16u16u32(0xfffe, 0xe0dd, 0);
-      for (const c of nested.chunks) this.bytes(c);
-    }
-  }
-  concat(): Uint8Array {
-    return concatBytes(this.chunks);
-  }
 }
 
 /**
@@ -175,20 +149,8 @@ export async function deidentify(bytes: Uint8Array, name: string, key: Uint8Arra
   newMeta.delete(tag(0x0002, 0x0000));
   const sop = text(meta, MEDIA_STORAGE_SOP_INSTANCE_UID);
   if (sop) newMeta.set(MEDIA_STORAGE_SOP_INSTANCE_UID, { vr: 'UI', value: textValue(await uids.map(sop), 'UI') });
-  const metaWriter = new Writer(true);
-  metaWriter.dataset(newMeta);
-  const metaBody = metaWriter.concat();
-  // File Meta Information Group Length: the bytes of the meta group after it (PS3.10 7.1).
-  const groupLength = new Uint8Array(12);
-  const gl = new DataView(groupLength.buffer);
-  gl.setUint16(0, 0x0002, true);
-  gl.setUint8(4, 0x55);
-  gl.setUint8(5, 0x4c); // "UL"
-  gl.setUint16(6, 4, true);
-  gl.setUint32(8, metaBody.length, true);
-
   const explicit = transferSyntax !== IMPLICIT_VR_LE;
-  const body = new Writer(explicit);
+  const body = new DicomWriter(explicit);
   body.dataset(out);
   if (pixelData) {
     // The Pixel Data element copied whole, header to end: bytes unchanged, encapsulated or not.
@@ -199,11 +161,6 @@ export async function deidentify(bytes: Uint8Array, name: string, key: Uint8Arra
   }
   let dataBytes = body.concat();
   if (transferSyntax === DEFLATED_EXPLICIT_VR_LE) dataBytes = deflateSync(dataBytes);
-
-  const result = new Uint8Array(132 + 12 + metaBody.length + dataBytes.length);
-  result.set(ascii('DICM'), 128);
-  result.set(groupLength, 132);
-  result.set(metaBody, 144);
-  result.set(dataBytes, 144 + metaBody.length);
+  const result = partTenFile(newMeta, dataBytes);
   return { bytes: result, sopInstanceUid: text(out, SOP_INSTANCE_UID) ?? '', warnings };
 }

@@ -125,3 +125,52 @@ export async function getMeta<T>(db: Db, key: string): Promise<T | undefined> {
 export async function setMeta(db: Db, key: string, value: unknown): Promise<void> {
   await db.put('meta', { key, value });
 }
+
+/** One image of a patient, with what its project says of it: for the patient view across projects. */
+export interface PatientImage {
+  project: Project;
+  image: RecordTypes['image'];
+  schemas: RecordTypes['schema'][];
+  /** Its annotations (loose rows and packed ones alike): class, annotator and whether it is a shape. */
+  labels: { classId: string; schemaId: string; schemaVersion: number; annotatorId: string; shape: boolean }[];
+}
+
+/**
+ * Every image of one pseudonymous patient in every project of this browser, with its labels. Reads
+ * the image rows of all projects (small), then only the annotations of the images found: a
+ * million-cell slide of another patient is never read.
+ */
+export async function imagesOfPatient(db: Db, patientKey: string): Promise<PatientImage[]> {
+  const imageRows = await db.getAllFromIndex('records', 'kind', 'image');
+  const images = imageRows.filter((r) => !r.gone && (r.value as RecordTypes['image']).patientKey === patientKey).map((r) => r.value as RecordTypes['image']);
+  const out: PatientImage[] = [];
+  for (const image of images) {
+    const tx = db.transaction(RECORD_STORES);
+    const records = tx.objectStore('records');
+    const [project, schemas, annotationRows, packs] = await Promise.all([
+      records.get(rowKey(image.projectId, 'project', image.projectId)),
+      records.index('projectId').getAll(image.projectId).then((rows) => rows.filter((r) => r.kind === 'schema' && !r.gone).map((r) => r.value as RecordTypes['schema'])),
+      records.getAll(IDBKeyRange.bound(rowKey(image.projectId, 'annotation', ''), rowKey(image.projectId, 'annotation', '\uffff'))),
+      tx.objectStore('annotationPacks').getAll(IDBKeyRange.bound(`${image.projectId}/${image.id}/`, `${image.projectId}/${image.id}/\uffff`)),
+    ]);
+    if (!project) continue;
+    const labels: PatientImage['labels'] = [];
+    const seen = new Set<string>();
+    for (const r of annotationRows) {
+      // A deletion leaves a tombstone row (no value to trust) until its pack is folded.
+      seen.add(r.key.slice(rowKey(image.projectId, 'annotation', '').length));
+      const a = r.value as RecordTypes['annotation'] | undefined;
+      if (!r.gone && a?.imageId === image.id) labels.push({ classId: a.classId, schemaId: a.schemaId, schemaVersion: a.schemaVersion, annotatorId: a.annotatorId, shape: a.geometry !== null });
+    }
+    for (const p of packs) {
+      const reader = new PackReader(p.pack, image.projectId, image.id);
+      for (let i = 0; i < reader.count; i++) {
+        // A row (a later edit, or a deletion's tombstone) overrides the packed copy.
+        if (seen.has(reader.id(i))) continue;
+        labels.push({ classId: reader.field(i, 'classId') as string, schemaId: reader.field(i, 'schemaId') as string, schemaVersion: reader.field(i, 'schemaVersion') as number, annotatorId: reader.field(i, 'annotatorId') as string, shape: reader.pack.geometryType[i] !== 0 });
+      }
+    }
+    out.push({ project: project.value as Project, image, schemas: schemas.sort((a, b) => a.version - b.version), labels });
+  }
+  return out;
+}

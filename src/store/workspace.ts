@@ -212,6 +212,22 @@ export async function loadProjectData(projectId: string): Promise<ProjectData | 
   return memoryProjects.get(projectId) ?? null;
 }
 
+/** Every image of one pseudonymous patient across this browser's projects, with its labels (pending edits saved first). */
+export async function patientImages(patientKey: string): Promise<repo.PatientImage[]> {
+  await autosaver.flush();
+  if (db) return repo.imagesOfPatient(db, patientKey);
+  return [...memoryProjects.values()].flatMap((p) =>
+    p.images
+      .filter((image) => image.patientKey === patientKey)
+      .map((image) => ({
+        project: p.project,
+        image,
+        schemas: p.schemas,
+        labels: p.annotations.filter((a) => a.imageId === image.id).map((a) => ({ classId: a.classId, schemaId: a.schemaId, schemaVersion: a.schemaVersion, annotatorId: a.annotatorId, shape: a.geometry !== null })),
+      })),
+  );
+}
+
 /** A project to open: packed annotations stay packed (see docState), pending edits saved first. */
 async function loadForOpening(projectId: string): Promise<ProjectData | repo.StoredProject | null> {
   await autosaver.flush();

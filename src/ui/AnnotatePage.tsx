@@ -1,9 +1,10 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import type { LabelSchema } from '../model/types';
 import { currentSchemaOf, ensureAnnotator, updateAnnotations } from '../store/actions';
 import { countAnnotations } from '../store/docState';
 import { useSession, type ToolId } from '../store/sessionStore';
 import type { ShapeStyle } from '../viewer/shapeRenderer';
+import type { ViewTransform } from '../viewer/coords';
 import { AnnotateViewer, type ViewerHandle } from './annotate/AnnotateViewer';
 import { AssociatedImages } from './slides/AssociatedImages';
 import { SlideGate } from './slides/SlideGate';
@@ -27,6 +28,9 @@ import { useSettings } from './settingsStore';
 import { useDoc } from './useDoc';
 import { imageState, nextUnfinished, worklistImages } from './WorklistPanel';
 import { useLocalized, useT, useTn } from './i18n';
+
+// A CT/MR series opens in the slice viewer, fetched only then: the DICOM reader and codecs stay out of the main bundle.
+const SeriesViewer = lazy(() => import('./radiology/SeriesViewer'));
 
 const DEFAULT_TOOL: Partial<Record<LabelSchema['granularity'], ToolId>> = { box: 'box', polygon: 'polygon', point: 'point' };
 
@@ -75,7 +79,11 @@ function AnnotateWorkspace({ projectId, imageId, schema, annotatorId, annotatorN
   const viewer = useRef<ViewerHandle | null>(null);
   const [openError, setOpenError] = useState<string | null>(null);
   const drawing = schema.granularity !== 'image';
-  const { index, revision } = useShapeIndex(imageId, annotatorId, doc.project.reviewMode);
+  // On a CT/MR series: the slice shown, which the shape index and new shapes follow.
+  const series = image.source.kind === 'dicom-series' ? image.source : null;
+  const [sliceIndex, setSliceIndex] = useState<number | null>(null);
+  const slice = series && sliceIndex !== null ? series.slices[sliceIndex] : undefined;
+  const { index, revision } = useShapeIndex(imageId, annotatorId, doc.project.reviewMode, slice);
   const selected = useMemo(() => new Set(session.selectedIds), [session.selectedIds]);
   const classColor = new Map(schema.classes.map((c) => [c.id, c.color]));
   for (const s of doc.schemas.values()) for (const c of s.classes) if (!classColor.has(c.id)) classColor.set(c.id, c.color);
@@ -96,6 +104,7 @@ function AnnotateWorkspace({ projectId, imageId, schema, annotatorId, annotatorN
     index,
     revision,
     assistant,
+    slice,
     text: {
       chooseClass: t('chooseClassFirst'),
       chooseIdentity: t('noIdentity'),
@@ -198,6 +207,30 @@ function AnnotateWorkspace({ projectId, imageId, schema, annotatorId, annotatorN
 
   const status = imageState(doc, imageId, annotatorId);
   const currentColor = classColor.get(session.classId ?? '') ?? '#ffcc00';
+  const viewerProps = {
+    index,
+    shapeStyle,
+    hiddenId: controller.draggingId,
+    selected,
+    revision,
+    overlayActive: !!(controller.preview || controller.edit || wand || suggestions.length),
+    capturePointer: drawing && controller.capturePointer,
+    onPointer: controller.onPointer,
+    overlay: (view: ViewTransform) => (
+      <ToolOverlay
+        t={view}
+        preview={controller.preview}
+        edit={controller.edit}
+        color={currentColor}
+        wand={wand?.geometry ?? null}
+        suggestions={suggestions.map((sg, i) => ({ id: sg.id, geometry: sg.geometry, color: classColor.get(sg.classId) ?? '#00e5ff', current: i === currentSuggestion, selected: sg.selected }))}
+      />
+    ),
+    onReady: (h: ViewerHandle | null) => (viewer.current = h),
+    onError: setOpenError,
+    cursor: drawing ? controller.cursor : 'grab',
+    label: `${image.name} — ${loc(schema.name)}`,
+  };
   return (
     <main className="annotate-page">
       <header className="annotate-header">
@@ -229,6 +262,11 @@ function AnnotateWorkspace({ projectId, imageId, schema, annotatorId, annotatorN
           ⌂
         </button>
         <AssociatedImages image={image} />
+        {image.patientKey && (
+          <a href={routeHref({ page: 'patient', patientKey: image.patientKey })} data-testid="patient-link">
+            {t('patientView')}
+          </a>
+        )}
         {doc.project.reviewMode && <span className="badge">{t('reviewModeOn')}</span>}
         <button type="button" onClick={() => session.setHelpOpen(true)} aria-label={t('help')}>
           ?
@@ -257,31 +295,13 @@ function AnnotateWorkspace({ projectId, imageId, schema, annotatorId, annotatorN
             </p>
           ) : null}
           <SlideGate image={image}>
-          <AnnotateViewer
-            image={image}
-            index={index}
-            shapeStyle={shapeStyle}
-            hiddenId={controller.draggingId}
-            selected={selected}
-            revision={revision}
-            overlayActive={!!(controller.preview || controller.edit || wand || suggestions.length)}
-            capturePointer={drawing && controller.capturePointer}
-            onPointer={controller.onPointer}
-            overlay={(view) => (
-              <ToolOverlay
-                t={view}
-                preview={controller.preview}
-                edit={controller.edit}
-                color={currentColor}
-                wand={wand?.geometry ?? null}
-                suggestions={suggestions.map((sg, i) => ({ id: sg.id, geometry: sg.geometry, color: classColor.get(sg.classId) ?? '#00e5ff', current: i === currentSuggestion, selected: sg.selected }))}
-              />
-            )}
-            onReady={(h) => (viewer.current = h)}
-            onError={setOpenError}
-            cursor={drawing ? controller.cursor : 'grab'}
-            label={`${image.name} — ${loc(schema.name)}`}
-          />
+          {series ? (
+            <Suspense fallback={<p className="muted">…</p>}>
+              <SeriesViewer image={{ ...image, source: series }} sliceIndex={sliceIndex} onSliceIndex={setSliceIndex} {...viewerProps} />
+            </Suspense>
+          ) : (
+            <AnnotateViewer image={image} {...viewerProps} />
+          )}
           </SlideGate>
         </div>
         <aside className="annotate-side">
@@ -306,7 +326,7 @@ function AnnotateWorkspace({ projectId, imageId, schema, annotatorId, annotatorN
           )}
         </aside>
       </div>
-      <HelpOverlay drawing={drawing} />
+      <HelpOverlay drawing={drawing} series={!!series} />
     </main>
   );
 }

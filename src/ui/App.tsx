@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { setAuditActor, useDocStore } from '../store/docStore';
 import { useWorkspace } from '../store/workspace';
 import { AnnotatePage } from './AnnotatePage';
+import { PatientPage } from './patient/PatientPage';
 import { ReviewPage } from './agreement/ReviewPage';
 import { ProjectListPage } from './ProjectListPage';
 import { ProjectPage } from './ProjectPage';
@@ -86,6 +87,8 @@ export function App() {
         <AnnotatePage route={route} />
       ) : route.page === 'review' ? (
         <ReviewPage route={route} />
+      ) : route.page === 'patient' ? (
+        <PatientPage patientKey={route.patientKey} />
       ) : (
         <SettingsPage />
       )}

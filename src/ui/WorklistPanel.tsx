@@ -13,7 +13,8 @@ import type { DocState } from '../store/docState';
 import { PatientIdField } from './privacy/PatientIdField';
 import { SendBackButton, useMyRole } from './team/TeamPanel';
 import { can } from '../team/roles';
-import { AddSlideButtons, BulkScale, ScaleField, SlideReach } from './slides/WorklistSlides';
+import { AddSlideButtons, addSeriesFiles, BulkScale, ScaleField, SlideReach } from './slides/WorklistSlides';
+import { useRadiologyText } from './radiology/radiologyText';
 import { addLocalSlides, droppedSlides } from './slides/addSlides';
 import { useSlideText } from './slides/slideText';
 
@@ -45,7 +46,9 @@ export function WorklistPanel() {
   const t = useT();
   const me = useSettings((s) => s.identity);
   const schema = currentSchemaOf(doc);
-  const [modality, setModality] = useState<Modality>(DEFAULT_MODALITY[schema.granularity]);
+  // A project that already holds images adds more of the same kind; a new one starts from its schema's granularity.
+  const first = [...doc.images.values()][0];
+  const [modality, setModality] = useState<Modality>(first?.modality ?? DEFAULT_MODALITY[schema.granularity]);
   const [url, setUrl] = useState('');
   const [message, setMessage] = useState<string | null>(null);
   const images = worklistImages(doc, me?.id);
@@ -59,10 +62,18 @@ export function WorklistPanel() {
   const owner = can(role, 'manage-team');
 
   const st = useSlideText();
+  const rt = useRadiologyText();
   const onFiles = async (files: File[], items?: DataTransferItemList) => {
     setMessage(null);
     // Slide files (and DICOM folders) open from disk; JPEG/PNG files are stored in the browser.
     const { slides, images: plain } = await droppedSlides(items, files);
+    if (modality === 'radiology') {
+      // Every dropped file and folder is read as DICOM CT/MR (their names need not end in .dcm).
+      const picked = [...slides, ...(plain.length ? [{ files: plain }] : [])];
+      const lines = await addSeriesFiles(picked, (list) => rt('seriesAdded', { list }));
+      setMessage(lines.length ? lines.join(' ') : null);
+      return;
+    }
     const problems = [
       ...(slides.length ? (await addLocalSlides(slides, modality)).map((p) => st('slideProblem', { ...p })) : []),
       ...(plain.length ? (await addLocalImageFiles(doc.project.id, plain, modality)).map((p) => t('fileProblem', { name: p.fileName })) : []),

@@ -8,12 +8,15 @@ export type Route =
   | { page: 'project'; projectId: string; tab: ProjectTab }
   | { page: 'annotate'; projectId: string; imageId: string }
   | { page: 'review'; projectId: string; imageId: string; raters: string[] }
-  | { page: 'settings' };
+  | { page: 'settings' }
+  /** Every image of one pseudonymous patient, across projects. */
+  | { page: 'patient'; patientKey: string };
 
 export function parseRoute(hash: string): Route {
   const [path, query = ''] = hash.replace(/^#\/?/, '').split('?');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'settings') return { page: 'settings' };
+  if (parts[0] === 'patient' && parts[1]) return { page: 'patient', patientKey: parts[1] };
   if (parts[0] === 'project' && parts[1]) {
     if (parts[2] === 'annotate' && parts[3]) return { page: 'annotate', projectId: parts[1], imageId: parts[3] };
     if (parts[2] === 'review' && parts[3]) {
@@ -32,6 +35,8 @@ export function routeHref(r: Route): string {
       return '#/';
     case 'settings':
       return '#/settings';
+    case 'patient':
+      return `#/patient/${encodeURIComponent(r.patientKey)}`;
     case 'project':
       return `#/project/${encodeURIComponent(r.projectId)}/${r.tab}`;
     case 'annotate':

@@ -40,3 +40,11 @@ export async function launchProfile(): Promise<Session> {
     },
   };
 }
+
+/** Every page of this profile is a browser without the File System Access API (Firefox, Safari): files come from plain inputs. */
+export async function withoutFileHandles(session: Session): Promise<void> {
+  await session.context.addInitScript(() => {
+    delete (window as { showOpenFilePicker?: unknown }).showOpenFilePicker;
+    delete (window as { showDirectoryPicker?: unknown }).showDirectoryPicker;
+  });
+}

@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { scaleBarLength } from '../../src/ui/annotate/ScaleBar';
 import { dicomize } from '../slides/makeDicomWsi';
 import { ihcPath, makeNdpi, makeSvs, makeTiff, PYTHON } from '../slides/makeSlides';
-import { launchProfile, type Session } from './chromium';
+import { launchProfile, withoutFileHandles, type Session } from './chromium';
 import { lookAt, openProject, pagePoint, setIdentity, slideColour, storedAnnotations, viewTransform, waitSaved, waitViewer } from './app';
 
 const base = inject('baseUrl');
@@ -141,11 +141,7 @@ describe('a slide file from disk', () => {
 
   it('in a browser without file handles: after a reload the worklist says so and choosing the file again reopens it', async () => {
     plain = await launchProfile();
-    // Every page of this profile is a browser without the File System Access API.
-    await plain.context.addInitScript(() => {
-      delete (window as { showOpenFilePicker?: unknown }).showOpenFilePicker;
-      delete (window as { showDirectoryPicker?: unknown }).showDirectoryPicker;
-    });
+    await withoutFileHandles(plain);
     const page = await plain.context.newPage();
     await setIdentity(page, base, 'Dr Slide');
     await addSlideAndOutline(page, () => chooseFiles(page, /Add slide files/, svs));

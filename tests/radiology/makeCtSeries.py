@@ -67,6 +67,7 @@ for i in range(slices):
     n0 = next(numbers)
     for group, element, keyword, action in profile:
         if group in (0xFFFA, 0xFFFC): continue  # written after Pixel Data by no writer pydicom has
+        if group in (0x0000, 0x0002, 0x0004): continue  # command, file meta and DICOMDIR groups: never in an image's dataset
         plant(ds, group, element, next(numbers))
     ds.PatientID = "PHI-PATIENT-0042"
     ds.PatientName = "PHI-Doe^Jane"

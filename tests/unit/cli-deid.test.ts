@@ -113,13 +113,15 @@ describe('granula deid on a CT series with identifying values in every profile a
     expect(before[0].private).toBeGreaterThan(0);
   });
 
-  it('removes every X attribute and empties every Z attribute of the profile', () => {
+  it('removes every X attribute, empties every Z attribute and gives every D attribute a dummy value', () => {
     for (const file of after) {
       for (const [g, e, keyword, action] of BASIC_PROFILE) {
         const t = ((g << 16) | e).toString(16).toUpperCase().padStart(8, '0');
         const found = file.elements.filter((el) => el.tag === t);
         if (action === 'X') expect(found, `${keyword} in ${file.path}`).toEqual([]);
         if (action === 'Z' && keyword !== 'PatientID') expect(found.map((f) => f.value), `${keyword} in ${file.path}`).toEqual(found.map(() => ''));
+        // A dummy: present, not empty, and none of the planted values (checked for every element above).
+        if (action === 'D') for (const f of found) expect(f.value, `${keyword} in ${file.path}`).not.toBe('');
       }
     }
   });

@@ -27,6 +27,8 @@ export const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record
   1: (doc) => ({ ...doc, version: 2, audit: Array.isArray(doc.audit) ? doc.audit : [] }),
   // Version 3 added slides opened from disk (image source `slide`); a version-2 file has none.
   2: (doc) => ({ ...doc, version: 3 }),
+  // Version 4 added CT/MR series from disk (image source `dicom-series`) and the slice a shape is on; a version-3 file has neither.
+  3: (doc) => ({ ...doc, version: 4 }),
 };
 
 export type MigrationResult = { ok: true; doc: Record<string, unknown>; from: number } | { ok: false; problems: { path: string; message: string }[] };

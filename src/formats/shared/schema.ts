@@ -5,7 +5,7 @@ import { AUDIT_ACTIONS, GRANULARITIES, MODALITIES, SLIDE_FORMATS, STAIN_SETTINGS
 /** The shared format's identity; outside tools key on these two fields. */
 export const FORMAT_NAME = 'granula-shared';
 /** 2 (from 1): the audit trail, team roles, assignments, work-package and return headers, edit stamps. */
-export const FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 4;
 
 /** Rings longer than this are refused: no real outline needs it, and it keeps a hostile file bounded. */
 export const MAX_RING_COORDINATES = 200_000;
@@ -124,6 +124,10 @@ const annotationCarried = carried.extend({
     .optional(),
 });
 
+/** A DICOM UID (PS3.5 9.1): digits in dot-separated components, at most 64 characters. */
+const dicomUid = z.string().max(64).regex(/^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*$/, 'is not a DICOM UID (digits and dots, at most 64 characters)');
+const sliceRef = z.object({ sopInstanceUid: dicomUid, frame: z.number().int().min(1) });
+
 const imageSource = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('file'), blobId: id, mime: text(100), fileName: text(1000) }),
   z.object({ kind: z.literal('dzi'), url: text(4000) }),
@@ -137,6 +141,18 @@ const imageSource = z.discriminatedUnion('kind', [
     bytes: z.number().int().nonnegative(),
     format: z.enum(SLIDE_FORMATS),
     associated: z.array(text(100)).max(20).optional(),
+  }),
+  z.object({
+    kind: z.literal('dicom-series'),
+    fileKey: text(200),
+    fileNames: z.array(text(1000)).min(1).max(100000),
+    bytes: z.number().int().nonnegative(),
+    modality: text(16),
+    sopClassUid: dicomUid,
+    studyInstanceUid: dicomUid,
+    seriesInstanceUid: dicomUid,
+    seriesNumber: z.number().int().optional(),
+    slices: z.array(sliceRef).min(1).max(100000),
   }),
 ]);
 
@@ -183,6 +199,7 @@ export const annotationSchema = z.object({
     })
     .optional(),
   carried: annotationCarried.optional(),
+  slice: sliceRef.optional(),
   createdAt: isoTime,
   updatedAt: isoTime,
   updatedBy: text(200).optional(),

@@ -141,17 +141,49 @@ describe('shared-format fixtures', () => {
     expect(JSON.parse(JSON.stringify(back))).toStrictEqual({ ...raw, version: FORMAT_VERSION });
   });
 
-  it('round-trips the version 3 fixture (slides opened from disk: file names, size, format, associated images by name only) unchanged', () => {
+  it('round-trips the version 3 fixture (slides opened from disk: file names, size, format, associated images by name only): migrated to version 4, only the number changes', () => {
     const text = fixture('v3-slides-pathology.json');
     const raw = JSON.parse(text);
-    expect(raw.version).toBe(FORMAT_VERSION);
+    expect(raw.version).toBe(3);
+    expect(MIGRATIONS[3](raw)).toEqual({ ...raw, version: 4 });
     const r = validateSharedText(text);
     expect(r.ok ? [] : r.problems).toEqual([]);
     if (!r.ok) return;
     expect(r.migratedFrom).toBe(3);
     expect(r.doc.images.map((i) => i.source.kind)).toEqual(['slide', 'slide']);
     const back = toSharedDocument(fromSharedDocument(r.doc), { exportedAt: r.doc.exportedAt });
+    expect(JSON.parse(JSON.stringify(back))).toStrictEqual({ ...raw, version: FORMAT_VERSION });
+  });
+
+  it('round-trips the version 4 fixture (a CT series from disk by its project UIDs; box, polygon and point each on its slice) unchanged', () => {
+    const text = fixture('v4-radiology-ct.json');
+    const raw = JSON.parse(text);
+    expect(raw.version).toBe(FORMAT_VERSION);
+    const r = validateSharedText(text);
+    expect(r.ok ? [] : r.problems).toEqual([]);
+    if (!r.ok) return;
+    expect(r.doc.annotations.map((a) => a.slice?.sopInstanceUid)).toEqual([raw.images[0].source.slices[2].sopInstanceUid, raw.images[0].source.slices[1].sopInstanceUid, raw.images[0].source.slices[3].sopInstanceUid]);
+    const back = toSharedDocument(fromSharedDocument(r.doc), { exportedAt: r.doc.exportedAt });
     expect(JSON.parse(JSON.stringify(back))).toStrictEqual(raw);
+  });
+
+  it('refuses a shape on a slice the series does not have, a series shape without its slice, and a UID that is not one, naming each', () => {
+    const raw = JSON.parse(fixture('v4-radiology-ct.json'));
+    raw.annotations[0].slice.sopInstanceUid = '2.25.1';
+    delete raw.annotations[1].slice;
+    raw.images[0].source.slices[3].sopInstanceUid = '1.2.03';
+    const r = validateSharedDocument(raw);
+    expect(r.ok ? [] : r.problems).toEqual(
+      expect.arrayContaining([
+        { path: 'images[0].source.slices[3].sopInstanceUid', message: 'is not a DICOM UID (digits and dots, at most 64 characters)' },
+      ]),
+    );
+    raw.images[0].source.slices[3].sopInstanceUid = raw.annotations[2].slice.sopInstanceUid;
+    const r2 = validateSharedDocument(raw);
+    expect(r2.ok ? [] : r2.problems).toEqual([
+      { path: 'annotations[0].slice', message: 'no slice 2.25.1 frame 1 in the series of image "img_ct"' },
+      { path: 'annotations[1].slice', message: 'a shape on a CT/MR series needs the slice it was drawn on' },
+    ]);
   });
 
   it('keeps the project\'s stain setting, and refuses one it does not know, naming the field', () => {

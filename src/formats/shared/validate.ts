@@ -177,9 +177,15 @@ function referenceProblems(doc: SharedDocument, incomplete: Problem[]): Problem[
       out.push({ path: `images[${i}].source.blobId`, message: `no embedded file "${im.source.blobId}"` });
     }
   });
+  const slicesOf = new Map(doc.images.map((im) => [im.id, im.source.kind === 'dicom-series' ? new Set(im.source.slices.map((s) => `${s.sopInstanceUid}/${s.frame}`)) : null]));
   doc.annotations.forEach((a, i) => {
     const at = `annotations[${i}]`;
     if (!images.has(a.imageId)) out.push({ path: `${at}.imageId`, message: `unknown image "${a.imageId}"` });
+    else if (a.slice) {
+      const slices = slicesOf.get(a.imageId);
+      if (!slices) out.push({ path: `${at}.slice`, message: `image "${a.imageId}" is not a CT/MR series: it has no slices` });
+      else if (!slices.has(`${a.slice.sopInstanceUid}/${a.slice.frame}`)) out.push({ path: `${at}.slice`, message: `no slice ${a.slice.sopInstanceUid} frame ${a.slice.frame} in the series of image "${a.imageId}"` });
+    } else if (a.geometry && slicesOf.get(a.imageId)) out.push({ path: `${at}.slice`, message: 'a shape on a CT/MR series needs the slice it was drawn on' });
     if (!annotators.has(a.annotatorId)) out.push({ path: `${at}.annotatorId`, message: `unknown annotator "${a.annotatorId}"` });
     if (a.schemaId !== doc.schema.id) {
       out.push({ path: `${at}.schemaId`, message: `unknown schema "${a.schemaId}"` });

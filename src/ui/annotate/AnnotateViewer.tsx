@@ -2,7 +2,7 @@ import OpenSeadragon from 'openseadragon';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Layer, Stage } from 'react-konva';
 import type { ImageRecord } from '../../model/types';
-import { overlayLayerTransform, screenPoint, screenToImage, type ImagePoint, type ViewTransform } from '../../viewer/coords';
+import { imagePoint, imageToScreen, overlayLayerTransform, screenPoint, screenToImage, type ImagePoint, type ViewTransform } from '../../viewer/coords';
 import { onViewTransformChange, viewTransformFromOsd } from '../../viewer/osdTransform';
 import { DEFAULT_DRAW, DEFAULT_LAYER, drawShapes, ShapeLayerRenderer, type DrawableShape, type ShapeStyle } from '../../viewer/shapeRenderer';
 import type { SpatialIndex } from '../../viewer/spatialIndex';
@@ -58,6 +58,14 @@ interface Props {
   onError?: (message: string) => void;
   cursor: string;
   label: string;
+  /**
+   * Drawn under the shapes on every redraw, in image coordinates (the canvas is already transformed
+   * to the view): a CT slice under its window. The tile layer then shows only the image's frame.
+   */
+  backdrop?: (ctx: CanvasRenderingContext2D) => void;
+  /** Pointer and wheel input seen before OpenSeadragon and the tools (slice scrolling, windowing); true when used. */
+  onRawInput?: (e: PointerEvent | WheelEvent, host: HTMLElement) => boolean;
+  children?: ReactNode;
 }
 
 /**
@@ -92,6 +100,7 @@ export function AnnotateViewer(props: Props) {
   const hostRef = useRef<HTMLDivElement>(null);
   const osdRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
+  const backdropRef = useRef<HTMLCanvasElement>(null);
   const viewerRef = useRef<OpenSeadragon.Viewer | null>(null);
   const [transform, setTransform] = useState<ViewTransform | null>(null);
   const latest = useRef(props);
@@ -118,15 +127,27 @@ export function AnnotateViewer(props: Props) {
     const dpr = window.devicePixelRatio || 1;
     const w = Math.round(t.viewportSize.width * dpr);
     const h = Math.round(t.viewportSize.height * dpr);
-    if (canvas.width !== w || canvas.height !== h) {
-      canvas.width = w;
-      canvas.height = h;
-      canvas.style.width = `${t.viewportSize.width}px`;
-      canvas.style.height = `${t.viewportSize.height}px`;
+    const p = latest.current;
+    for (const c of [canvas, backdropRef.current]) {
+      if (!c || (c.width === w && c.height === h)) continue;
+      c.width = w;
+      c.height = h;
+      c.style.width = `${t.viewportSize.width}px`;
+      c.style.height = `${t.viewportSize.height}px`;
+    }
+    const under = backdropRef.current?.getContext('2d');
+    if (under && p.backdrop) {
+      under.setTransform(1, 0, 0, 1, 0, 0);
+      under.clearRect(0, 0, w, h);
+      // Canvas's (a, b, c, d, e, f) maps (x, y) to (a x + c y + e, b x + d y + f): image → device pixels.
+      const o = imageToScreen(t, imagePoint(0, 0));
+      const ex = imageToScreen(t, imagePoint(1, 0));
+      const ey = imageToScreen(t, imagePoint(0, 1));
+      under.setTransform(dpr * (ex.x - o.x), dpr * (ex.y - o.y), dpr * (ey.x - o.x), dpr * (ey.y - o.y), dpr * o.x, dpr * o.y);
+      p.backdrop(under);
     }
     const ctx = canvas.getContext('2d');
     if (!ctx) return;
-    const p = latest.current;
     const started = performance.now();
     if (p.index) {
       renderer.current ??= new ShapeLayerRenderer();
@@ -270,7 +291,14 @@ export function AnnotateViewer(props: Props) {
       e.stopPropagation();
       e.preventDefault();
     };
+    const raw = (e: PointerEvent | WheelEvent) => {
+      if (!latest.current.onRawInput?.(e, host)) return false;
+      consume(e);
+      return true;
+    };
+    const wheel = (e: WheelEvent) => void raw(e);
     const down = (e: PointerEvent) => {
+      if (raw(e)) return;
       if (e.button !== 0 || !latest.current.capturePointer) return;
       consume(e);
       host.setPointerCapture?.(e.pointerId);
@@ -280,12 +308,14 @@ export function AnnotateViewer(props: Props) {
       if (ev) latest.current.onPointer(...ev);
     };
     const move = (e: PointerEvent) => {
+      if (raw(e)) return;
       if (!latest.current.capturePointer) return;
       if (pressed.current) consume(e);
       const ev = toEvent('pointermove', e);
       if (ev) latest.current.onPointer(...ev);
     };
     const up = (e: PointerEvent) => {
+      if (raw(e)) return;
       if (!pressed.current) return;
       consume(e);
       pressed.current = false;
@@ -303,7 +333,9 @@ export function AnnotateViewer(props: Props) {
     host.addEventListener('pointerup', up, true);
     host.addEventListener('pointercancel', up, true);
     host.addEventListener('dblclick', dbl, true);
+    host.addEventListener('wheel', wheel, { capture: true, passive: false });
     return () => {
+      host.removeEventListener('wheel', wheel, { capture: true });
       host.removeEventListener('pointerdown', down, true);
       host.removeEventListener('pointermove', move, true);
       host.removeEventListener('pointerup', up, true);
@@ -316,6 +348,7 @@ export function AnnotateViewer(props: Props) {
   return (
     <div ref={hostRef} className="annotate-viewer" style={{ cursor: props.cursor }} tabIndex={-1} aria-label={props.label} role="application" data-testid="viewer">
       <div ref={osdRef} className="osd-host" />
+      {props.backdrop && <canvas ref={backdropRef} className="shape-layer" data-testid="slice-layer" aria-hidden="true" />}
       <canvas ref={canvasRef} className="shape-layer" data-testid="shape-layer" aria-hidden="true" />
       {transform && size && (
         <Stage width={size.width} height={size.height} listening={false} className="konva-layer">
@@ -325,6 +358,7 @@ export function AnnotateViewer(props: Props) {
         </Stage>
       )}
       <ScaleBar mpp={props.image.mpp} transform={transform} />
+      {props.children}
     </div>
   );
 }

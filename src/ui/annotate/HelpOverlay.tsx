@@ -2,12 +2,12 @@ import { useSession } from '../../store/sessionStore';
 import { useSettings } from '../settingsStore';
 import { SHORTCUTS } from './keys';
 
-export function HelpOverlay({ drawing }: { drawing: boolean }) {
+export function HelpOverlay({ drawing, series = false }: { drawing: boolean; series?: boolean }) {
   const open = useSession((s) => s.helpOpen);
   const setOpen = useSession((s) => s.setHelpOpen);
   const lang = useSettings((s) => s.lang);
   if (!open) return null;
-  const rows = SHORTCUTS.filter((s) => s.scope === 'all' || (drawing ? s.scope === 'draw' : s.scope === 'image'));
+  const rows = SHORTCUTS.filter((s) => s.scope === 'all' || (s.scope === 'series' ? series : drawing ? s.scope === 'draw' : s.scope === 'image'));
   return (
     <div className="modal-backdrop" onClick={() => setOpen(false)}>
       <div role="dialog" aria-modal="true" aria-label={lang === 'ja' ? 'ショートカット' : 'Keyboard shortcuts'} className="modal help" onClick={(e) => e.stopPropagation()}>

@@ -10,7 +10,7 @@ export function isTypingTarget(target: EventTarget | null): boolean {
 }
 
 /** Every shortcut of the annotate view, for the help overlay (`?`). */
-export const SHORTCUTS: { keys: string; en: string; ja: string; scope: 'all' | 'draw' | 'image' }[] = [
+export const SHORTCUTS: { keys: string; en: string; ja: string; scope: 'all' | 'draw' | 'image' | 'series' }[] = [
   { keys: '?', en: 'Show or hide this help', ja: 'このヘルプを表示／非表示', scope: 'all' },
   { keys: 'Ctrl+Z / Ctrl+Shift+Z, Ctrl+Y', en: 'Undo / redo', ja: '元に戻す／やり直す', scope: 'all' },
   { keys: 'PageDown or .', en: 'Next image', ja: '次の画像', scope: 'all' },
@@ -34,4 +34,8 @@ export const SHORTCUTS: { keys: string; en: string; ja: string; scope: 'all' | '
   { keys: 'N', en: 'Write a note (Enter adds a line)', ja: 'メモを書く（Enter で改行）', scope: 'image' },
   { keys: 'Ctrl+Enter / Esc (in the note)', en: 'Save the note and return to the keys', ja: 'メモを保存してキー操作に戻る', scope: 'image' },
   { keys: 'Enter', en: 'Confirm and go to the next image', ja: '確定して次の画像へ', scope: 'image' },
+  { keys: 'Wheel or ↑ / ↓', en: 'Previous / next slice', ja: '前／次のスライス', scope: 'series' },
+  { keys: 'Home / End', en: 'First / last slice', ja: '最初／最後のスライス', scope: 'series' },
+  { keys: 'Right-drag', en: 'Window: right widens, down raises the centre', ja: 'ウィンドウ：右で幅を広く、下で中心を上げる', scope: 'series' },
+  { keys: 'Ctrl+wheel', en: 'Zoom', ja: '拡大縮小', scope: 'series' },
 ];

@@ -30,5 +30,16 @@ export async function tileSourceFor(image: ImageRecord): Promise<{ source: unkno
       const { slideId, info } = await client.open(access.files);
       return { source: slideTileSource(client, slideId, info), release: () => void client.close(slideId) };
     }
+    case 'dicom-series': {
+      // The slice itself is drawn by the radiology view under its window (AnnotateViewer's backdrop);
+      // OpenSeadragon places and moves a black frame of the slice's size.
+      const canvas = document.createElement('canvas');
+      canvas.width = image.width;
+      canvas.height = image.height;
+      const ctx = canvas.getContext('2d')!;
+      ctx.fillStyle = '#000';
+      ctx.fillRect(0, 0, image.width, image.height);
+      return { source: { type: 'image', url: canvas.toDataURL('image/png'), buildPyramid: false }, release: none };
+    }
   }
 }

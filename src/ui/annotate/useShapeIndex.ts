@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { Annotation, Geometry } from '../../model/types';
+import type { Annotation, DicomSliceRef, Geometry } from '../../model/types';
 import { packedOnImage, prepareLookups, type DocState } from '../../store/docState';
 import { onDocChanges, useDocStore } from '../../store/docStore';
 import { canSee } from '../../store/selectors';
@@ -42,11 +42,16 @@ export class ShapeIndex extends SpatialIndex {
   }
 }
 
+/** Whether a shape is on the slice shown (always, on an image that is not a CT/MR series). */
+export function onSlice(a: Pick<Annotation, 'slice'>, slice: DicomSliceRef | undefined): boolean {
+  return !slice || (a.slice?.sopInstanceUid === slice.sopInstanceUid && a.slice.frame === slice.frame);
+}
+
 /**
  * Indexes a packed image straight from its packs (ids, bounds, class and annotator read from the
  * columns): no annotation object is built, which is what makes a million-cell slide open quickly.
  */
-function loadPacked(doc: DocState, imageId: string, annotatorId: string | undefined, index: ShapeIndex): boolean {
+function loadPacked(doc: DocState, imageId: string, annotatorId: string | undefined, index: ShapeIndex, slice: DicomSliceRef | undefined): boolean {
   const packed = packedOnImage(doc, imageId);
   if (!packed) return false;
   const ids: string[] = [];
@@ -78,7 +83,7 @@ function loadPacked(doc: DocState, imageId: string, annotatorId: string | undefi
     if (t === 6) {
       // Kept whole in the pack (unusual form): indexed like a loose one.
       const a = packed.store.annotation(o);
-      if (a.geometry && canSee(doc, a, annotatorId)) {
+      if (a.geometry && canSee(doc, a, annotatorId) && onSlice(a, slice)) {
         room();
         writeBounds(a.geometry, bounds, ids.length);
         add(a.id, index.tagFor(a), a.geometry, -1);
@@ -88,13 +93,14 @@ function loadPacked(doc: DocState, imageId: string, annotatorId: string | undefi
     if (t < 1 || t > 4) return;
     const owner = { annotatorId: reader.field(i, 'annotatorId') as string, classId: reader.field(i, 'classId') as string };
     if (!canSee(doc, owner as Annotation, annotatorId)) return;
+    if (slice && !onSlice({ slice: reader.field(i, 'slice') as DicomSliceRef | undefined }, slice)) return;
     room();
     reader.bounds(i, bounds, ids.length);
     add(reader.id(i), index.tagFor(owner), undefined, o);
   });
   for (const id of packed.looseIds()) {
     const a = doc.annotations.get(id);
-    if (!a?.geometry || !canSee(doc, a, annotatorId)) continue;
+    if (!a?.geometry || !canSee(doc, a, annotatorId) || !onSlice(a, slice)) continue;
     room();
     writeBounds(a.geometry, bounds, ids.length);
     add(id, index.tagFor(a), a.geometry, -1);
@@ -106,12 +112,12 @@ function loadPacked(doc: DocState, imageId: string, annotatorId: string | undefi
   return true;
 }
 
-function* visibleShapes(doc: DocState, imageId: string, annotatorId: string | undefined, index: ShapeIndex): Generator<IndexedShape> {
+function* visibleShapes(doc: DocState, imageId: string, annotatorId: string | undefined, index: ShapeIndex, slice: DicomSliceRef | undefined): Generator<IndexedShape> {
   const ids = doc.annotationsByImage.get(imageId);
   if (!ids) return;
   for (const id of ids) {
     const a = doc.annotations.get(id);
-    if (a?.geometry && canSee(doc, a, annotatorId)) yield { id, geometry: a.geometry, tag: index.tagFor(a) };
+    if (a?.geometry && canSee(doc, a, annotatorId) && onSlice(a, slice)) yield { id, geometry: a.geometry, tag: index.tagFor(a) };
   }
 }
 
@@ -119,14 +125,15 @@ function* visibleShapes(doc: DocState, imageId: string, annotatorId: string | un
  * The spatial index of the shapes this person may see on one image, kept in step with every
  * change (local, undo, other tabs) without rebuilding it. `revision` bumps when it changes.
  */
-export function useShapeIndex(imageId: string, annotatorId: string | undefined, reviewMode: boolean) {
+export function useShapeIndex(imageId: string, annotatorId: string | undefined, reviewMode: boolean, slice?: DicomSliceRef) {
   const [revision, setRevision] = useState(0);
+  const sliceKey = slice ? `${slice.sopInstanceUid}/${slice.frame}` : '';
   const index = useMemo(() => {
     const index = new ShapeIndex(annotatorId);
     const doc = useDocStore.getState().doc;
-    if (doc && !loadPacked(doc, imageId, annotatorId, index)) index.reset(visibleShapes(doc, imageId, annotatorId, index));
+    if (doc && !loadPacked(doc, imageId, annotatorId, index, slice)) index.reset(visibleShapes(doc, imageId, annotatorId, index, slice));
     return index;
-  }, [imageId, annotatorId, reviewMode]);
+  }, [imageId, annotatorId, reviewMode, sliceKey]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // The id lookups (million-entry maps on a big slide) are built a few milliseconds at a time when
   // the browser is idle, so the first click finds them ready and no frame waits for them.
@@ -167,14 +174,14 @@ export function useShapeIndex(imageId: string, annotatorId: string | undefined, 
             index.remove(c.id);
             touched = true;
           }
-          if (after?.imageId === imageId && after.geometry && canSee(doc, after, annotatorId)) {
+          if (after?.imageId === imageId && after.geometry && canSee(doc, after, annotatorId) && onSlice(after, slice)) {
             index.upsert({ id: after.id, geometry: after.geometry, tag: index.tagFor(after) });
             touched = true;
           }
         }
         if (touched) setRevision((r) => r + 1);
       }),
-    [index, imageId, annotatorId],
+    [index, imageId, annotatorId], // eslint-disable-line react-hooks/exhaustive-deps -- the index changes with the slice
   );
 
   return { index, revision };

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Geometry, LabelSchema } from '../../model/types';
+import type { DicomSliceRef, Geometry, LabelSchema } from '../../model/types';
 import { addAnnotations, deleteAnnotations, updateAnnotations } from '../../store/actions';
 import { useDocStore } from '../../store/docStore';
 import { useSession, type ToolId } from '../../store/sessionStore';
@@ -34,6 +34,8 @@ interface Params {
   revision: number;
   /** The nucleus assistant, where the image allows it. */
   assistant?: Assistant;
+  /** On a CT/MR series: the slice shown, which new shapes are drawn on. */
+  slice?: DicomSliceRef;
   /** Messages in the user's language. */
   text: { chooseClass: string; chooseIdentity: string; refused: (reason: string) => string; warning: (w: string) => string };
 }
@@ -55,7 +57,7 @@ export interface ToolController {
  * Turns pointer and key input into the pure tools' events and their effects into store commands.
  * The tools never see the store; the store never sees pointer events.
  */
-export function useToolController({ schema, imageId, annotatorId, index, revision, text, assistant }: Params): ToolController {
+export function useToolController({ schema, imageId, annotatorId, index, revision, text, assistant, slice }: Params): ToolController {
   const tool = useSession((s) => s.tool);
   const continuous = useSession((s) => s.continuous);
   const selectedIds = useSession((s) => s.selectedIds);
@@ -66,8 +68,8 @@ export function useToolController({ schema, imageId, annotatorId, index, revisio
   const [edit, setEdit] = useState<EditToolState | null>(null);
   const [dragging, setDragging] = useState(false);
   const lastTransform = useRef<ViewTransform | null>(null);
-  const ctx = useRef({ schema, imageId, annotatorId, index, text, tool, assistant });
-  ctx.current = { schema, imageId, annotatorId, index, text, tool, assistant };
+  const ctx = useRef({ schema, imageId, annotatorId, index, text, tool, assistant, slice });
+  ctx.current = { schema, imageId, annotatorId, index, text, tool, assistant, slice };
 
   // A fresh tool whenever the tool, the image or continuous mode changes.
   useEffect(() => {
@@ -116,7 +118,7 @@ export function useToolController({ schema, imageId, annotatorId, index, revisio
             break;
           }
           const [created] = addAnnotations(
-            [{ imageId: c.imageId, annotatorId: c.annotatorId, classId, attributes: {}, geometry: e.geometry, provenance: { kind: 'manual' } }],
+            [{ imageId: c.imageId, annotatorId: c.annotatorId, classId, attributes: {}, geometry: e.geometry, provenance: { kind: 'manual' }, ...(c.slice ? { slice: c.slice } : {}) }],
             `Draw ${e.geometry.type}`,
           );
           if (e.warnings.length) session.say(c.text.warning(e.warnings[0]), 'info');

@@ -4,6 +4,7 @@ import type { ImageRecord } from '../../model/types';
 import { updateImage } from '../../store/actions';
 import { ensureProjectKey } from './projectKey';
 import { usePrivacyText } from './privacyText';
+import { routeHref } from '../router';
 
 /**
  * One image's patient link, inside its worklist row. The field takes a clear patient ID and hands
@@ -34,7 +35,7 @@ export function PatientIdField({ image }: { image: ImageRecord }) {
   return (
     <div className="patient-id muted" data-testid="patient-key">
       <span title={key && !isPseudonym(key) ? t('notPseudonym') : undefined}>
-        {t('patient')}: {key ? <code>{key}</code> : t('noPatient')}
+        {t('patient')}: {key ? <a href={routeHref({ page: 'patient', patientKey: key })} title={t('allImagesOfPatient')}><code>{key}</code></a> : t('noPatient')}
         {key && !isPseudonym(key) ? ' ⚠' : ''}
       </span>{' '}
       {!open ? (

@@ -5,6 +5,7 @@ import type { Lang } from '../settingsStore';
 const en = {
   patient: 'Patient',
   noPatient: 'no patient ID',
+  allImagesOfPatient: 'Every image of this patient, across projects',
   notPseudonym: 'not a pseudonym: this may be a clear identifier; enter the patient ID again to replace it',
   setPatientId: 'Patient ID…',
   patientIdFor: 'Patient ID for {name}',
@@ -56,6 +57,7 @@ type Key = keyof typeof en;
 const ja: Record<Key, string> = {
   patient: '患者',
   noPatient: '患者IDなし',
+  allImagesOfPatient: 'この患者の画像すべて（プロジェクトをまたいで）',
   notPseudonym: '仮名ではありません（実IDの可能性）。患者IDを入力し直すと置き換わります',
   setPatientId: '患者ID…',
   patientIdFor: '{name} の患者ID',

@@ -2,14 +2,15 @@ import { useEffect, useState, type ReactNode } from 'react';
 import type { ImageRecord } from '../../model/types';
 import { rememberSlideFiles, slideAccess, type SlideAccess } from '../../storage/slideFiles';
 import { useSettings } from '../settingsStore';
-import { sameSlide, groupSlides, pickSlideFiles } from './addSlides';
+import { sameSlide, groupSlides, pickDicomFolder, pickSlideFiles } from './addSlides';
 import { FileButton } from '../FileButton';
 import { useSlideText } from './slideText';
 
-type SlideImage = ImageRecord & { source: Extract<ImageRecord['source'], { kind: 'slide' }> };
+type SlideImage = ImageRecord & { source: Extract<ImageRecord['source'], { kind: 'slide' | 'dicom-series' }> };
 
+/** An image whose files stay on the user's disk: a slide, or a CT/MR series. */
 export function isSlideImage(image: ImageRecord): image is SlideImage {
-  return image.source.kind === 'slide';
+  return image.source.kind === 'slide' || image.source.kind === 'dicom-series';
 }
 
 /** "1.2 GB" / "1.2 GB" per language. */
@@ -90,7 +91,7 @@ export function SlideGate({ image, children }: { image: ImageRecord; children: R
             <button
               type="button"
               onClick={() =>
-                void pickSlideFiles().then(
+                void (image.source.kind === 'dicom-series' && window.showDirectoryPicker ? pickDicomFolder() : pickSlideFiles()).then(
                   (picked) => {
                     if (picked?.length) void chosen(picked.flatMap((p) => p.files), picked.flatMap((p) => p.handles ?? []));
                   },

@@ -7,12 +7,15 @@ import { useSettings } from '../settingsStore';
 import { addLocalSlides, groupSlides, pickDicomFolder, pickSlideFiles, type PickedSlide } from './addSlides';
 import { FileButton } from '../FileButton';
 import { useSlideText } from './slideText';
+import { useRadiologyText } from '../radiology/radiologyText';
 
 const SLIDE_ACCEPT = '.svs,.tif,.tiff,.btf,.ome.tif,.ome.tiff,.dcm,.ndpi,.mrxs,application/dicom,image/tiff';
 
 /** The worklist's buttons for slide files: the picker with handles where the browser has one. */
 export function AddSlideButtons({ modality, onProblems }: { modality: Modality; onProblems: (text: string | null) => void }) {
   const t = useSlideText();
+  const rt = useRadiologyText();
+  const radiology = modality === 'radiology';
   const [busy, setBusy] = useState(false);
   const add = async (picked: Promise<PickedSlide[] | null> | PickedSlide[]) => {
     onProblems(null);
@@ -20,8 +23,8 @@ export function AddSlideButtons({ modality, onProblems }: { modality: Modality; 
     try {
       const slides = await picked;
       if (!slides?.length) return;
-      const problems = await addLocalSlides(slides, modality);
-      if (problems.length) onProblems(problems.map((p) => t('slideProblem', { ...p })).join(' '));
+      const problems = radiology ? await addSeriesFiles(slides, (text) => rt('seriesAdded', { list: text })) : (await addLocalSlides(slides, modality)).map((p) => t('slideProblem', { ...p }));
+      if (problems.length) onProblems(problems.join(' '));
     } catch (e) {
       onProblems((e as Error).message);
     } finally {
@@ -31,32 +34,49 @@ export function AddSlideButtons({ modality, onProblems }: { modality: Modality; 
   return (
     <>
       {window.showOpenFilePicker ? (
-        <button type="button" disabled={busy} onClick={() => void add(pickSlideFiles())}>
-          {t('addSlides')}
+        <button type="button" disabled={busy} onClick={() => void add(radiology ? pickSlideFiles().then(oneSeriesPick) : pickSlideFiles())}>
+          {radiology ? rt('addSeriesFiles') : t('addSlides')}
         </button>
       ) : (
-        <FileButton accept={SLIDE_ACCEPT} multiple disabled={busy} onFiles={(files) => void add(groupSlides(files))}>
-          {t('addSlides')}
+        <FileButton accept={radiology ? undefined : SLIDE_ACCEPT} multiple disabled={busy} onFiles={(files) => void add(radiology ? [{ files }] : groupSlides(files))}>
+          {radiology ? rt('addSeriesFiles') : t('addSlides')}
         </FileButton>
       )}
       {window.showDirectoryPicker ? (
         <button type="button" disabled={busy} onClick={() => void add(pickDicomFolder())}>
-          {t('addDicomFolder')}
+          {radiology ? rt('addSeriesFolder') : t('addDicomFolder')}
         </button>
       ) : (
         <FileButton directory disabled={busy} onFiles={(files) => void add([{ files }])}>
-          {t('addDicomFolder')}
+          {radiology ? rt('addSeriesFolder') : t('addDicomFolder')}
         </FileButton>
       )}
     </>
   );
 }
 
+/** CT/MR files picked one by one are read together: the reader groups them into series by UID. */
+function oneSeriesPick(picked: PickedSlide[] | null): PickedSlide[] | null {
+  if (!picked) return null;
+  const handles = picked.flatMap((p) => p.handles ?? []);
+  return [{ files: picked.flatMap((p) => p.files), handles: handles.length ? handles : undefined }];
+}
+
+/**
+ * Adds CT/MR series (the reader is fetched now, not with the app) and says what was added; returns
+ * one line per file that could not be read, and the header's warnings.
+ */
+export async function addSeriesFiles(picked: PickedSlide[], addedText: (list: string) => string): Promise<string[]> {
+  const { addLocalSeries } = await import('../radiology/addSeries');
+  const r = await addLocalSeries(picked);
+  return [...(r.added.length ? [addedText(r.added.map((a) => a.name).join(', '))] : []), ...r.problems.map((p) => `${p.name}: ${p.message}`), ...r.warnings];
+}
+
 /** For a slide row: whether its file is reachable now ("file not open", "one click to allow"). */
 export function SlideReach({ image }: { image: ImageRecord }) {
   const t = useSlideText();
   const [state, setState] = useState<'ready' | 'permission' | 'missing' | null>(null);
-  const key = image.source.kind === 'slide' ? image.source.fileKey : null;
+  const key = image.source.kind === 'slide' || image.source.kind === 'dicom-series' ? image.source.fileKey : null;
   useEffect(() => {
     if (!key) return;
     let live = true;
