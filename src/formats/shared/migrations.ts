@@ -31,6 +31,13 @@ export const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record
   3: (doc) => ({ ...doc, version: 4 }),
 };
 
+/**
+ * The first version from which no step changes an annotation: a document of this version or later
+ * can be read an annotation at a time (a slide's million) and only its other members migrated.
+ * A step that changes annotations must raise this to its own target version.
+ */
+export const ANNOTATIONS_UNCHANGED_FROM = 1;
+
 export type MigrationResult = { ok: true; doc: Record<string, unknown>; from: number } | { ok: false; problems: { path: string; message: string }[] };
 
 export function migrateToCurrent(input: unknown): MigrationResult {

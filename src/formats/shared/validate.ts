@@ -1,5 +1,5 @@
 import { encodingProblem } from '../interchange/encoding';
-import { migrateToCurrent } from './migrations';
+import { ANNOTATIONS_UNCHANGED_FROM, migrateToCurrent } from './migrations';
 import { geometryProblems } from '../../model/geometry';
 import { gapPath, gradeProblem, labelGaps } from '../../model/labelChecks';
 import { formatPath, type Problem } from './paths';
@@ -76,8 +76,10 @@ export class SharedDocumentReader {
 
   /** The `index`th annotation; `head` is the document's members read so far. */
   add(value: unknown, index: number, head: Record<string, unknown>): void {
-    if (this.early.length || head.format !== FORMAT_NAME || head.version !== FORMAT_VERSION) {
-      // An older version is migrated whole (its steps may change every annotation): small files, in practice.
+    const version = head.version;
+    const streamable = typeof version === 'number' && Number.isInteger(version) && version >= ANNOTATIONS_UNCHANGED_FROM && version <= FORMAT_VERSION;
+    if (this.early.length || head.format !== FORMAT_NAME || !streamable) {
+      // A draft-era document (whose migration changes every annotation) is migrated whole: small files, in practice.
       this.early.push(value);
       return;
     }
