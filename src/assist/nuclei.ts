@@ -6,6 +6,7 @@ import { fillHolesWithin, fillSmallHoles, thresholdMask } from './mask';
 import { morphologySteps } from './morphology';
 import { haematoxylinDensity, haematoxylinOf, haematoxylinWeights, stainModel, type StainModel, type Vec3 } from './stain';
 import { otsuThreshold } from './threshold';
+import { overlayNuclei, walledBasins } from './vesicular';
 import { growLabels, splitByDistance } from './watershed';
 import type { NucleusOptions, PixelRegion } from './types';
 
@@ -16,6 +17,8 @@ import type { NucleusOptions, PixelRegion } from './types';
  *    blur: a nucleus is what is darker than the tissue around it;
  * 3. Otsu's threshold of that contrast, specks filled, opened by a disc (no spurs, no bridges);
  * 4. touching nuclei split by an h-maxima watershed on the distance transform;
+ * 4b. vesicular nuclei (pale centre, dark membrane: pieces or merges after 3–4) taken from the
+ *    watershed of the stain itself, where each is a basin walled by its membrane (`vesicular.ts`);
  * 5. per nucleus, the outline is drawn where its blurred stain is half-way between its own core
  *    and the background right around it — a threshold local to each nucleus, which is where a
  *    partly covered edge pixel is half nucleus. Step 2 only finds and separates nuclei: in a crowd
@@ -85,8 +88,9 @@ export function segmentNuclei(pixels: PixelRegion, opts: NucleusOptions): Segmen
   // out of the split (the gap enclosed where nuclei touch must not bridge them) and is given
   // back to its nucleus after.
   const dist = distanceTransform(fillSmallHoles(mask.slice(), width, height, px(px(opts.maxAreaUm2))), width, height);
-  const { labels, count } = splitByDistance(mask, dist, width, height, px(opts.splitDepthUm));
-  fillHolesWithin(labels, width, height);
+  const solid = splitByDistance(mask, dist, width, height, px(opts.splitDepthUm));
+  fillHolesWithin(solid.labels, width, height);
+  const { labels, count } = overlayNuclei(solid, walledBasins(stain, stained, width, height, px, px(px(opts.minAreaUm2))));
 
   const boxes: NucleusBox[] = [];
   for (let l = 0; l <= count; l++) boxes.push({ minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity, area: 0, touchesEdge: false, contrast: 0, edge: 0, background: 0 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { distanceTransform } from './distance';
-import { growLabels, splitByDistance } from './watershed';
+import { growLabels, splitByDistance, splitByHeight } from './watershed';
 
 function discsMask(w: number, h: number, discs: [number, number, number][]): Uint8Array {
   const m = new Uint8Array(w * h);
@@ -56,5 +56,26 @@ describe('growLabels', () => {
     const ring = growLabels(labels, w, h, 2);
     expect(Array.from(labels)).toEqual([0, 1, 1, 1, 1, 1, 2, 2, 2]);
     expect(Array.from(ring)).toEqual([255, 2, 1, 0, 1, 2, 2, 1, 0]);
+  });
+});
+
+describe('splitByHeight (h-maxima watershed on any height field)', () => {
+  // Two Gaussian hills of heights 1 and 0.8 at x = 10 and 30 on a 40 × 9 grid; the saddle between
+  // them is the sum of their tails at x = 20: e^(−100/32) + 0.8·e^(−100/32) ≈ 0.079.
+  const w = 40, h = 9;
+  const heights = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) heights[y * w + x] = Math.exp(-((x - 10) ** 2) / 32) + 0.8 * Math.exp(-((x - 30) ** 2) / 32);
+  const all = new Uint8Array(w * h).fill(1);
+
+  it('gives each hill its own label when the lower stands more than `depth` above the saddle', () => {
+    const { labels, count } = splitByHeight(all, heights, w, h, 0.5, 0.001);
+    expect(count).toBe(2);
+    expect(labels[4 * w + 10]).not.toBe(labels[4 * w + 30]);
+    expect(labels[4 * w + 15]).toBe(labels[4 * w + 10]);
+    expect(labels[4 * w + 25]).toBe(labels[4 * w + 30]);
+  });
+
+  it('merges them when the lower hill rises less than `depth` above the saddle (0.8 − 0.079 < 0.75)', () => {
+    expect(splitByHeight(all, heights, w, h, 0.75, 0.001).count).toBe(1);
   });
 });

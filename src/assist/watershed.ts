@@ -17,17 +17,33 @@ const NEIGHBOURS_8 = [
   [-1, 0], [1, 0],
   [-1, 1], [0, 1], [1, 1],
 ] as const;
+const DX = NEIGHBOURS_8.map(([dx]) => dx), DY = NEIGHBOURS_8.map(([, dy]) => dy);
 
 export function splitByDistance(mask: Uint8Array, dist: Float32Array, width: number, height: number, depth: number): Labels {
+  // Distances are roots of integers: squared, they order the pixels exactly.
+  const key = new Int32Array(width * height);
+  for (let p = 0; p < key.length; p++) if (mask[p]) key[p] = Math.round(dist[p] * dist[p]);
+  return floodHills(mask, dist, key, width, height, depth);
+}
+
+/**
+ * The same h-maxima watershed on any height field (e.g. how pale the stain is): the pixels of
+ * `mask` are taken from the highest down in steps of `step`, and a hill keeps its own label when
+ * its top stands `depth` above the level where it meets a higher one.
+ */
+export function splitByHeight(mask: Uint8Array, heights: Float32Array, width: number, height: number, depth: number, step: number): Labels {
+  let lowest = Infinity;
+  for (let p = 0; p < heights.length; p++) if (mask[p] && heights[p] < lowest) lowest = heights[p];
+  const key = new Int32Array(width * height);
+  for (let p = 0; p < key.length; p++) if (mask[p]) key[p] = Math.round((heights[p] - lowest) / step);
+  return floodHills(mask, heights, key, width, height, depth);
+}
+
+/** Pixels of `mask` flooded in decreasing `key` order (non-negative integers that order `heights`). */
+function floodHills(mask: Uint8Array, dist: Float32Array, key: Int32Array, width: number, height: number, depth: number): Labels {
   const n = width * height;
-  // Distances are roots of integers: bucket pixels by squared distance, highest first.
   let maxKey = 0;
-  const key = new Int32Array(n);
-  for (let p = 0; p < n; p++) {
-    if (!mask[p]) continue;
-    key[p] = Math.round(dist[p] * dist[p]);
-    if (key[p] > maxKey) maxKey = key[p];
-  }
+  for (let p = 0; p < n; p++) if (mask[p] && key[p] > maxKey) maxKey = key[p];
   const start = new Int32Array(maxKey + 2);
   for (let p = 0; p < n; p++) if (mask[p]) start[maxKey - key[p] + 1]++;
   for (let k = 1; k < start.length; k++) start[k] += start[k - 1];
@@ -46,42 +62,45 @@ export function splitByDistance(mask: Uint8Array, dist: Float32Array, width: num
     }
     return r;
   };
-  const roots: number[] = [];
-  for (const p of order) {
+  const roots = new Int32Array(8);
+  for (let k = 0; k < order.length; k++) {
+    const p = order[k];
     const x = p % width, y = (p - x) / width;
-    roots.length = 0;
+    let nRoots = 0;
     // The pixel joins the hill of its deepest processed neighbour (steepest ascent), so a split
     // line, once drawn, is not dragged round the smaller hill's rim.
     let uphill = -1;
-    for (const [dx, dy] of NEIGHBOURS_8) {
-      const nx = x + dx, ny = y + dy;
+    for (let j = 0; j < 8; j++) {
+      const nx = x + DX[j], ny = y + DY[j];
       if (nx < 0 || ny < 0 || nx >= width || ny >= height) continue;
       const q = ny * width + nx;
       if (parent[q] < 0) continue;
       if (uphill < 0 || dist[q] > dist[uphill]) uphill = q;
       const r = find(q);
-      if (!roots.includes(r)) roots.push(r);
+      let seen = false;
+      for (let i = 0; i < nRoots; i++) if (roots[i] === r) seen = true;
+      if (!seen) roots[nRoots++] = r;
     }
-    if (roots.length === 0) {
+    if (nRoots === 0) {
       parent[p] = p;
       peak[p] = dist[p];
       continue;
     }
     let main = roots[0];
-    for (const r of roots) if (peak[r] > peak[main]) main = r;
-    for (const r of roots) if (r !== main && peak[r] - dist[p] < depth) parent[r] = main;
+    for (let i = 1; i < nRoots; i++) if (peak[roots[i]] > peak[main]) main = roots[i];
+    for (let i = 0; i < nRoots; i++) if (roots[i] !== main && peak[roots[i]] - dist[p] < depth) parent[roots[i]] = main;
     parent[p] = find(uphill);
   }
 
   const labels = new Int32Array(n);
-  const id = new Map<number, number>();
-  for (const p of order) {
-    const r = find(p);
-    let l = id.get(r);
-    if (l === undefined) id.set(r, (l = id.size + 1));
-    labels[p] = l;
+  const id = new Int32Array(n);
+  let count = 0;
+  for (let k = 0; k < order.length; k++) {
+    const p = order[k], r = find(p);
+    if (id[r] === 0) id[r] = ++count;
+    labels[p] = id[r];
   }
-  return { labels, count: id.size };
+  return { labels, count };
 }
 
 /**
