@@ -132,6 +132,8 @@ describe('team loop: package → annotate blind → return → gather → agreem
     expect(gathered).toHaveLength(8);
 
     await input.setInputFiles([returns['Dr Ana']]);
+    // The new report has one row: wait for the old one's second row to go, or the old numbers are read.
+    await report.locator('tbody tr').nth(1).waitFor({ state: 'detached' });
     await report.locator('tbody tr').first().filter({ hasText: 'dr-ana' }).waitFor();
     const again = (await report.locator('tbody tr').first().locator('td').allInnerTexts()).slice(2, 5);
     expect(again).toEqual(['0', '0', '0']);
