@@ -1,3 +1,4 @@
+import { sliceWarnings } from '../interchange/slices';
 import { geometryArea, geometryBbox } from '../../model/geometry';
 import { currentSchema, type ProjectData } from '../../model/projectData';
 import { nowIso } from '../../model/ids';
@@ -68,7 +69,7 @@ interface CocoParts {
 function cocoParts(data: ProjectData, opts: CocoWriteOptions): CocoParts {
   const exportedAt = opts.exportedAt ?? nowIso();
   const schema = currentSchema(data);
-  const warnings: string[] = [];
+  const warnings: string[] = sliceWarnings(data, 'COCO');
   const ordered = [...data.images].sort((a, b) => a.order - b.order);
   // Ids the records came with are written back as they were; the others are numbered after them.
   const imageNumbers = assignCocoIds(ordered, (im) => im.carried?.coco?.id);

@@ -1,3 +1,4 @@
+import { sliceWarnings } from '../interchange/slices';
 import Papa from 'papaparse';
 import { geometryBounds } from '../../model/geometry';
 import { currentSchema, type ProjectData } from '../../model/projectData';
@@ -44,7 +45,7 @@ export function writeCsv(data: ProjectData): { text: string; warnings: string[] 
   const annotatorOrder = new Map(data.annotators.map((a, i) => [a.id, i]));
 
   const labels: Annotation[] = [];
-  const warnings: string[] = [];
+  const warnings: string[] = sliceWarnings(data, 'CSV');
   for (const a of data.annotations) {
     if (imageNames.has(a.imageId) && classes.has(a.classId)) labels.push(a);
     else warnings.push(`annotation ${a.id} not written: its image or class is not in the project`);

@@ -1,3 +1,4 @@
+import { sliceWarnings } from '../interchange/slices';
 import { nowIso } from '../../model/ids';
 import { currentSchema, type ProjectData } from '../../model/projectData';
 import type { Annotation, ImageRecord, LabelClass } from '../../model/types';
@@ -154,7 +155,7 @@ export function geoJsonFileChunks(data: ProjectData, opts: GeoJsonWriteOptions =
   };
   const images = [...data.images].sort((a, b) => a.order - b.order);
   const names = uniqueNames(images.map((im) => safeFileName(fileStem(im.name) || im.id)));
-  const warnings: string[] = [];
+  const warnings: string[] = sliceWarnings(data, 'GeoJSON');
   // One pass to group annotations by image, keeping their order.
   const byImage = new Map<string, Annotation[]>(images.map((im) => [im.id, []]));
   for (const a of data.annotations) {

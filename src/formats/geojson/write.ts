@@ -1,3 +1,4 @@
+import { sliceWarnings } from '../interchange/slices';
 import { currentSchema, type ProjectData } from '../../model/projectData';
 import { nowIso } from '../../model/ids';
 import type { Annotation, AnnotationCarried, ImageRecord, LabelClass } from '../../model/types';
@@ -119,7 +120,7 @@ export function writeGeoJson(data: ProjectData, opts: GeoJsonWriteOptions = {}):
   const classes = new Map(allClasses(data).map((c) => [c.id, c]));
   const images = [...data.images].sort((a, b) => a.order - b.order);
   const names = uniqueNames(images.map((im) => safeFileName(fileStem(im.name) || im.id)));
-  const warnings: string[] = [];
+  const warnings: string[] = sliceWarnings(data, 'GeoJSON');
   const known = new Set(images.map((im) => im.id));
   for (const a of data.annotations) if (!known.has(a.imageId)) warnings.push(`annotation ${a.id} not written: its image "${a.imageId}" is not in the project`);
   const files = images.map((image, i) => {

@@ -1,3 +1,4 @@
+import { sliceWarnings } from '../interchange/slices';
 import type { ProjectData } from '../../model/projectData';
 import { geometryBounds } from '../../model/geometry';
 import { CONSENSUS_ANNOTATOR, type Annotation, type ImageRecord } from '../../model/types';
@@ -78,7 +79,7 @@ export function writeYolo(data: ProjectData, layout: YoloLayout = 'dataset'): Yo
     if (clipped) clippedCount++;
     return line;
   };
-  const warnings: string[] = [];
+  const warnings: string[] = sliceWarnings(data, 'YOLO');
   const written = new Set<string>();
   const limits = () => {
     if (points) warnings.push(`${points} point annotations not written (YOLO holds boxes)`);
