@@ -4,7 +4,7 @@ import { newId, nowIso } from '../model/ids';
 import type { MergeConflict } from '../model/types';
 import { roleOf } from '../team/roles';
 import { serverAddress, type SyncProblem } from '../sync/problems';
-import { syncedPeople } from '../sync/route';
+import { syncedPeople, type SharedConflict } from '../sync/route';
 import type { ProjectSync, SyncStatus } from '../sync/replicator';
 import { dataFromDoc, getRecord } from './docState';
 import { auditActor, onDocChanges, useDocStore } from './docStore';
@@ -136,6 +136,7 @@ async function startSync(projectId: string, connection: SyncConnection): Promise
     people: () => (roleOf(doc().annotators.values(), me) === 'coordinator' ? [...new Set([me, ...syncedPeople(doc().annotators.values())])] : [me]),
     apply: (changes) => useDocStore.getState().commit(changes, { record: false, label: 'Sync', audit: 'included' }),
     raiseConflicts: (list) => raiseConflicts(list),
+    sharedConflicts: (list) => recordSharedConflicts(list),
     refused: (owner, reasons) => useSync.setState((s) => ({ refused: [...s.refused, ...reasons.map((r) => `${owner}: ${r}`)].slice(-20) })),
     status: (status) => useSync.setState({ status }),
     fileOf: (blobId) => loadBlob(blobId),
@@ -165,3 +166,21 @@ function raiseConflicts(list: MergeConflict[]): void {
   }
   useDocStore.getState().commit(changes, { record: false, label: 'Sync conflict', audit: 'included' });
 }
+
+/**
+ * A shared record's losing version, one audit line each (once: the line's id is the revision's), so
+ * the coordinator can see what was not kept and redo it if it mattered.
+ */
+function recordSharedConflicts(list: SharedConflict[]): void {
+  const d = useDocStore.getState().doc;
+  if (!d) return;
+  const at = nowIso();
+  const changes: RecordChange[] = [];
+  for (const c of list) {
+    const id = `aud_conflict_${c.where}`.replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 200);
+    if (d.audit.has(id) || changes.some((x) => x.id === id)) continue;
+    changes.push(created('audit', { id, projectId: d.project.id, at, actor: auditActor(), action: 'settle', recordKind: c.kind, targets: [c.id], detail: c.detail }));
+  }
+  if (changes.length) useDocStore.getState().commit(changes, { record: false, label: 'Sync conflict', audit: 'included' });
+}
+

@@ -18,7 +18,7 @@ import { recordId, type RecordChange, type RecordKind, type RecordTypes } from '
 import type { ProjectData } from '../model/projectData';
 import type { Annotator, MergeConflict, TeamRole } from '../model/types';
 import { sameValue } from '../model/canonical';
-import { accepts, conflictOf, databaseName, docId, imageFileId, isBatchId, isHome, outgoing, parseDocId, planBatches, sendsAlone, writesDoc, type RecordDoc } from './route';
+import { accepts, conflictOf, databaseName, docId, imageFileId, isBatchId, isHome, outgoing, parseDocId, planBatches, sendsAlone, sharedConflictDetail, writesDoc, type RecordDoc, type SharedConflict } from './route';
 import { newId } from '../model/ids';
 import { classify, type SyncProblem } from './problems';
 import type { Database, PouchStatic, SyncEvents } from 'pouchdb-browser';
@@ -65,6 +65,8 @@ export interface SyncHost {
   apply: (changes: RecordChange[]) => void;
   /** Adds CouchDB conflicts to the team loop's conflict list (a no-op for one already listed). */
   raiseConflicts: (conflicts: MergeConflict[]) => void;
+  /** Shared records CouchDB kept one version of: each losing version goes into the audit trail. */
+  sharedConflicts: (conflicts: SharedConflict[]) => void;
   /** Records refused because of whose database they were in. */
   refused: (owner: string, reasons: string[]) => void;
   status: (s: SyncStatus) => void;
@@ -404,6 +406,7 @@ export class ProjectSync {
       const changes: RecordChange[] = [];
       const refused: string[] = [];
       const conflicts: MergeConflict[] = [];
+      const shared: SharedConflict[] = [];
       /** One incoming value against the app's: applied when it differs and is this database's to give. */
       const consider = (kind: RecordKind, id: string, there: RecordTypes[RecordKind] | undefined, label: string) => {
         const here = this.host.record(kind, id);
@@ -437,6 +440,18 @@ export class ProjectSync {
             if (sameValue(theirs, doc.value)) continue;
             conflicts.push(conflictOf(key.kind, theirs, doc.value as RecordTypes['annotation'], { id: `cfl_${ch.id}_${rev}`, database: c.name, rev, at: new Date().toISOString() }));
           }
+        } else if (coordinator && doc._conflicts?.length && key.kind !== 'audit' && doc.value && !doc.gone) {
+          // A shared record: the winner stays and the losing revisions go at the next comparison;
+          // what they held goes into the audit trail first, so nothing is dropped unseen. (Audit
+          // lines are written once and never changed: two versions of one differ only in who
+          // wrote it down and when.)
+          for (const rev of doc._conflicts) {
+            const loser = await c.local.get(ch.id, { rev }).catch(() => null);
+            const other = loser && !loser._deleted && !loser.gone ? (loser.value as object) : null;
+            if (sameValue(other, doc.value)) continue;
+            const where = `${c.name} (revision ${rev})`;
+            shared.push({ kind: key.kind, id: key.id, where, detail: sharedConflictDetail(doc.value, other, where) });
+          }
         }
         if (mine) continue;
         consider(key.kind, key.id, this.remote(c, ch.id), ch.id);
@@ -448,6 +463,7 @@ export class ProjectSync {
         this.host.apply(changes);
       }
       if (conflicts.length) this.host.raiseConflicts(conflicts);
+      if (shared.length) this.host.sharedConflicts(shared);
       if (refused.length) this.host.refused(c.owner, refused);
       c.appliedSeq = feed.last_seq;
       await putLocal(c.local, APPLIED, { seq: c.appliedSeq });

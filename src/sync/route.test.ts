@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { sampleProjectData } from '../formats/testData';
 import type { ProjectData } from '../model/projectData';
 import { makeReturn, makeWorkPackage } from '../team/packages';
-import { accepts, BATCH, databaseName, docId, outgoing, parseDocId, planBatches, writesDoc } from './route';
+import { accepts, BATCH, databaseName, docId, outgoing, parseDocId, planBatches, sharedConflictDetail, writesDoc } from './route';
 import { classify, serverAddress } from './problems';
 
 const A = 'reader-a';
@@ -125,3 +125,24 @@ describe('names and messages', () => {
     expect(serverAddress('not a url')).toEqual({ ok: false, problem: 'unreachable' });
   });
 });
+
+describe('a shared record changed in two places', () => {
+  it('keeps every differing field of the losing version in the audit line, the kept value first', () => {
+    const kept = { id: 'im1', name: 'Lung CT', order: 1, updatedAt: '2026-11-30T10:00:00.000Z' };
+    const other = { id: 'im1', name: 'Lung CT 2', order: 1, note: 'recheck', updatedAt: '2026-11-30T10:01:00.000Z' };
+    expect(sharedConflictDetail(kept, other, 'db (revision 3-x)')).toBe(
+      'db (revision 3-x): changed in two places; the server kept one version; not kept: name: "Lung CT" kept, "Lung CT 2" not kept; note: (none) kept, "recheck" not kept',
+    );
+    expect(sharedConflictDetail(kept, null, 'db (revision 3-x)')).toBe('db (revision 3-x): changed in two places; the server kept one version; the other deleted it');
+  });
+
+  it('stays within the audit line\'s 5,000 characters however long the values', () => {
+    const kept = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`f${String(i).padStart(2, '0')}`, 'x'.repeat(9000)]));
+    const other = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`f${String(i).padStart(2, '0')}`, 'y'.repeat(9000)]));
+    const detail = sharedConflictDetail(kept, other, 'db');
+    expect(detail.length).toBeLessThanOrEqual(5000);
+    // Each value is cut to 200 characters, so the first fields are there whole in their cut form.
+    expect(detail).toContain(`f00: "${'x'.repeat(198)}… kept, "${'y'.repeat(198)}… not kept`);
+  });
+});
+

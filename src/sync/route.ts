@@ -215,3 +215,38 @@ export function conflictOf(kind: 'annotation' | 'status', loser: RecordTypes['an
   }
   return { id: o.id, recordKind: kind, recordId: winner.id, imageId: winner.imageId, annotatorId: winner.annotatorId, theirs, file: `${o.database} (revision ${o.rev})`, at: o.at };
 }
+
+/** A shared record (project, schema, image, team…) changed in two places: CouchDB kept one version. */
+export interface SharedConflict {
+  kind: RecordKind;
+  id: string;
+  /** Where and which revision lost: `granula-…-dr-coord (revision 3-ab…)`. */
+  where: string;
+  /** The audit line's words: each field that differs, the kept value and the other. */
+  detail: string;
+}
+
+const SHOWN = 200;
+const DETAIL_MAX = 4500;
+
+function shown(v: unknown): string {
+  const s = v === undefined ? '(none)' : JSON.stringify(v);
+  return s.length > SHOWN ? `${s.slice(0, SHOWN - 1)}…` : s;
+}
+
+/**
+ * What the audit trail keeps of a shared record's losing version, so no change is dropped unseen:
+ * every top-level field whose value differs, kept value first (`name: "Lung CT" kept, "Lung CT 2"
+ * not kept`). Shared records have no conflict view of their own (the team loop's settles
+ * annotations and statuses); the coordinator reads them here and redoes a change if it matters.
+ */
+export function sharedConflictDetail(kept: object, other: object | null, where: string): string {
+  const head = `${where}: changed in two places; the server kept one version`;
+  if (!other) return `${head}; the other deleted it`;
+  const a = kept as Record<string, unknown>;
+  const b = other as Record<string, unknown>;
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => k !== 'updatedAt' && JSON.stringify(a[k]) !== JSON.stringify(b[k])).sort();
+  let text = `${head}; not kept: `;
+  text += keys.length ? keys.map((k) => `${k}: ${shown(a[k])} kept, ${shown(b[k])} not kept`).join('; ') : 'only the time of the change differs';
+  return text.length > DETAIL_MAX ? `${text.slice(0, DETAIL_MAX - 1)}…` : text;
+}

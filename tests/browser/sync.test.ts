@@ -228,6 +228,33 @@ describe('live sync through a CouchDB-protocol server', () => {
     await coord.page.getByText(/changed in two places/).first().waitFor();
   });
 
+  it('a shared record changed in two places: the server keeps one version and the audit trail keeps what the other held', async () => {
+    const db = databaseName(pid, 'dr-coord');
+    const path = `/${db}/${encodeURIComponent(`project:${pid}`)}`;
+    // Ours: the coordinator rewrites the project's description here, and it reaches the server.
+    await coord.page.goto(`${base}/#/project/${encodeURIComponent(pid)}/settings`);
+    const description = coord.page.getByLabel('Description');
+    await description.fill('Protocol v2 (ours)');
+    await description.blur();
+    await waitSaved(coord.page);
+    await expect.poll(async () => (await server.admin('GET', path)).json?.value?.description, { timeout: 60_000 }).toBe('Protocol v2 (ours)');
+    // Theirs: the coordinator's other browser had changed it too while both were offline. Replication
+    // brings its revision as CouchDB stores one: a sibling of ours on the same parent. Its hash is the
+    // highest there is, so CouchDB's deterministic choice keeps it.
+    const doc = (await server.admin('GET', `${path}?revs=true`)).json;
+    const generation = Number(doc._rev.split('-')[0]);
+    const hash = 'f'.repeat(32);
+    const sibling = { ...doc, _rev: `${generation}-${hash}`, _revisions: { start: generation, ids: [hash, ...doc._revisions.ids.slice(1)] }, value: { ...doc.value, description: 'Protocol v2 (theirs)' }, origin: 'the-other-browser' };
+    expect((await server.admin('POST', `/${db}/_bulk_docs`, { new_edits: false, docs: [sibling] })).status).toBeLessThan(300);
+    expect((await server.admin('GET', `${path}?conflicts=true`)).json._conflicts).toEqual([doc._rev]);
+    // Every browser of the coordinator shows the kept version; the audit trail has the other one.
+    await expect.poll(() => description.inputValue(), { timeout: 60_000 }).toBe('Protocol v2 (theirs)');
+    await coord.page.getByRole('link', { name: 'Audit trail' }).click();
+    await coord.page.getByText('description: "Protocol v2 (theirs)" kept, "Protocol v2 (ours)" not kept', { exact: false }).waitFor({ timeout: 30_000 });
+    // And the server holds one version again.
+    await expect.poll(async () => (await server.admin('GET', `${path}?conflicts=true`)).json._conflicts ?? [], { timeout: 60_000 }).toEqual([]);
+  });
+
   it('the server killed mid-sync: nothing is lost, a reload while it is down keeps everything, and sync resumes', async () => {
     await label(ana.page, 3, ['1']);
     await synced(ana.page);
