@@ -761,8 +761,73 @@ async function replicateWorkload(base: string): Promise<void> {
   rows.push(makeRow({ workload: 'replicate a project of cell outlines from a loopback server to a fresh browser ("Open a project from a server")', kind: 'replicate', size: n, unit: 'ms', perRun: runs, all: times, heapMB: Math.max(...runs.map((r) => r.heapMB ?? NaN)), heapKind: 'page heap peak', extra: { runs: extra } }));
 }
 
+/**
+ * The viewing targets with live sync on: the 10^6-outline slide's project connected to a loopback
+ * CouchDB-protocol server through the app (Team → Server → Connect, every outline sent and
+ * acknowledged), then opened in a fresh browser, signed in again, and panned as the plain rows
+ * do, with the replication running (its live changes feed open, nothing waiting).
+ */
+async function syncedPanWorkload(base: string): Promise<void> {
+  const n = SIZES.panLarge;
+  const s = await seedProfile(base, n, false);
+  const server = await CouchServer.start({ storage: 'memory' });
+  try {
+    const user = { name: 'path', password: 'bench-pw' };
+    await server.addUser(user.name, user.password);
+    // The seeded outlines are by the annotator "bench", who is the person of the seeded profile.
+    await server.addDatabase(databaseName(s.projectId, 'bench'), [user.name]);
+    const session = await launch(s.dir);
+    try {
+      const page = session.context.pages()[0] ?? (await session.context.newPage());
+      page.setDefaultTimeout(1_800_000);
+      await page.goto(`${base}/#/project/${encodeURIComponent(s.projectId)}/team`);
+      await page.getByRole('button', { name: 'Make me the coordinator' }).click();
+      const panel = page.getByTestId('sync-panel');
+      await panel.getByLabel('Server address').fill(server.url);
+      await panel.getByLabel('User name').fill(user.name);
+      await panel.getByLabel('Password').fill(user.password);
+      const t0 = performance.now();
+      await panel.getByRole('button', { name: 'Connect' }).click();
+      await page.locator('[data-testid="sync-status"][data-state="synced"]').waitFor();
+      log(`  connected: ${((performance.now() - t0) / 1000).toFixed(1)} s to send ${n} outlines`);
+    } finally {
+      // The profile stays: the runs open it, connected.
+      await session.context.close();
+    }
+    // Each run: a fresh browser on the profile (the app resumes the project's sync), signed in again
+    // as after any restart of the browser (the server's session cookie does not outlive it, and the
+    // password is never stored), back at the slide, then the same pan/zoom as the plain rows.
+    const pans: PanZoomRun[] = [];
+    for (let i = 0; i < (QUICK ? 1 : 3); i++) {
+      const o = await openApp(base, s);
+      try {
+        const annotate = o.page.url();
+        await o.page.goto(`${base}/#/project/${encodeURIComponent(s.projectId)}/team`);
+        const panel = o.page.getByTestId('sync-panel');
+        await panel.getByLabel('Password').fill(user.password);
+        await panel.getByRole('button', { name: 'Sign in again' }).click();
+        await o.page.locator('[data-testid="sync-status"][data-state="synced"]').waitFor();
+        await o.page.goto(annotate);
+        await o.page.waitForFunction(() => !!window.granulaViewer && window.granulaViewer.viewer.world.getItemCount() > 0, null, { polling: 50 });
+        await o.page.locator('[data-testid="shape-layer"]').waitFor();
+        await o.page.waitForTimeout(1_000);
+        pans.push(await panZoomOnce(o, n));
+        const status = o.page.getByTestId('sync-status');
+        log(`    sync status after panning: ${await status.getAttribute('data-state')} (${await status.innerText()})`);
+      } finally {
+        await o.session.context.close();
+      }
+    }
+    panZoomRows('pan/zoom whole slide ↔ 40×, connected to a sync server', n, pans);
+  } finally {
+    await server.stop();
+    rmSync(s.dir, { recursive: true, force: true });
+  }
+}
+
 async function browserWorkloads(base: string): Promise<void> {
   if (want('replicate')) await attempt('replicate from a sync server', 'replicate', SYNC_CELLS, () => replicateWorkload(base));
+  if (want('panzoom-sync')) await attempt('pan/zoom with live sync on', 'panzoom', SIZES.panLarge, () => syncedPanWorkload(base));
   if (want('import')) await attempt('import a QuPath GeoJSON', 'import', IMPORT_CELLS, () => importWorkload(base));
   const appExports = (['shared', 'geojson', 'coco'] as const).filter((f) => want(`app-export-${f}`) || want('app-export'));
   if (appExports.length) await appExportWorkload(base, appExports);
@@ -1017,7 +1082,7 @@ function printTable(): void {
 async function main(): Promise<void> {
   const t0 = performance.now();
   log(`granula bench${QUICK ? ' --quick' : ''}: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB`);
-  const needBrowser = ['slide', 'pan-small', 'large', 'edited', 'slide-file', 'import', 'app-export', 'replicate'].some(want);
+  const needBrowser = ['slide', 'pan-small', 'large', 'edited', 'slide-file', 'import', 'app-export', 'replicate', 'panzoom-sync'].some(want);
   if (needBrowser) {
     await buildAll();
     const server = await preview({ root: ROOT, configFile: false, logLevel: 'warn', build: { outDir: OUT }, preview: { port: 0, host: '127.0.0.1', strictPort: false } });
