@@ -762,13 +762,16 @@ async function replicateWorkload(base: string): Promise<void> {
 }
 
 /**
- * The viewing targets with live sync on: the 10^6-outline slide's project connected to a loopback
+ * The viewing targets with live sync on: the 10^5-outline slide's project connected to a loopback
  * CouchDB-protocol server through the app (Team → Server → Connect, every outline sent and
  * acknowledged), then opened in a fresh browser, signed in again, and panned as the plain rows
  * do, with the replication running (its live changes feed open, nothing waiting).
  */
 async function syncedPanWorkload(base: string): Promise<void> {
-  const n = SIZES.panLarge;
+  // At 10^5: connecting the 10^6-outline project (every outline written into the browser's mirror
+  // and sent) ran for over 11 minutes with the renderer at ~4.8 GB before it was stopped, so the
+  // pan/zoom at 10^6 with sync on is not measured (docs/SYNC.md).
+  const n = SIZES.panSmall;
   const s = await seedProfile(base, n, false);
   const server = await CouchServer.start({ storage: 'memory' });
   try {
@@ -827,7 +830,7 @@ async function syncedPanWorkload(base: string): Promise<void> {
 
 async function browserWorkloads(base: string): Promise<void> {
   if (want('replicate')) await attempt('replicate from a sync server', 'replicate', SYNC_CELLS, () => replicateWorkload(base));
-  if (want('panzoom-sync')) await attempt('pan/zoom with live sync on', 'panzoom', SIZES.panLarge, () => syncedPanWorkload(base));
+  if (want('panzoom-sync')) await attempt('pan/zoom with live sync on', 'panzoom', SIZES.panSmall, () => syncedPanWorkload(base));
   if (want('import')) await attempt('import a QuPath GeoJSON', 'import', IMPORT_CELLS, () => importWorkload(base));
   const appExports = (['shared', 'geojson', 'coco'] as const).filter((f) => want(`app-export-${f}`) || want('app-export'));
   if (appExports.length) await appExportWorkload(base, appExports);
