@@ -670,11 +670,41 @@ async function appExportWorkload(base: string, formats: readonly ('shared' | 'ge
  * server", timed from the click until the project is stored, and opened with every outline.
  * Memory: the renderer's peak resident memory (page and workers) and the page's V8 heap peak.
  */
+/** The server account of the person the sync rows play. */
+const SYNC_USER = { name: 'path', password: 'bench-pw' };
+
+/**
+ * The person this bench plays ("bench", whose the seeded and imported outlines are) becomes the
+ * project's coordinator and connects it to `server` through Team → Server → Connect, as a user
+ * does; the server's administrator has made their database first (docs/SYNC.md). Resolves once the
+ * header says Synced: every outline sent and acknowledged. Returns the ms from the click.
+ */
+async function connectThroughApp(page: Page, base: string, projectId: string, server: CouchServer, user: { name: string; password: string }): Promise<number> {
+  await server.addDatabase(databaseName(projectId, 'bench'), [user.name]);
+  await page.goto(`${base}/#/project/${encodeURIComponent(projectId)}/team`);
+  await page.getByRole('button', { name: 'Make me the coordinator' }).click();
+  const panel = page.getByTestId('sync-panel');
+  await panel.getByLabel('Server address').fill(server.url);
+  await panel.getByLabel('User name').fill(user.name);
+  await panel.getByLabel('Password').fill(user.password);
+  const t0 = performance.now();
+  await panel.getByRole('button', { name: 'Connect' }).click();
+  const progress = setInterval(() => {
+    page.getByTestId('sync-status').textContent().then((t) => log(`  connecting: ${t}`), () => {});
+  }, 10_000);
+  try {
+    await page.locator('[data-testid="sync-status"][data-state="synced"]').waitFor();
+  } finally {
+    clearInterval(progress);
+  }
+  return performance.now() - t0;
+}
+
 async function replicateWorkload(base: string): Promise<void> {
   const n = SYNC_CELLS;
   const file = await importFile(n);
   const server = await CouchServer.start({ storage: 'memory' });
-  const user = { name: 'path', password: 'bench-pw' };
+  const user = SYNC_USER;
   await server.addUser(user.name, user.password);
   let pid = '';
   /** The project list of a browser whose annotator is "bench", the person the file's outlines are by. */
@@ -696,23 +726,9 @@ async function replicateWorkload(base: string): Promise<void> {
     const name = /^Imported "([^"]+)"/.exec(said)![1];
     await page.getByRole('link', { name }).first().click();
     pid = decodeURIComponent(/#\/project\/([^/]+)/.exec(page.url())![1]);
-    await page.goto(`${base}/#/project/${encodeURIComponent(pid)}/team`);
-    await page.getByRole('button', { name: 'Make me the coordinator' }).click();
-    log(`  seed: project ${pid}, coordinator named; connecting`);
-    // The file's outlines are by the annotator "bench": the person this bench plays.
-    await server.addDatabase(databaseName(pid, 'bench'), [user.name]);
-    const panel = page.getByTestId('sync-panel');
-    await panel.getByLabel('Server address').fill(server.url);
-    await panel.getByLabel('User name').fill(user.name);
-    await panel.getByLabel('Password').fill(user.password);
-    const t0 = performance.now();
-    await panel.getByRole('button', { name: 'Connect' }).click();
-    const progress = setInterval(() => {
-      page.getByTestId('sync-status').textContent().then((t) => log(`  seed: ${t}`), () => {});
-    }, 10_000);
-    await page.locator('[data-testid="sync-status"][data-state="synced"]').waitFor();
-    clearInterval(progress);
-    log(`  seeded the server through the app: ${((performance.now() - t0) / 1000).toFixed(1)} s to send ${n} outlines`);
+    log(`  seed: project ${pid}; connecting`);
+    const ms = await connectThroughApp(page, base, pid, server, user);
+    log(`  seeded the server through the app: ${(ms / 1000).toFixed(1)} s to send ${n} outlines`);
   } finally {
     await seed.close();
   }
@@ -775,24 +791,14 @@ async function syncedPanWorkload(base: string): Promise<void> {
   const s = await seedProfile(base, n, false);
   const server = await CouchServer.start({ storage: 'memory' });
   try {
-    const user = { name: 'path', password: 'bench-pw' };
+    const user = SYNC_USER;
     await server.addUser(user.name, user.password);
-    // The seeded outlines are by the annotator "bench", who is the person of the seeded profile.
-    await server.addDatabase(databaseName(s.projectId, 'bench'), [user.name]);
     const session = await launch(s.dir);
     try {
       const page = session.context.pages()[0] ?? (await session.context.newPage());
       page.setDefaultTimeout(1_800_000);
-      await page.goto(`${base}/#/project/${encodeURIComponent(s.projectId)}/team`);
-      await page.getByRole('button', { name: 'Make me the coordinator' }).click();
-      const panel = page.getByTestId('sync-panel');
-      await panel.getByLabel('Server address').fill(server.url);
-      await panel.getByLabel('User name').fill(user.name);
-      await panel.getByLabel('Password').fill(user.password);
-      const t0 = performance.now();
-      await panel.getByRole('button', { name: 'Connect' }).click();
-      await page.locator('[data-testid="sync-status"][data-state="synced"]').waitFor();
-      log(`  connected: ${((performance.now() - t0) / 1000).toFixed(1)} s to send ${n} outlines`);
+      const ms = await connectThroughApp(page, base, s.projectId, server, user);
+      log(`  connected: ${(ms / 1000).toFixed(1)} s to send ${n} outlines`);
     } finally {
       // The profile stays: the runs open it, connected.
       await session.context.close();
