@@ -433,24 +433,22 @@ export class ProjectSync {
         const m = mirrored(doc, !!ch.deleted);
         c.mirror.set(ch.id, m);
         const mine = doc.origin === this.host.origin;
-        if (coordinator && doc._conflicts?.length && (key.kind === 'annotation' || key.kind === 'status') && doc.value && !doc.gone) {
+        // Audit lines are written once and never changed: two versions of one differ only in who
+        // wrote it down and when.
+        if (coordinator && doc._conflicts?.length && key.kind !== 'audit' && doc.value && !doc.gone) {
           for (const rev of doc._conflicts) {
             const loser = await c.local.get(ch.id, { rev }).catch(() => null);
-            const theirs = loser && !loser._deleted && !loser.gone ? (loser.value as RecordTypes['annotation']) : null;
-            if (sameValue(theirs, doc.value)) continue;
-            conflicts.push(conflictOf(key.kind, theirs, doc.value as RecordTypes['annotation'], { id: `cfl_${ch.id}_${rev}`, database: c.name, rev, at: new Date().toISOString() }));
-          }
-        } else if (coordinator && doc._conflicts?.length && key.kind !== 'audit' && doc.value && !doc.gone) {
-          // A shared record: the winner stays and the losing revisions go at the next comparison;
-          // what they held goes into the audit trail first, so nothing is dropped unseen. (Audit
-          // lines are written once and never changed: two versions of one differ only in who
-          // wrote it down and when.)
-          for (const rev of doc._conflicts) {
-            const loser = await c.local.get(ch.id, { rev }).catch(() => null);
-            const other = loser && !loser._deleted && !loser.gone ? (loser.value as object) : null;
+            const other = loser && !loser._deleted && !loser.gone ? loser.value! : null;
             if (sameValue(other, doc.value)) continue;
-            const where = `${c.name} (revision ${rev})`;
-            shared.push({ kind: key.kind, id: key.id, where, detail: sharedConflictDetail(doc.value, other, where) });
+            if (key.kind === 'annotation' || key.kind === 'status') {
+              // The team loop's conflict view: the coordinator settles it.
+              conflicts.push(conflictOf(key.kind, other as RecordTypes['annotation'] | null, doc.value as RecordTypes['annotation'], { id: `cfl_${ch.id}_${rev}`, database: c.name, rev, at: new Date().toISOString() }));
+            } else {
+              // A shared record: the winner stays and the losing revisions go at the next
+              // comparison; what they held goes into the audit trail first, so nothing is dropped unseen.
+              const where = `${c.name} (revision ${rev})`;
+              shared.push({ kind: key.kind, id: key.id, where, detail: sharedConflictDetail(doc.value, other, where) });
+            }
           }
         }
         if (mine) continue;
