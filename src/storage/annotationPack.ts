@@ -465,6 +465,14 @@ export class PackedStore {
     return a;
   }
 
+  /** The annotation as `annotation` gives it, but built afresh and not kept when not kept already. */
+  peek(ordinal: number): Annotation {
+    const a = this.cache[ordinal];
+    if (a) return a;
+    const [r, i] = this.locate(ordinal);
+    return r.annotation(i);
+  }
+
   /** Id → ordinal, built once (a million entries take a moment: done bit by bit when idle, or on first need). */
   ordinalOf(id: string): number | undefined {
     if (!this.lookup) this.growLookup(Infinity);

@@ -6,7 +6,8 @@ import { roleOf } from '../team/roles';
 import { serverAddress, type SyncProblem } from '../sync/problems';
 import { syncedPeople, type SharedConflict } from '../sync/route';
 import type { ProjectSync, SyncStatus } from '../sync/replicator';
-import { dataFromDoc, getRecord } from './docState';
+import { dataFromDoc, getRecord, hasRecord } from './docState';
+import { annotationsOnce } from './packedAnnotations';
 import { auditActor, onDocChanges, useDocStore } from './docStore';
 import { ensureSetting, getSetting, loadBlob, setSetting, storeFiles, storeWholeProject } from './workspace';
 
@@ -130,8 +131,10 @@ async function startSync(projectId: string, connection: SyncConnection): Promise
     me,
     origin,
     role: () => roleOf(doc().annotators.values(), me),
-    data: () => dataFromDoc(doc()),
+    data: () => dataFromDoc({ ...doc(), annotations: new Map() }),
+    annotations: () => annotationsOnce(doc().annotations),
     record: (kind, id) => getRecord(doc(), kind, id),
+    has: (kind, id) => hasRecord(doc(), kind, id),
     annotators: () => [...doc().annotators.values()],
     people: () => (roleOf(doc().annotators.values(), me) === 'coordinator' ? [...new Set([me, ...syncedPeople(doc().annotators.values())])] : [me]),
     apply: (changes) => useDocStore.getState().commit(changes, { record: false, label: 'Sync', audit: 'included' }),
