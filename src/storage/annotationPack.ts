@@ -1,3 +1,4 @@
+import { Digest53 } from '../model/canonical';
 import type { Annotation, Geometry } from '../model/types';
 
 /**
@@ -507,6 +508,28 @@ export class PackedStore {
   get lookupReady(): boolean {
     return this.lookup !== null;
   }
+}
+
+const fingerprints = new WeakMap<PackedAnnotations, string>();
+
+/**
+ * What a pack holds, as a short string: equal only for packs of equal content (a pack rewritten
+ * under its storage key by a fold gets another). Live sync remembers the packs it has compared with
+ * a server, and does not build their annotations again: a pack never changes.
+ */
+export function packFingerprint(r: PackReader): string {
+  const p = r.pack;
+  let f = fingerprints.get(p);
+  if (f === undefined) {
+    const d = new Digest53().text(`${r.projectId}\u0000${r.imageId}\u0000${p.scale}\u0000${JSON.stringify(p.layouts)}\u0000${JSON.stringify(p.values)}\u0000`);
+    for (const id of p.ids) d.text(id).text('\n');
+    d.words(p.layout).words(p.refs).words(p.geometryType).words(p.rings);
+    d.words(p.abs instanceof Float64Array ? new Uint32Array(p.abs.buffer, p.abs.byteOffset, p.abs.length * 2) : p.abs);
+    if (p.steps) d.words(p.steps);
+    f = `${p.count}:${d.value().toString(36)}`;
+    fingerprints.set(p, f);
+  }
+  return f;
 }
 
 /**

@@ -7,7 +7,7 @@ import { serverAddress, type SyncProblem } from '../sync/problems';
 import { syncedPeople, type SharedConflict } from '../sync/route';
 import type { ProjectSync, SyncStatus } from '../sync/replicator';
 import { dataFromDoc, getRecord, hasRecord } from './docState';
-import { annotationsOnce } from './packedAnnotations';
+import { annotationGroups, annotationsOnce, packOf } from './packedAnnotations';
 import { auditActor, onDocChanges, useDocStore } from './docStore';
 import { ensureSetting, getSetting, loadBlob, setSetting, storeFiles, storeWholeProject } from './workspace';
 
@@ -133,6 +133,8 @@ async function startSync(projectId: string, connection: SyncConnection): Promise
     role: () => roleOf(doc().annotators.values(), me),
     data: () => dataFromDoc({ ...doc(), annotations: new Map() }),
     annotations: () => annotationsOnce(doc().annotations),
+    annotationGroups: () => annotationGroups(doc().annotations),
+    packOf: (id) => packOf(doc().annotations, id),
     record: (kind, id) => getRecord(doc(), kind, id),
     has: (kind, id) => hasRecord(doc(), kind, id),
     annotators: () => [...doc().annotators.values()],

@@ -21,7 +21,7 @@ import { digestOf, sameValue } from '../model/canonical';
 import { accepts, conflictOf, databaseName, docId, homeOwner, imageFileId, byImage, cutBatches, isBatchId, isHome, outgoingPlan, parseDocId, sendsAlone, sharedConflictDetail, writesDoc, type RecordDoc, type SharedConflict } from './route';
 import { newId } from '../model/ids';
 import { classify, type SyncProblem } from './problems';
-import type { Database, PouchStatic, SyncEvents } from 'pouchdb-browser';
+import type { BulkResult, Database, PouchStatic, SyncEvents } from 'pouchdb-browser';
 
 type Pouch = Database<RecordDoc>;
 type PouchCtor = PouchStatic;
@@ -58,6 +58,10 @@ export interface SyncHost {
   data: () => ProjectData;
   /** The open project's annotations, each built afresh and not kept (a slide's million, one by one). */
   annotations: () => Iterable<RecordTypes['annotation']>;
+  /** The same a pack at a time, each pack with its fingerprint (null: annotations stored one by one). */
+  annotationGroups: () => Iterable<{ key: string | null; annotations: Iterable<RecordTypes['annotation']> }>;
+  /** The fingerprint of the pack holding an annotation, or null. */
+  packOf: (annotationId: string) => string | null;
   /** One record of the open project. */
   record: (kind: RecordKind, id: string) => RecordTypes[RecordKind] | undefined;
   /** Whether the open project has a record (without building it). */
@@ -165,6 +169,12 @@ interface Channel {
   batches: Set<string>;
   /** Batches were added since the list was last saved. */
   batchesChanged: boolean;
+  /**
+   * Packs (by fingerprint) whose every annotation this database was found to hold as it is, under
+   * the routing `routing` says: the full comparison skips them (a pack never changes).
+   */
+  compared: Set<string>;
+  routing: number | null;
   appliedSeq: string | number;
   running: Promise<void>;
   again: boolean;
@@ -185,6 +195,8 @@ const WAITING = '_local/granula-waiting';
  * written once and never changed, so a slide's million outlines are not read back at every start.
  */
 const BATCHES = '_local/granula-batches';
+/** The packs compared with the database, and under which routing (see Channel.compared). */
+const COMPARED = '_local/granula-compared';
 
 interface SavedBatches {
   people: string[];
@@ -381,7 +393,7 @@ export class ProjectSync {
     const PouchDB = this.PouchDB!;
     const name = databaseName(this.host.projectId, owner);
     const local = new PouchDB<RecordDoc>(`granula-sync-${name}`);
-    const c: Channel = { owner, name, local, remote: remoteDb(PouchDB, this.url, name), replication: null, mirror: new Map(), batched: new Map(), batches: new Set(), batchesChanged: false, appliedSeq: 0, running: Promise.resolve(), again: false, waiting: new Set(), problem: null, offline: false, busy: true, dirty: 'full' };
+    const c: Channel = { owner, name, local, remote: remoteDb(PouchDB, this.url, name), replication: null, mirror: new Map(), batched: new Map(), batches: new Set(), batchesChanged: false, compared: new Set(), routing: null, appliedSeq: 0, running: Promise.resolve(), again: false, waiting: new Set(), problem: null, offline: false, busy: true, dirty: 'full' };
     const applied = await local.get<{ seq: string | number }>(APPLIED).catch(() => null);
     c.appliedSeq = applied?.seq ?? 0;
     const waiting = await local.get<{ ids: string[] }>(WAITING).catch(() => null);
@@ -392,6 +404,11 @@ export class ProjectSync {
         c.batches.add(batch);
         for (let i = 0; i < ids.length; i++) c.batched.set(ids[i], { digest: digests[i], home: saved.people[homes[i]], batch });
       }
+    }
+    const compared = await local.get<{ routing: number; packs: string[] }>(COMPARED).catch(() => null);
+    if (compared) {
+      c.routing = compared.routing;
+      for (const k of compared.packs) c.compared.add(k);
     }
     // Ids first (cheap), then the record documents a page at a time; batches only if not listed.
     const ids = (await local.allDocs({})).rows.map((r) => r.id);
@@ -545,6 +562,7 @@ export class ProjectSync {
         (doc) => {
           if (doc.origin === this.host.origin) return;
           for (const a of doc.batch ?? []) {
+            this.unsure(c, a.id);
             const m = c.mirror.get(docId('annotation', a.id));
             if (!m || m.deleted) consider('annotation', a.id, a, doc._id);
           }
@@ -582,6 +600,7 @@ export class ProjectSync {
           }
         }
         if (doc.origin === this.host.origin) continue;
+        if (key.kind === 'annotation') this.unsure(c, key.id);
         // A record document deleted: an annotation a batch holds shows as the batch has it.
         const there = deleted && key.kind === 'annotation' && c.batched.has(key.id) ? await this.batchCopy(c, key.id) : valueOf(doc, deleted);
         consider(key.kind, key.id, there, ch.id);
@@ -600,6 +619,12 @@ export class ProjectSync {
       await this.saveBatches(c);
       await putLocal(c.local, APPLIED, { seq: c.appliedSeq });
     }
+  }
+
+  /** Another browser wrote an annotation into the database: its pack is to be compared again. */
+  private unsure(c: Channel, annotationId: string): void {
+    const k = c.compared.size ? this.host.packOf(annotationId) : null;
+    if (k) c.compared.delete(k);
   }
 
   /** An annotation as its batch document holds it (read back: the mirror keeps digests only). */
@@ -650,7 +675,10 @@ export class ProjectSync {
     const role = this.host.role();
     const me = this.host.me;
     const annotators = this.host.annotators();
-    const out = new Outbox((docs) => this.write(c, docs));
+    let allWritten = true;
+    const out = new Outbox(async (docs) => {
+      if (!(await this.write(c, docs))) allWritten = false;
+    });
     // Annotations the database has never had travel in batches (a slide's outlines, an import).
     let fresh: RecordTypes['annotation'][] = [];
     /** Images whose outlines have begun to go out in batches: the rest of them follows in batches. */
@@ -703,23 +731,33 @@ export class ProjectSync {
       if (settled) for (const rev of m!.conflicts!) await out.add({ _id: id, _rev: rev, _deleted: true, kind });
     };
     for (const [id, r] of plan.records) await send(id, r.kind, r.value);
-    // Annotations one by one, never all at once.
+    // Annotations one by one, never all at once; a pack compared before (unchanged since) is skipped.
+    const routing = digestOf({ role, me, owner: c.owner, annotators: data.annotators.map((a) => [a.id, a.role ?? null]), assignments: data.project.assignments ?? null, optOut: data.project.optOut ?? [], images: data.images.map((i) => [i.id, i.patientKey ?? null]) });
+    if (routing !== c.routing) c.compared.clear();
+    const compared = new Set<string>();
     let t = performance.now();
-    for (const a of this.host.annotations()) {
-      if (this.stopped) return;
-      if (performance.now() - t > SLICE_MS) {
-        await pause();
-        t = performance.now();
-      }
-      if (!plan.takes(a)) continue;
-      const id = docId('annotation', a.id);
-      const m = c.mirror.get(id);
-      if ((!m || m.deleted) && !c.batched.has(a.id)) {
-        fresh.push(a);
-        if (fresh.length >= FRESH_FLUSH) await flushFresh(true);
+    for (const group of this.host.annotationGroups()) {
+      if (group.key !== null && c.compared.has(group.key)) {
+        compared.add(group.key);
         continue;
       }
-      await send(id, 'annotation', a);
+      for (const a of group.annotations) {
+        if (this.stopped) return;
+        if (performance.now() - t > SLICE_MS) {
+          await pause();
+          t = performance.now();
+        }
+        if (!plan.takes(a)) continue;
+        const id = docId('annotation', a.id);
+        const m = c.mirror.get(id);
+        if ((!m || m.deleted) && !c.batched.has(a.id)) {
+          fresh.push(a);
+          if (fresh.length >= FRESH_FLUSH) await flushFresh(true);
+          continue;
+        }
+        await send(id, 'annotation', a);
+      }
+      if (group.key !== null) compared.add(group.key);
     }
     if (fresh.length) await flushFresh(false);
     // What the database holds that the project no longer has: this browser's to delete, it goes.
@@ -741,14 +779,23 @@ export class ProjectSync {
     }
     await out.flush();
     await putLocal(c.local, WAITING, { ids: [...c.waiting] });
+    // Every write went through: what was compared is now as the database holds it.
+    if (!allWritten) return;
+    c.compared = compared;
+    c.routing = routing;
+    await putLocal(c.local, COMPARED, { routing, packs: [...compared] });
   }
 
-  /** Writes documents into the local database and notes what it now holds. */
-  private async write(c: Channel, docs: RecordDoc[]): Promise<void> {
+  /** Writes documents into the local database and notes what it now holds; false if any was refused. */
+  private async write(c: Channel, docs: RecordDoc[]): Promise<boolean> {
     const results = await c.local.bulkDocs(docs);
+    let failed: BulkResult | null = null;
     results.forEach((res, k) => {
       const d = docs[k];
-      if (!('ok' in res) || !res.ok || !res.rev) return;
+      if (!('ok' in res) || !res.ok || !res.rev) {
+        failed ??= res;
+        return;
+      }
       c.waiting.add(d._id);
       if (d.kind === 'batch') return this.register(c, d);
       const m = c.mirror.get(d._id);
@@ -759,6 +806,10 @@ export class ProjectSync {
       }
       c.mirror.set(d._id, { ...mirrored({ ...d, _rev: res.rev }, !!d._deleted), ...(m?.conflicts ? { conflicts: m.conflicts } : {}) });
     });
+    // A document not written (a conflict with a revision just replicated in): the next pump
+    // compares everything again.
+    if (failed) c.dirty = 'full';
+    return !failed;
   }
 
   private report(): void {
