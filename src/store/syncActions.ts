@@ -23,11 +23,14 @@ interface SyncState {
   status: SyncStatus | null;
   /** Records a database held that were not its owner's to hold: refused, said once. */
   refused: string[];
+  /** Per person: when their work last arrived through live sync (the Progress table's last return). */
+  received: Record<string, string>;
 }
 
-export const useSync = create<SyncState>()(() => ({ projectId: null, connection: null, status: null, refused: [] }));
+export const useSync = create<SyncState>()(() => ({ projectId: null, connection: null, status: null, refused: [], received: {} }));
 
 const connectionKey = (projectId: string) => `sync:${projectId}`;
+const receivedKey = (projectId: string) => `sync-received:${projectId}`;
 
 let running: { projectId: string; sync: ProjectSync; unsubscribe: () => void } | null = null;
 
@@ -125,7 +128,7 @@ async function startSync(projectId: string, connection: SyncConnection): Promise
     return d;
   };
   const me = auditActor();
-  useSync.setState({ projectId, connection, status: { state: 'connecting', waiting: 0 }, refused: [] });
+  useSync.setState({ projectId, connection, status: { state: 'connecting', waiting: 0 }, refused: [], received: (await getSetting<Record<string, string>>(receivedKey(projectId))) ?? {} });
   const sync: ProjectSync = new ProjectSync(connection.url, {
     projectId,
     me,
@@ -142,6 +145,11 @@ async function startSync(projectId: string, connection: SyncConnection): Promise
     apply: (changes) => useDocStore.getState().commit(changes, { record: false, label: 'Sync', audit: 'included' }),
     raiseConflicts: (list) => raiseConflicts(list),
     sharedConflicts: (list) => recordSharedConflicts(list),
+    received: (owner) => {
+      const received = { ...useSync.getState().received, [owner]: nowIso() };
+      useSync.setState({ received });
+      void setSetting(receivedKey(projectId), received);
+    },
     refused: (owner, reasons) => useSync.setState((s) => ({ refused: [...s.refused, ...reasons.map((r) => `${owner}: ${r}`)].slice(-20) })),
     status: (status) => useSync.setState({ status }),
     fileOf: (blobId) => loadBlob(blobId),

@@ -75,6 +75,8 @@ export interface SyncHost {
   raiseConflicts: (conflicts: MergeConflict[]) => void;
   /** Shared records CouchDB kept one version of: each losing version goes into the audit trail. */
   sharedConflicts: (conflicts: SharedConflict[]) => void;
+  /** Someone's own work arrived from their database and was applied (the coordinator's Progress). */
+  received: (owner: string) => void;
   /** Records refused because of whose database they were in. */
   refused: (owner: string, reasons: string[]) => void;
   status: (s: SyncStatus) => void;
@@ -611,6 +613,7 @@ export class ProjectSync {
         const files = await attachedFiles(c.local, images.filter((d) => taken.has(d._id)), () => false);
         if (files.length) await this.host.storeFiles(files);
         this.host.apply(changes);
+        if (c.owner !== this.host.me) this.host.received(c.owner);
       }
       if (conflicts.length) this.host.raiseConflicts(conflicts);
       if (shared.length) this.host.sharedConflicts(shared);
