@@ -702,6 +702,12 @@ async function connectThroughApp(page: Page, base: string, projectId: string, se
   return performance.now() - t0;
 }
 
+/** What the sync engine says it did in this page (User Timing measures), one line each. */
+async function logSyncMeasures(page: Page): Promise<void> {
+  const list = await page.evaluate(() => performance.getEntriesByType('measure').filter((m) => m.name.startsWith('granula-sync')).map((m) => ({ name: m.name, ms: m.duration, detail: (m as PerformanceMeasure).detail })));
+  for (const m of list) log(`    ${m.name.slice('granula-sync-'.length)} ${(m.ms / 1000).toFixed(1)} s ${JSON.stringify(m.detail)}`);
+}
+
 async function replicateWorkload(base: string): Promise<void> {
   const n = SYNC_CELLS;
   const file = await importFile(n);
@@ -802,6 +808,7 @@ async function syncedPanWorkload(base: string, n: number): Promise<void> {
       }, 250);
       const ms = await connectThroughApp(page, base, s.projectId, server, user).finally(() => clearInterval(sampler));
       log(`  connected: ${(ms / 1000).toFixed(1)} s to send ${n} outlines; renderer peak RSS ${rendererPeakMB(s.dir).toFixed(0)} MB, page heap peak ${pageHeap.toFixed(0)} MB`);
+      await logSyncMeasures(page);
     } finally {
       // The profile stays: the runs open it, connected.
       await session.context.close();
@@ -820,12 +827,18 @@ async function syncedPanWorkload(base: string, n: number): Promise<void> {
         const t0 = performance.now();
         await panel.getByRole('button', { name: 'Sign in again' }).click();
         await o.page.locator('[data-testid="sync-status"][data-state="synced"]').waitFor();
-        log(`    signed in again: synced after ${((performance.now() - t0) / 1000).toFixed(1)} s (every outline compared with the server's)`);
+        log(`    signed in again: synced after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+        await logSyncMeasures(o.page);
         await o.page.goto(annotate);
         await o.page.waitForFunction(() => !!window.granulaViewer && window.granulaViewer.viewer.world.getItemCount() > 0, null, { polling: 50 });
         await o.page.locator('[data-testid="shape-layer"]').waitFor();
         await o.page.waitForTimeout(1_000);
         pans.push(await panZoomOnce(o, n));
+        // What stays after a collection (the row's heap is the page's as it pans, garbage included).
+        const cdp = await o.session.context.newCDPSession(o.page);
+        await cdp.send('HeapProfiler.collectGarbage');
+        log(`    page heap after a forced collection: ${heapOf((await cdp.send('Runtime.getHeapUsage')) as HeapUsage).toFixed(0)} MB (while panning: ${pans[pans.length - 1].heapMB.toFixed(0)} MB)`);
+        await cdp.detach();
         const status = o.page.getByTestId('sync-status');
         log(`    sync status after panning: ${await status.getAttribute('data-state')} (${await status.innerText()})`);
       } finally {
