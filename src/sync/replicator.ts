@@ -47,6 +47,8 @@ export interface SyncStatus {
   problem?: SyncProblem;
   /** The database or record a problem is about. */
   detail?: string;
+  /** Another tab of this browser syncs the project; this is its status (see store/syncActions). */
+  elsewhere?: boolean;
 }
 
 /** What the engine needs of the app. */

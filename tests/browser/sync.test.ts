@@ -292,4 +292,21 @@ describe('live sync through a CouchDB-protocol server', () => {
     const project = (await server.docs(name)).find((d) => d.kind === 'project').value;
     expect(project.assignments).toEqual([{ annotatorId: 'dr-cem', imageIds: [] }]);
   });
+
+  it('two tabs of one project: one syncs, the other’s edits travel through it, and it takes over when that tab closes', async () => {
+    const bens = async () => (await server.docs(databaseName(pid, 'dr-ben'))).filter((d) => d.kind === 'annotation' && d.value.annotatorId === 'dr-ben').length;
+    const before = await bens();
+    const tab = await ben.context.newPage();
+    await tab.goto(`${base}/#/project/${encodeURIComponent(pid)}/worklist`);
+    await tab.getByTestId('sync-status').filter({ hasText: 'Synced (synced by another tab)' }).waitFor({ timeout: 30_000 });
+    await label(tab, 3, ['2']);
+    // Saved here, carried to the syncing tab (the tabs' channel) and from there to the server.
+    await expect.poll(bens, { timeout: 30_000 }).toBe(before + 1);
+    await ben.page.close();
+    // The other tab closed: this one syncs now, and says so without "another tab".
+    await tab.locator('[data-testid="sync-status"][data-state="synced"]').filter({ hasNotText: 'another tab' }).waitFor({ timeout: 30_000 });
+    await label(tab, 4, ['1']);
+    await expect.poll(bens, { timeout: 30_000 }).toBe(before + 2);
+    ben = { page: tab, context: ben.context };
+  });
 });
