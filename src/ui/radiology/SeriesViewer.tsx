@@ -196,7 +196,7 @@ export function SeriesViewer(props: SeriesViewerProps) {
     if (!doc) return;
     try {
       const n = await exportSeriesSr(doc, image, me?.id, shown?.instance.pixelSpacing);
-      setSrMessage(t('srExported', { count: count(n, 'region', 'regions') }));
+      setSrMessage(t('srExported', { count: count(n.regions, 'region', 'regions'), lengths: count(n.lengths, 'length', 'lengths') }));
     } catch (e) {
       setSrMessage(t('srRefused', { reason: (e as Error).message }));
     }

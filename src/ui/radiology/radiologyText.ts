@@ -25,7 +25,7 @@ const en = {
   shapesOnSlices: 'Shapes on slices: {list}',
   noShapesOnSlices: 'No shapes on any slice yet.',
   exportSr: 'Export DICOM SR (measurement report)',
-  srExported: 'DICOM SR written: {count}, each with its slice and area in mm².',
+  srExported: 'DICOM SR written: {count} (each with its slice and area in mm²) and {lengths} in mm.',
   srRefused: 'No DICOM SR written: {reason}.',
 } as const;
 
@@ -54,7 +54,7 @@ const ja: Record<keyof typeof en, string> = {
   shapesOnSlices: '図形のあるスライス：{list}',
   noShapesOnSlices: 'まだどのスライスにも図形はありません。',
   exportSr: 'DICOM SR を書き出す（計測レポート）',
-  srExported: 'DICOM SR を書き出しました：領域 {count} 件（各領域のスライスと面積 mm²）。',
+  srExported: 'DICOM SR を書き出しました：領域 {count} 件（各領域のスライスと面積 mm²）、長さ {lengths} 件（mm）。',
   srRefused: 'DICOM SR は書き出していません：{reason}。',
 };
 
