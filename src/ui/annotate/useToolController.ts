@@ -124,8 +124,8 @@ export function useToolController({ schema, imageId, annotatorId, index, revisio
           );
           if (e.warnings.length) session.say(c.text.warning(e.warnings[0]), 'info');
           else session.clearMessage();
-          // A box is usually followed by its attributes (Paris class): select it so the panel shows it.
-          if (e.geometry.type === 'box' && created) session.select([created.id]);
+          // A box is usually followed by its attributes (Paris class), a length read off: select it so the panel shows them.
+          if ((e.geometry.type === 'box' || e.geometry.type === 'line') && created) session.select([created.id]);
           break;
         }
         case 'update':
