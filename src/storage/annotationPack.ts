@@ -133,7 +133,7 @@ export function packAnnotations(list: readonly Annotation[]): PackedAnnotations 
           for (let j = 0; j < r.length; j++) all.push(r[j]);
         }
       } else if (geo.type === 'box') all.push(geo.x, geo.y, geo.w, geo.h);
-      else all.push(geo.x, geo.y);
+      else if (geo.type === 'point') all.push(geo.x, geo.y);
     }
   }
   const scale = wholeScale(all);

@@ -2,6 +2,7 @@ import { sliceWarnings } from '../interchange/slices';
 import { geometryArea, geometryBbox } from '../../model/geometry';
 import { currentSchema, type ProjectData } from '../../model/projectData';
 import { nowIso } from '../../model/ids';
+import { englishCount } from '../../model/words';
 import type { Annotation, AttributeValue, Geometry, ImageRecord } from '../../model/types';
 import { allClasses, className } from '../interchange/classes';
 import { annotationExtension, projectExtension } from '../interchange/extension';
@@ -47,6 +48,9 @@ function mainShape(a: Annotation, image: ImageRecord): Pick<CocoAnnotation, 'seg
     case 'point':
       // A one-pixel square centred on the point: a valid instance for every COCO tool, read back as the point.
       return { segmentation: [[g.x - 0.5, g.y - 0.5, g.x + 0.5, g.y - 0.5, g.x + 0.5, g.y + 0.5, g.x - 0.5, g.y + 0.5]], bbox: [g.x - 0.5, g.y - 0.5, 1, 1], area: 1 };
+    case 'line':
+      // Never reached: cocoParts leaves length lines out (COCO has no line; a box would be a false object).
+      throw new Error(`annotation ${a.id}: a length line has no COCO shape`);
   }
 }
 
@@ -83,12 +87,15 @@ function cocoParts(data: ProjectData, opts: CocoWriteOptions): CocoParts {
   const categoryIds = new Map(classes.map((c, i) => [c.id, categoryNumbers.ids[i]]));
   const categories: CocoCategory[] = classes.map((c, i) => ({ id: categoryNumbers.ids[i], name: className(c), supercategory: c.objectKind ?? schema.name.en, granula: { classId: c.id } }));
   const byId = new Map(data.images.map((im) => [im.id, im]));
+  let lines = 0;
   const written = data.annotations.filter((a) => {
+    if (a.geometry?.type === 'line') return void lines++, false;
     const image = byId.get(a.imageId);
     if (image && categoryIds.has(a.classId)) return true;
     warnings.push(`annotation ${a.id} not written: its ${image ? `class "${a.classId}"` : `image "${a.imageId}"`} is not in the project`);
     return false;
   });
+  if (lines) warnings.push(`${englishCount(lines, 'length measurement')} not written: COCO has no line shape. Export the shared format, GeoJSON or CSV to keep them`);
   const annotationNumbers = assignCocoIds(written, (a) => a.carried?.coco?.id);
   for (const [what, taken] of [['image', imageNumbers.taken.map((im) => im.id)], ['class', categoryNumbers.taken.map((c) => c.id)], ['annotation', annotationNumbers.taken.map((a) => a.id)]] as const) {
     if (taken.length) warnings.push(`${taken.length} ${what}${taken.length > 1 ? 's' : ''} (${taken.slice(0, 3).join(', ')}${taken.length > 3 ? ', …' : ''}) came with a COCO id another ${what} already has: numbered anew`);
