@@ -20,6 +20,7 @@ import type { Annotator, MergeConflict, TeamRole } from '../model/types';
 import { digestOf, sameValue } from '../model/canonical';
 import { accepts, conflictOf, databaseName, docId, homeOwner, imageFileId, byImage, cutBatches, isBatchId, isHome, outgoingPlan, parseDocId, sendsAlone, sharedConflictDetail, writesDoc, type RecordDoc, type SharedConflict } from './route';
 import { newId } from '../model/ids';
+import { BatchIndex } from './batchIndex';
 import { classify, type SyncProblem } from './problems';
 import type { BulkResult, Database, PouchStatic, SyncEvents } from 'pouchdb-browser';
 
@@ -132,13 +133,6 @@ interface Mirrored {
   gone?: boolean;
 }
 
-/** An annotation as a batch document holds it: digest, home, and the batch (to read it back). */
-interface Batched {
-  digest: number;
-  home: string;
-  batch: string;
-}
-
 /** A record document's value in its current revision (none when deleted or gone). */
 function valueOf(doc: RecordDoc, deleted: boolean): RecordTypes[RecordKind] | undefined {
   return deleted || doc.gone ? undefined : doc.value;
@@ -168,7 +162,7 @@ interface Channel {
   replication: SyncEvents<RecordDoc> | null;
   mirror: Map<string, Mirrored>;
   /** Annotations in the database's batch documents, by annotation id. */
-  batched: Map<string, Batched>;
+  batched: BatchIndex;
   /** The batch documents known here (written here, or read and applied). */
   batches: Set<string>;
   /** Batches were added since the list was last saved. */
@@ -403,7 +397,7 @@ export class ProjectSync {
     const PouchDB = this.PouchDB!;
     const name = databaseName(this.host.projectId, owner);
     const local = new PouchDB<RecordDoc>(`granula-sync-${name}`);
-    const c: Channel = { owner, name, local, remote: remoteDb(PouchDB, this.url, name), replication: null, mirror: new Map(), batched: new Map(), batches: new Set(), batchesChanged: false, compared: new Set(), routing: null, appliedSeq: 0, running: Promise.resolve(), again: false, waiting: new Set(), problem: null, offline: false, busy: true, dirty: 'full' };
+    const c: Channel = { owner, name, local, remote: remoteDb(PouchDB, this.url, name), replication: null, mirror: new Map(), batched: new BatchIndex(), batches: new Set(), batchesChanged: false, compared: new Set(), routing: null, appliedSeq: 0, running: Promise.resolve(), again: false, waiting: new Set(), problem: null, offline: false, busy: true, dirty: 'full' };
     const applied = await local.get<{ seq: string | number }>(APPLIED).catch(() => null);
     c.appliedSeq = applied?.seq ?? 0;
     const waiting = await local.get<{ ids: string[] }>(WAITING).catch(() => null);
