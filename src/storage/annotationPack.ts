@@ -1,3 +1,4 @@
+import type { AnnotationSource } from '../model/annotationSource';
 import type { Annotation, Geometry } from '../model/types';
 
 /**
@@ -533,4 +534,70 @@ export function liveAnnotations(packed: PackedSource, rows: readonly Annotation[
   }
   for (const a of rows) out.push(a);
   return out;
+}
+
+/**
+ * The live annotations of liveAnnotations, in its order, as a source (model/annotationSource): a
+ * packed annotation is built when a walk reaches it and not kept, so an export of a slide's million
+ * outlines holds the packs (typed arrays) and the one annotation being written, never a million
+ * objects.
+ */
+export function packedAnnotationSource(packed: PackedSource | null, rows: readonly Annotation[]): AnnotationSource {
+  return new StoredAnnotationSource(packed, rows, new Set());
+}
+
+class StoredAnnotationSource implements AnnotationSource {
+  readonly count: number;
+  /** Packed ids that do not count: deleted since packing, or stored again as a row. */
+  private hidden: Set<string>;
+  private rowsByImage: Map<string, Annotation[]> | null = null;
+
+  constructor(
+    private readonly packed: PackedSource | null,
+    private readonly rows: readonly Annotation[],
+    /** Images left out. */
+    private readonly dropped: ReadonlySet<string>,
+  ) {
+    this.hidden = new Set(packed?.deleted);
+    for (const a of rows) this.hidden.add(a.id);
+    let count = 0;
+    for (const r of packed?.store.readers ?? []) {
+      if (dropped.has(r.imageId)) continue;
+      if (!this.hidden.size) count += r.count;
+      else for (let i = 0; i < r.count; i++) if (!this.hidden.has(r.id(i))) count++;
+    }
+    for (const a of rows) if (!dropped.has(a.imageId)) count++;
+    this.count = count;
+  }
+
+  private *live(r: PackReader): Generator<Annotation> {
+    const { hidden } = this;
+    for (let i = 0; i < r.count; i++) if (!hidden.size || !hidden.has(r.id(i))) yield r.annotation(i);
+  }
+
+  *[Symbol.iterator](): Generator<Annotation> {
+    for (const r of this.packed?.store.readers ?? []) if (!this.dropped.has(r.imageId)) yield* this.live(r);
+    for (const a of this.rows) if (!this.dropped.has(a.imageId)) yield a;
+  }
+
+  *forImage(imageId: string): Generator<Annotation> {
+    if (this.dropped.has(imageId)) return;
+    if (this.packed) {
+      // Each range is one pack's ordinals (an empty one locates no pack of its own).
+      for (const [from, to] of this.packed.images.get(imageId) ?? []) if (to > from) yield* this.live(this.packed.store.locate(from)[0]);
+    }
+    if (!this.rowsByImage) {
+      this.rowsByImage = new Map();
+      for (const a of this.rows) {
+        const group = this.rowsByImage.get(a.imageId);
+        if (group) group.push(a);
+        else this.rowsByImage.set(a.imageId, [a]);
+      }
+    }
+    yield* this.rowsByImage.get(imageId) ?? [];
+  }
+
+  withoutImages(imageIds: ReadonlySet<string>): AnnotationSource {
+    return new StoredAnnotationSource(this.packed, this.rows, new Set([...this.dropped, ...imageIds]));
+  }
 }
