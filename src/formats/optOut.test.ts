@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ArraySource } from '../model/annotationSource';
+import { recordingSource } from '../model/testSources';
 import type { AuditEntry } from '../model/types';
 import { toSharedDocument } from './shared/convert';
 import { validateSharedDocument } from './shared/validate';
@@ -82,9 +82,7 @@ describe('opt-out', () => {
     data.images[0].patientKey = 'pk-declined';
     data.project.optOut = ['pk-declined'];
     data.audit = [{ id: 'aud_1', projectId: data.project.id, at: '2026-02-04T00:00:00.000Z', actor: 'reader-a', action: 'gather', recordKind: 'annotation', targets: ['ann_3', 'ann_7'] }];
-    const list = new ArraySource(data.annotations);
-    const read: string[] = [];
-    const source = { count: list.count, [Symbol.iterator]: () => (read.push('all'), list[Symbol.iterator]()), forImage: (id: string) => (read.push(id), list.forImage(id)), withoutImages: (ids: ReadonlySet<string>) => list.withoutImages(ids) };
+    const { source, read } = recordingSource(data.annotations);
     const r = excludeOptedOut({ ...data, annotations: source });
     expect([r.excludedImages, r.excludedAnnotations]).toEqual([1, 6]);
     expect(read).toEqual(['img_1']);

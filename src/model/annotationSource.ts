@@ -12,11 +12,20 @@ import type { Annotation } from './types';
 export interface AnnotationSource extends Iterable<Annotation> {
   /** How many annotations a walk yields. */
   readonly count: number;
+  /** The same walk with geometry only named (see AnnotationFields): for a pass that needs the other fields. */
+  fields(): Iterable<AnnotationFields>;
   /** One image's annotations, in the order a whole walk yields them. */
   forImage(imageId: string): Iterable<Annotation>;
   /** The same annotations but those of these images. */
   withoutImages(imageIds: ReadonlySet<string>): AnnotationSource;
 }
+
+/**
+ * An annotation whose geometry is only named: `{ type }` when it has a shape (a stored annotation's
+ * may be nothing more), null for an image-level label, undefined when it has none at all. Every
+ * Annotation is one.
+ */
+export type AnnotationFields = Omit<Annotation, 'geometry'> & { geometry: { readonly type: string } | null | undefined };
 
 /** Annotations as a writer takes them: an array, or a source that builds them as they are read. */
 export type Annotations = readonly Annotation[] | AnnotationSource;
@@ -38,6 +47,10 @@ export class ArraySource implements AnnotationSource {
 
   [Symbol.iterator](): Iterator<Annotation> {
     return this.list[Symbol.iterator]();
+  }
+
+  fields(): Iterable<AnnotationFields> {
+    return this.list;
   }
 
   forImage(imageId: string): Iterable<Annotation> {

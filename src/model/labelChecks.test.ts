@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ArraySource } from './annotationSource';
+import { recordingSource } from './testSources';
 import { firstLabelGaps, gradeProblem, gradeRangeText, labelGaps, labelGapsOf, missingRequired } from './labelChecks';
 import { templateSchema } from './templates';
 import type { Annotation, ImageRecord, LabelSchema } from './types';
@@ -82,12 +83,10 @@ describe('a project\'s label gaps, read as they come (the export\'s check)', () 
     expect([r.gapCount, r.gapLabels]).toEqual([4, 4]);
   });
 
-  it('reads the whole list once, then again only the images of the gaps it keeps', () => {
-    const source = new ArraySource(list);
-    const walks: string[] = [];
-    const counted = { count: source.count, withoutImages: source.withoutImages.bind(source), [Symbol.iterator]: () => (walks.push('all'), source[Symbol.iterator]()), forImage: (id: string) => (walks.push(id), source.forImage(id)) };
-    firstLabelGaps(counted, images, [endoscopy], 2);
-    expect(walks).toEqual(['all', 'img_1']);
+  it('reads the fields of the whole list once, then only the images of the gaps it keeps, whole', () => {
+    const { source, read } = recordingSource(list);
+    firstLabelGaps(source, images, [endoscopy], 2);
+    expect(read).toEqual(['fields', 'img_1']);
   });
 });
 

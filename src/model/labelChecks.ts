@@ -1,4 +1,4 @@
-import type { AnnotationSource } from './annotationSource';
+import type { AnnotationFields, AnnotationSource } from './annotationSource';
 import type { Annotation, AttributeDef, AttributeValue, GradeDef, ImageRecord, LabelSchema } from './types';
 
 /**
@@ -59,7 +59,7 @@ export type LabelGap = { kind: 'attribute'; attribute: AttributeDef } | { kind: 
  * Everything the label still needs, by `schema` (the version it was made under). A required grade is
  * needed only on image-level labels of a class the grade applies to.
  */
-export function labelGaps(annotation: Pick<Annotation, 'classId' | 'attributes' | 'geometry' | 'grade'>, schema: LabelSchema): LabelGap[] {
+export function labelGaps(annotation: Pick<AnnotationFields, 'classId' | 'attributes' | 'geometry' | 'grade'>, schema: LabelSchema): LabelGap[] {
   const gaps: LabelGap[] = missingRequired(annotation, schema).map((attribute) => ({ kind: 'attribute', attribute }));
   const grade = schema.grade;
   const known = schema.classes.some((c) => c.id === annotation.classId);
@@ -80,7 +80,7 @@ export interface ShapeRef {
   n: number;
 }
 
-function byCreation(a: Annotation, b: Annotation): number {
+function byCreation(a: Pick<Annotation, 'createdAt' | 'id'>, b: Pick<Annotation, 'createdAt' | 'id'>): number {
   return a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
@@ -151,7 +151,8 @@ export interface GapSummary {
 }
 
 interface FoundGap {
-  annotation: Annotation;
+  /** Its fields (see AnnotationFields): the whole annotation is read again for the gaps kept. */
+  annotation: AnnotationFields;
   gap: LabelGap;
   /** The image's place in the worklist (0 for an image not in it). */
   order: number;
@@ -169,9 +170,9 @@ function byWorklist(x: FoundGap, y: FoundGap): number {
 
 /**
  * labelGapsOf for a whole project, in worklist order (image order, then annotator; each annotator's
- * gaps in the order the labels were made), keeping only the first `limit`: the annotations are read
- * once as they come (a million cell outlines are never held), then only the images of the gaps kept
- * are read again to number their shapes ("box 2").
+ * gaps in the order the labels were made), keeping only the first `limit`: the annotations' fields
+ * are read once as they come (a million cell outlines are never held, nor their shapes built), then
+ * only the images of the gaps kept are read again, whole, to number their shapes ("box 2").
  */
 export function firstLabelGaps(annotations: AnnotationSource, images: readonly ImageRecord[], schemas: readonly LabelSchema[], limit: number): GapSummary {
   const order = new Map(images.map((im) => [im.id, im.order]));
@@ -180,7 +181,7 @@ export function firstLabelGaps(annotations: AnnotationSource, images: readonly I
   let gapCount = 0;
   // Labels with a gap: each annotation comes once (ids are unique in a project).
   let gapLabels = 0;
-  for (const annotation of annotations) {
+  for (const annotation of annotations.fields()) {
     const key = `${annotation.imageId}\u0000${annotation.annotatorId}`;
     let group = groups.get(key);
     if (group === undefined) groups.set(key, (group = groups.size));
@@ -195,7 +196,7 @@ export function firstLabelGaps(annotations: AnnotationSource, images: readonly I
   }
   kept = kept.sort(byWorklist).slice(0, limit);
   // Each kept shape's number: one more than its group's shapes of its kind made before it.
-  const targets = new Map<string, Annotation[]>();
+  const targets = new Map<string, AnnotationFields[]>();
   for (const { annotation: a } of kept) {
     const key = `${a.imageId}\u0000${a.annotatorId}\u0000${shapeKind(a)}`;
     const list = targets.get(key);
@@ -207,8 +208,11 @@ export function firstLabelGaps(annotations: AnnotationSource, images: readonly I
     list.sort(byCreation);
     before.set(key, new Int32Array(list.length + 1));
   }
+  const wanted = new Set(kept.map((f) => f.annotation.id));
+  const whole = new Map<string, Annotation>();
   for (const imageId of new Set(kept.map((f) => f.annotation.imageId))) {
     for (const m of annotations.forImage(imageId)) {
+      if (wanted.has(m.id)) whole.set(m.id, m);
       const key = `${m.imageId}\u0000${m.annotatorId}\u0000${shapeKind(m)}`;
       const list = targets.get(key);
       if (!list) continue;
@@ -231,9 +235,9 @@ export function firstLabelGaps(annotations: AnnotationSource, images: readonly I
       numbers.set(a.id, { kind: shapeKind(a), n: made + 1 });
     });
   }
-  return { gaps: kept.map(({ annotation, gap }) => ({ annotation, shape: numbers.get(annotation.id)!, gap })), gapCount, gapLabels };
+  return { gaps: kept.map(({ annotation, gap }) => ({ annotation: whole.get(annotation.id)!, shape: numbers.get(annotation.id)!, gap })), gapCount, gapLabels };
 }
 
-function shapeKind(a: Annotation): ShapeKind {
-  return a.geometry ? a.geometry.type : 'label';
+function shapeKind(a: AnnotationFields): ShapeKind {
+  return a.geometry ? (a.geometry.type as ShapeKind) : 'label';
 }

@@ -117,6 +117,30 @@ describe('packed annotations as a source (what an export reads)', () => {
     expect(without.withoutImages(new Set(['s2'])).count).toBe(1);
   });
 
+  it('walks fields with each shape only named (null and absent kept apart), the rest as the whole walk gives it', () => {
+    const source = packedAnnotationSource(stored(['a4']), rows);
+    const named = (g: unknown) => (g && typeof g === 'object' && 'type' in g ? { type: g.type } : g);
+    // Rows are plain annotations already: given as they are.
+    const whole = [...source];
+    expect([...source.fields()]).toEqual([...whole.slice(0, 5).map((a) => ({ ...a, geometry: named(a.geometry) })), ...whole.slice(5)]);
+    fc.assert(
+      fc.property(fc.array(annotation, { maxLength: 30 }), (list) => {
+        const reader = new PackReader(structuredClone(packAnnotations(list)), 'p', 'img');
+        list.forEach((a, i) => {
+          const f = reader.fields(i);
+          // A shape the pack keeps whole (not in its columns: an odd-length ring, say) is given whole.
+          expect(f).toEqual({ ...a, geometry: reader.pack.geometryType[i] === 6 ? a.geometry : named(a.geometry) });
+          expect(Object.keys(f)).toEqual(Object.keys(a));
+        });
+      }),
+      { seed: 20261130, numRuns: 50 },
+    );
+    const odd = [{ id: 'y', projectId: 'p', imageId: 'img', geometry: undefined, classId: 'c' }, { id: 'x', projectId: 'p', imageId: 'img', geometry: { type: 'polygon', points: [0, 0, 1, 0, 1, 1], extra: 1 } }] as unknown as Annotation[];
+    const reader = new PackReader(packAnnotations(odd), 'p', 'img');
+    expect('geometry' in reader.fields(0) && reader.fields(0).geometry === undefined).toBe(true);
+    expect(reader.fields(1).geometry).toEqual(odd[1].geometry);
+  });
+
   it('builds each packed annotation as a walk reaches it and keeps none (a second walk builds new ones)', () => {
     const packed = stored([]);
     const source = packedAnnotationSource(packed, []);

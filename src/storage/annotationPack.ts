@@ -1,4 +1,4 @@
-import type { AnnotationSource } from '../model/annotationSource';
+import type { AnnotationFields, AnnotationSource } from '../model/annotationSource';
 import type { Annotation, Geometry } from '../model/types';
 
 /**
@@ -177,6 +177,9 @@ export function packAnnotations(list: readonly Annotation[]): PackedAnnotations 
   return { count: n, ids, layouts, layout, values, refs: refArray, geometryType, rings: Uint32Array.from(rings), scale, abs, steps };
 }
 
+/** Geometry named, by geometryType (see AnnotationFields): never handed out as a shape. */
+const SHAPE_NAMES: Record<number, { readonly type: string }> = { 1: Object.freeze({ type: 'polygon' }), 2: Object.freeze({ type: 'box' }), 3: Object.freeze({ type: 'point' }), 4: Object.freeze({ type: 'polygon' }) };
+
 /** A fresh copy of a stored value: annotations never share an object. */
 function fresh(v: unknown): unknown {
   if (v === null || typeof v !== 'object') return v;
@@ -330,6 +333,18 @@ export class PackReader {
 
   /** Annotation i, built afresh. */
   annotation(i: number): Annotation {
+    return this.build(i, true) as Annotation;
+  }
+
+  /**
+   * Annotation i's fields, built afresh, its geometry only named (`{ type }`, shared; see
+   * AnnotationFields): a tenth of the cost of building it, for a pass that needs the rest.
+   */
+  fields(i: number): AnnotationFields {
+    return this.build(i, false) as AnnotationFields;
+  }
+
+  private build(i: number, withGeometry: boolean): unknown {
     this.offsets();
     const p = this.pack;
     const keys = p.layouts[p.layout[i]];
@@ -337,7 +352,7 @@ export class PackReader {
     let r = this.refStart![i];
     let geometry: unknown = null;
     if (t === 5) geometry = undefined;
-    else if (t >= 1 && t <= 4) geometry = this.geometry(i);
+    else if (t >= 1 && t <= 4) geometry = withGeometry ? this.geometry(i) : SHAPE_NAMES[t];
     const a: Record<string, unknown> = {};
     for (let k = 0; k < keys.length; k++) {
       const key = keys[k];
@@ -354,7 +369,7 @@ export class PackReader {
       const ref = p.refs[r++];
       a.geometry = this.objectValue[ref] ? fresh(p.values[ref]) : p.values[ref];
     }
-    return a as unknown as Annotation;
+    return a;
   }
 
   /** Annotation i's geometry, built afresh; null when it has none. */
@@ -577,6 +592,15 @@ class StoredAnnotationSource implements AnnotationSource {
 
   *[Symbol.iterator](): Generator<Annotation> {
     for (const r of this.packed?.store.readers ?? []) if (!this.dropped.has(r.imageId)) yield* this.live(r);
+    for (const a of this.rows) if (!this.dropped.has(a.imageId)) yield a;
+  }
+
+  *fields(): Generator<AnnotationFields> {
+    const { hidden } = this;
+    for (const r of this.packed?.store.readers ?? []) {
+      if (this.dropped.has(r.imageId)) continue;
+      for (let i = 0; i < r.count; i++) if (!hidden.size || !hidden.has(r.id(i))) yield r.fields(i);
+    }
     for (const a of this.rows) if (!this.dropped.has(a.imageId)) yield a;
   }
 

@@ -1,6 +1,6 @@
 import { sliceCount } from '../interchange/slices';
 import { geometryArea, geometryBbox } from '../../model/geometry';
-import { annotationSource, type SourcedProject } from '../../model/annotationSource';
+import { annotationSource, type AnnotationFields, type SourcedProject } from '../../model/annotationSource';
 import { currentSchema, type ProjectData } from '../../model/projectData';
 import { nowIso } from '../../model/ids';
 import type { Annotation, AttributeValue, Geometry, ImageRecord } from '../../model/types';
@@ -84,14 +84,14 @@ function cocoParts(data: SourcedProject, opts: CocoWriteOptions): CocoParts {
   const categories: CocoCategory[] = classes.map((c, i) => ({ id: categoryNumbers.ids[i], name: className(c), supercategory: c.objectKind ?? schema.name.en, granula: { classId: c.id } }));
   const byId = new Map(data.images.map((im) => [im.id, im]));
   const source = annotationSource(data.annotations);
-  const isWritten = (a: Annotation) => byId.has(a.imageId) && categoryIds.has(a.classId);
+  const isWritten = (a: AnnotationFields) => byId.has(a.imageId) && categoryIds.has(a.classId);
   // One pass for the numbering and what is said first: the annotations are made again as they are written.
   const slices = sliceCount();
   const unwritten: string[] = [];
   const carried: (number | string | undefined)[] = [];
   /** Ids of the written annotations that came with a COCO id, by position (to name those numbered anew). */
   const carriers = new Map<number, string>();
-  for (const a of source) {
+  for (const a of source.fields()) {
     slices.see(a);
     if (!isWritten(a)) {
       unwritten.push(`annotation ${a.id} not written: its ${byId.has(a.imageId) ? `class "${a.classId}"` : `image "${a.imageId}"`} is not in the project`);

@@ -163,7 +163,7 @@ export function geoJsonFileChunks(data: SourcedProject, opts: GeoJsonWriteOption
   const slices = sliceCount();
   const imageIds = new Set(images.map((im) => im.id));
   const orphans: string[] = [];
-  for (const a of source) {
+  for (const a of source.fields()) {
     slices.see(a);
     if (!imageIds.has(a.imageId)) orphans.push(`annotation ${a.id} not written: its image "${a.imageId}" is not in the project`);
   }

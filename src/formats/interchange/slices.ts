@@ -1,5 +1,6 @@
 import type { ProjectData } from '../../model/projectData';
-import type { Annotation, ImageRecord } from '../../model/types';
+import type { AnnotationFields } from '../../model/annotationSource';
+import type { ImageRecord } from '../../model/types';
 
 /**
  * COCO, GeoJSON, CSV and YOLO know images, not the slices of a CT/MR series: a series' shapes are
@@ -13,7 +14,7 @@ export function sliceWarnings(data: ProjectData, format: string): string[] {
 }
 
 /** sliceWarnings counted as the annotations pass by (a writer walking them once for other reasons too). */
-export function sliceCount(): { see(a: Annotation): void; warnings(images: readonly ImageRecord[], format: string): string[] } {
+export function sliceCount(): { see(a: AnnotationFields): void; warnings(images: readonly ImageRecord[], format: string): string[] } {
   let shapes = 0;
   const series = new Set<string>();
   return {
