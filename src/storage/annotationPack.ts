@@ -1,4 +1,4 @@
-import type { AnnotationFields, AnnotationSource } from '../model/annotationSource';
+import { ArraySource, type AnnotationFields, type AnnotationSource } from '../model/annotationSource';
 import type { Annotation, Geometry } from '../model/types';
 
 /**
@@ -565,7 +565,7 @@ class StoredAnnotationSource implements AnnotationSource {
   readonly count: number;
   /** Packed ids that do not count: deleted since packing, or stored again as a row. */
   private hidden: Set<string>;
-  private rowsByImage: Map<string, Annotation[]> | null = null;
+  private rowSource: ArraySource | null = null;
 
   constructor(
     private readonly packed: PackedSource | null,
@@ -610,15 +610,7 @@ class StoredAnnotationSource implements AnnotationSource {
       // Each range is one pack's ordinals (an empty one locates no pack of its own).
       for (const [from, to] of this.packed.images.get(imageId) ?? []) if (to > from) yield* this.live(this.packed.store.locate(from)[0]);
     }
-    if (!this.rowsByImage) {
-      this.rowsByImage = new Map();
-      for (const a of this.rows) {
-        const group = this.rowsByImage.get(a.imageId);
-        if (group) group.push(a);
-        else this.rowsByImage.set(a.imageId, [a]);
-      }
-    }
-    yield* this.rowsByImage.get(imageId) ?? [];
+    yield* (this.rowSource ??= new ArraySource(this.rows)).forImage(imageId);
   }
 
   withoutImages(imageIds: ReadonlySet<string>): AnnotationSource {
