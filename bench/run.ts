@@ -30,6 +30,8 @@ const QUICK = args.includes('--quick');
 const ONLY = (args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',') ?? []).filter(Boolean);
 const PROFILE = args.includes('--profile');
 const KEEP_RESULTS = !args.includes('--no-write') && !PROFILE;
+/** Runs per row (`--runs=N`, for a look at one row; the published table uses three). */
+const RUNS = Number(args.find((a) => a.startsWith('--runs='))?.slice('--runs='.length)) || (QUICK ? 1 : 3);
 const want = (w: string) => ONLY.length === 0 || ONLY.some((o) => w.startsWith(o));
 
 const SIZES = QUICK
@@ -40,7 +42,7 @@ const IMPORT_CELLS = QUICK ? 50_000 : 1_000_000;
 /** Cell outlines a fresh browser reads from the sync server. */
 const SYNC_CELLS = QUICK ? 10_000 : 100_000;
 /** As the other rows: met only if every run meets the target. */
-const IMPORT_RUNS = QUICK ? 1 : 3;
+const IMPORT_RUNS = RUNS;
 /** 40× on this 0.5 µm/px (20×) slide: two screen pixels per image pixel. */
 const SCALE_40X = 2;
 
@@ -450,7 +452,7 @@ const FIRST_TILE_WATCH = `(() => {
 async function slideFileWorkload(base: string): Promise<void> {
   const file = bigSlideFile();
   const mb = statSync(file).size / 2 ** 20;
-  const runs = QUICK ? 1 : 3;
+  const runs = RUNS;
   const opens: RunStats[] = [], bytes: RunStats[] = [], pans: PanZoomRun[] = [];
   for (let i = 0; i < runs; i++) {
     const session = await launch();
@@ -700,6 +702,12 @@ async function connectThroughApp(page: Page, base: string, projectId: string, se
   return performance.now() - t0;
 }
 
+/** What the sync engine says it did in this page (User Timing measures), one line each. */
+async function logSyncMeasures(page: Page): Promise<void> {
+  const list = await page.evaluate(() => performance.getEntriesByType('measure').filter((m) => m.name.startsWith('granula-sync')).map((m) => ({ name: m.name, ms: m.duration, detail: (m as PerformanceMeasure).detail })));
+  for (const m of list) log(`    ${m.name.slice('granula-sync-'.length)} ${(m.ms / 1000).toFixed(1)} s ${JSON.stringify(m.detail)}`);
+}
+
 async function replicateWorkload(base: string): Promise<void> {
   const n = SYNC_CELLS;
   const file = await importFile(n);
@@ -736,7 +744,7 @@ async function replicateWorkload(base: string): Promise<void> {
   const times: number[] = [];
   const extra: Record<string, unknown>[] = [];
   try {
-    for (let i = 0; i < (QUICK ? 1 : 3); i++) {
+    for (let i = 0; i < RUNS; i++) {
       const session = await launch();
       try {
         const page = await asBench(session, 900_000);
@@ -783,11 +791,7 @@ async function replicateWorkload(base: string): Promise<void> {
  * acknowledged), then opened in a fresh browser, signed in again, and panned as the plain rows
  * do, with the replication running (its live changes feed open, nothing waiting).
  */
-async function syncedPanWorkload(base: string): Promise<void> {
-  // At 10^5: connecting the 10^6-outline project (every outline written into the browser's mirror
-  // and sent) ran for over 11 minutes with the renderer at ~4.8 GB before it was stopped, so the
-  // pan/zoom at 10^6 with sync on is not measured (docs/SYNC.md).
-  const n = SIZES.panSmall;
+async function syncedPanWorkload(base: string, n: number): Promise<void> {
   const s = await seedProfile(base, n, false);
   const server = await CouchServer.start({ storage: 'memory' });
   try {
@@ -797,8 +801,14 @@ async function syncedPanWorkload(base: string): Promise<void> {
     try {
       const page = session.context.pages()[0] ?? (await session.context.newPage());
       page.setDefaultTimeout(1_800_000);
-      const ms = await connectThroughApp(page, base, s.projectId, server, user);
-      log(`  connected: ${(ms / 1000).toFixed(1)} s to send ${n} outlines`);
+      const cdp = await session.context.newCDPSession(page);
+      let pageHeap = 0;
+      const sampler = setInterval(() => {
+        cdp.send('Runtime.getHeapUsage').then((h) => (pageHeap = Math.max(pageHeap, heapOf(h as HeapUsage))), () => {});
+      }, 250);
+      const ms = await connectThroughApp(page, base, s.projectId, server, user).finally(() => clearInterval(sampler));
+      log(`  connected: ${(ms / 1000).toFixed(1)} s to send ${n} outlines; renderer peak RSS ${rendererPeakMB(s.dir).toFixed(0)} MB, page heap peak ${pageHeap.toFixed(0)} MB`);
+      await logSyncMeasures(page);
     } finally {
       // The profile stays: the runs open it, connected.
       await session.context.close();
@@ -807,20 +817,28 @@ async function syncedPanWorkload(base: string): Promise<void> {
     // as after any restart of the browser (the server's session cookie does not outlive it, and the
     // password is never stored), back at the slide, then the same pan/zoom as the plain rows.
     const pans: PanZoomRun[] = [];
-    for (let i = 0; i < (QUICK ? 1 : 3); i++) {
+    for (let i = 0; i < RUNS; i++) {
       const o = await openApp(base, s);
       try {
         const annotate = o.page.url();
         await o.page.goto(`${base}/#/project/${encodeURIComponent(s.projectId)}/team`);
         const panel = o.page.getByTestId('sync-panel');
         await panel.getByLabel('Password').fill(user.password);
+        const t0 = performance.now();
         await panel.getByRole('button', { name: 'Sign in again' }).click();
         await o.page.locator('[data-testid="sync-status"][data-state="synced"]').waitFor();
+        log(`    signed in again: synced after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+        await logSyncMeasures(o.page);
         await o.page.goto(annotate);
         await o.page.waitForFunction(() => !!window.granulaViewer && window.granulaViewer.viewer.world.getItemCount() > 0, null, { polling: 50 });
         await o.page.locator('[data-testid="shape-layer"]').waitFor();
         await o.page.waitForTimeout(1_000);
         pans.push(await panZoomOnce(o, n));
+        // What stays after a collection (the row's heap is the page's as it pans, garbage included).
+        const cdp = await o.session.context.newCDPSession(o.page);
+        await cdp.send('HeapProfiler.collectGarbage');
+        log(`    page heap after a forced collection: ${heapOf((await cdp.send('Runtime.getHeapUsage')) as HeapUsage).toFixed(0)} MB (while panning: ${pans[pans.length - 1].heapMB.toFixed(0)} MB)`);
+        await cdp.detach();
         const status = o.page.getByTestId('sync-status');
         log(`    sync status after panning: ${await status.getAttribute('data-state')} (${await status.innerText()})`);
       } finally {
@@ -836,12 +854,13 @@ async function syncedPanWorkload(base: string): Promise<void> {
 
 async function browserWorkloads(base: string): Promise<void> {
   if (want('replicate')) await attempt('replicate from a sync server', 'replicate', SYNC_CELLS, () => replicateWorkload(base));
-  if (want('panzoom-sync')) await attempt('pan/zoom with live sync on', 'panzoom', SIZES.panSmall, () => syncedPanWorkload(base));
+  if (want('panzoom-sync')) await attempt('pan/zoom with live sync on', 'panzoom', SIZES.panSmall, () => syncedPanWorkload(base, SIZES.panSmall));
+  if (want('panzoom-sync-large')) await attempt('pan/zoom with live sync on', 'panzoom', SIZES.panLarge, () => syncedPanWorkload(base, SIZES.panLarge));
   if (want('import')) await attempt('import a QuPath GeoJSON', 'import', IMPORT_CELLS, () => importWorkload(base));
   const appExports = (['shared', 'geojson', 'coco'] as const).filter((f) => want(`app-export-${f}`) || want('app-export'));
   if (appExports.length) await appExportWorkload(base, appExports);
   if (want('slide-file')) await attempt('slide file from disk', 'slide-open', SLIDE_FILE_MB, () => slideFileWorkload(base));
-  const runs = QUICK ? 1 : 3;
+  const runs = RUNS;
   const sizes: [string, number, boolean][] = [
     ['slide', 0, false],
     ['pan-small', SIZES.panSmall, false],
@@ -946,7 +965,7 @@ async function nodeWorkloads(): Promise<void> {
     const rssRuns: number[] = [];
     let rss = 0;
     let summary = '';
-    for (let i = 0; i < (QUICK ? 1 : 3); i++) {
+    for (let i = 0; i < RUNS; i++) {
       const r = await runNode('bin/granula.mjs agree', [join(dir, `agree-a-${n}.json`), join(dir, `agree-b-${n}.json`), '--json']);
       runs.push(r.ms);
       rssRuns.push(r.maxRssMB);
@@ -968,7 +987,7 @@ async function nodeWorkloads(): Promise<void> {
     const rssAgain: number[] = [];
     let rss = 0;
     let summary = '';
-    for (let i = 0; i < (QUICK ? 1 : 3); i++) {
+    for (let i = 0; i < RUNS; i++) {
       rmSync(out, { force: true });
       const r = await runNode('bin/granula.mjs merge', [base, ret, '-o', out]);
       runs.push(r.ms);
@@ -994,7 +1013,7 @@ async function nodeWorkloads(): Promise<void> {
     const region = ['--x', String(repeat * 256), '--y', String(repeat * 256), '--w', '1000', '--h', '1000', '-o', join(dir, 'wsi-region.png')];
     const info: number[] = [], infoRss: number[] = [], regions: number[] = [], regionRss: number[] = [];
     let inProcess: Record<string, number> = {};
-    for (let i = 0; i < (QUICK ? 1 : 3); i++) {
+    for (let i = 0; i < RUNS; i++) {
       const a = await runNode('bin/granula.mjs info', [path]);
       info.push(a.ms);
       infoRss.push(a.maxRssMB);
@@ -1023,7 +1042,7 @@ async function nodeWorkloads(): Promise<void> {
     writeFileSync(key, await keyFileText(newPseudonymKey(), { id: 'bench', name: 'bench' }, new Date().toISOString()));
     const perFile: number[] = [];
     const rss: number[] = [];
-    for (let i = 0; i < (QUICK ? 1 : 3); i++) {
+    for (let i = 0; i < RUNS; i++) {
       const out = join(dir, 'deid-out');
       rmSync(out, { recursive: true, force: true });
       const r = await runNode('bin/granula.mjs deid', [input, '-o', out, '--key', key]);
@@ -1092,7 +1111,7 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   log(`granula bench${QUICK ? ' --quick' : ''}: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB`);
   // A group is needed when asked for whole or by one of its rows (`--only=app-export-coco`).
-  const needBrowser = ['slide', 'pan-small', 'large', 'edited', 'slide-file', 'import', 'app-export', 'replicate', 'panzoom-sync'].some((w) => want(w) || ONLY.some((o) => o.startsWith(w)));
+  const needBrowser = ['slide', 'pan-small', 'large', 'edited', 'slide-file', 'import', 'app-export', 'replicate', 'panzoom-sync', 'panzoom-sync-large'].some((w) => want(w) || ONLY.some((o) => o.startsWith(w)));
   if (needBrowser) {
     await buildAll();
     const server = await preview({ root: ROOT, configFile: false, logLevel: 'warn', build: { outDir: OUT }, preview: { port: 0, host: '127.0.0.1', strictPort: false } });

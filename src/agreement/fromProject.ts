@@ -55,7 +55,8 @@ function presenceRatings(data: ProjectData, classIds: readonly string[], itemOf:
 }
 
 /**
- * Image-level annotations (geometry `null`) become ratings and boxes and polygons become shapes.
+ * Image-level annotations (geometry `null`) become ratings and boxes and polygons become shapes
+ * (length lines are left out).
  * Raters are annotator ids in order of first appearance, so the first annotator is the reference.
  */
 export function agreementInputFromProject(data: ProjectData, opts: FromProjectOptions = {}): AgreementInput {
@@ -68,6 +69,8 @@ export function agreementInputFromProject(data: ProjectData, opts: FromProjectOp
   for (const a of data.annotations) {
     const g = a.geometry;
     if (g && g.type === 'point' && !opts.points) continue;
+    // A length line is a measurement, not a finding to match: agreement on lengths is not a shape's IoU.
+    if (g && g.type === 'line') continue;
     if (!seen.has(a.annotatorId)) {
       seen.add(a.annotatorId);
       raters.push(a.annotatorId);

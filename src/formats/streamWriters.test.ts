@@ -20,12 +20,13 @@ function join(chunks: Iterable<string | Uint8Array>): { text: string; count: num
   return { text: text + decoder.decode(), count, longest };
 }
 
-/** A sample with oddities: an annotation on an unknown image, one of an unknown class, holes. */
+/** A sample with oddities: an annotation on an unknown image, one of an unknown class, holes, a length line. */
 function awkward(template: SampleTemplate): ProjectData {
   const data = sampleProjectData(template, { images: 3 });
   const a = data.annotations[0];
   data.annotations.push({ ...a, id: 'lost', imageId: 'no-such-image' }, { ...a, id: 'odd', classId: 'no-such-class' });
   data.annotations.push({ ...a, id: 'holed', geometry: { type: 'polygon', points: [0, 0, 100, 0, 100, 100, 0, 100], holes: [[10, 10, 20, 10, 20, 20]] } });
+  data.annotations.push({ ...a, id: 'ruler', geometry: { type: 'line', points: [10.25, 20, 0.1, 1e-7] } });
   return data;
 }
 
@@ -72,8 +73,9 @@ describe('streamed writers', () => {
       expect(text).toBe(whole.files[0].text);
       expect(count).toBeGreaterThan(1);
       expect(streamed.warnings).toEqual(whole.warnings);
-      // The two annotations of an unknown image or class are not written, and not counted.
-      expect(progress.done).toBe(data.annotations.length - 2);
+      // The two annotations of an unknown image or class and the length line (COCO has no line) are not written, and not counted.
+      expect(progress.done).toBe(data.annotations.length - 3);
+      expect(streamed.warnings).toContain('1 length measurement not written: COCO has no line shape. Export the shared format, GeoJSON or CSV to keep them');
     }
   });
 });

@@ -31,6 +31,7 @@ export function geometryArea(g: Geometry): number {
     case 'box':
       return Math.abs(g.w * g.h);
     case 'point':
+    case 'line':
       return 0;
   }
 }
@@ -55,6 +56,8 @@ export function geometryBounds(g: Geometry): Bounds {
       return { minX: Math.min(g.x, g.x + g.w), minY: Math.min(g.y, g.y + g.h), maxX: Math.max(g.x, g.x + g.w), maxY: Math.max(g.y, g.y + g.h) };
     case 'point':
       return { minX: g.x, minY: g.y, maxX: g.x, maxY: g.y };
+    case 'line':
+      return ringBounds(g.points);
   }
 }
 
@@ -89,6 +92,8 @@ export function geometryCentroid(g: Geometry): [number, number] {
       return [g.x + g.w / 2, g.y + g.h / 2];
     case 'point':
       return [g.x, g.y];
+    case 'line':
+      return [(g.points[0] + g.points[2]) / 2, (g.points[1] + g.points[3]) / 2];
   }
 }
 
@@ -232,6 +237,15 @@ export function geometryProblems(g: Geometry, opts: { warnings?: boolean } = {})
         if (!Number.isFinite(g[k])) return [{ path: k, message: 'must be a finite number', severity: 'error' }];
       }
       return [];
+    case 'line': {
+      const p = g.points;
+      if (!Array.isArray(p) || p.length !== 4) return [{ path: 'points', message: 'a length line needs exactly 2 points', severity: 'error' }];
+      for (let i = 0; i < 4; i++) {
+        if (typeof p[i] !== 'number' || !Number.isFinite(p[i])) return [{ path: `points[${i}]`, message: 'coordinate must be a finite number', severity: 'error' }];
+      }
+      if (p[0] === p[2] && p[1] === p[3]) return [{ path: 'points', message: 'a length line needs two different points', severity: 'error' }];
+      return [];
+    }
   }
 }
 
@@ -251,13 +265,16 @@ export function translateGeometry(g: Geometry, dx: number, dy: number): Geometry
       return { ...g, x: g.x + dx, y: g.y + dy };
     case 'point':
       return { ...g, x: g.x + dx, y: g.y + dy };
+    case 'line':
+      return { ...g, points: g.points.map((v, i) => v + (i % 2 === 0 ? dx : dy)) };
   }
 }
 
-/** A box as a clockwise polygon ring, for clipping and matching. */
+/** A box as a clockwise polygon ring, for clipping and matching (a line's ring is its two points: no area). */
 export function geometryRing(g: Geometry): number[] {
   switch (g.type) {
     case 'polygon':
+    case 'line':
       return g.points;
     case 'box':
       return [g.x, g.y, g.x + g.w, g.y, g.x + g.w, g.y + g.h, g.x, g.y + g.h];

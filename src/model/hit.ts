@@ -92,6 +92,7 @@ export function geometryContainsPoint(g: Geometry, x: number, y: number): boolea
       return x >= x0 && x <= x1 && y >= y0 && y <= y1;
     }
     case 'point':
+    case 'line':
       return false;
   }
 }
@@ -112,5 +113,9 @@ export function distanceToGeometry(g: Geometry, x: number, y: number): number {
       return distanceToRing([g.x, g.y, g.x + g.w, g.y, g.x + g.w, g.y + g.h, g.x, g.y + g.h], x, y);
     case 'point':
       return Math.hypot(g.x - x, g.y - y);
+    case 'line': {
+      const [ax, ay, bx, by] = g.points;
+      return Math.sqrt(projectOnSegment(x, y, ax, ay, bx, by).distanceSq);
+    }
   }
 }

@@ -72,7 +72,7 @@ export function gapPath(gap: LabelGap): string {
   return gap.kind === 'attribute' ? `attributes.${gap.attribute.id}` : 'grade';
 }
 
-export type ShapeKind = 'box' | 'polygon' | 'point' | 'label';
+export type ShapeKind = 'box' | 'polygon' | 'point' | 'line' | 'label';
 
 /** A shape as a person names it: "box 2" is the second box its annotator drew on the image. */
 export interface ShapeRef {

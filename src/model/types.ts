@@ -237,7 +237,17 @@ export interface PointGeometry {
   y: number;
 }
 
-export type Geometry = PolygonGeometry | BoxGeometry | PointGeometry;
+/**
+ * A length measurement: a straight line between two points (format version 5). Its length is
+ * derived from the image's pixel size (mm on a CT/MR slice, µm on a slide), never stored.
+ */
+export interface LineGeometry {
+  type: 'line';
+  /** x0, y0, x1, y1: exactly two points. */
+  points: number[];
+}
+
+export type Geometry = PolygonGeometry | BoxGeometry | PointGeometry | LineGeometry;
 
 export type AttributeValue = string | number | boolean;
 

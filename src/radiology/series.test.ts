@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PYTHON } from '../../tests/slides/makeSlides';
 import { BASIC_PROFILE } from './deidProfile';
 import { readInstance } from './instance';
-import { describeSeries, lengthMm, placeSlices, SeriesReader } from './series';
+import { describeSeries, placeSlices, SeriesReader } from './series';
 
 const dir = mkdtempSync(join(tmpdir(), 'granula-series-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -71,12 +71,5 @@ describe('a CT series described for a project', () => {
     const other = join(dir, 'other-patient.dcm');
     python('import pydicom,sys\nd = pydicom.dcmread(sys.argv[1])\nd.PatientID = "SOMEONE-ELSE"\nd.SOPInstanceUID = d.SOPInstanceUID + ".9"\nd.save_as(sys.argv[2])', planted.files[0].path, other);
     await expect(describeSeries(read([...files, other]), key)).rejects.toThrow(/its Patient ID differs from that of/);
-  });
-});
-
-describe('length in mm', () => {
-  it('scales x by the column spacing and y by the row spacing (Pixel Spacing is row, column)', () => {
-    // 3 px across at 0.8 mm and 4 px down at 0.5 mm: legs 2.4 and 2.0 mm, hypotenuse √(5.76 + 4) = 3.124… mm.
-    expect(lengthMm({ x: 1, y: 1 }, { x: 4, y: 5 }, [0.5, 0.8])).toBeCloseTo(Math.sqrt(2.4 ** 2 + 2 ** 2), 12);
   });
 });

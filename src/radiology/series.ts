@@ -182,8 +182,3 @@ export async function placeSlices(source: Pick<DicomSeriesSource, 'slices' | 'fi
   for (let k = 0; k < source.slices.length; k++) out.push(await reader.slice(k));
   return out;
 }
-
-/** The length in mm of a line between two pixel positions (x along a row, y down a column), by Pixel Spacing (row spacing, column spacing). */
-export function lengthMm(a: { x: number; y: number }, b: { x: number; y: number }, spacing: readonly [number, number]): number {
-  return Math.hypot((b.x - a.x) * spacing[1], (b.y - a.y) * spacing[0]);
-}

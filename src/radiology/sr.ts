@@ -1,7 +1,9 @@
 /**
  * A series' regions as a DICOM Structured Report: TID 1500 "Measurement Report" in an Enhanced SR
  * document (PS3.16), one TID 1410 "Planar ROI Measurements" group per box or polygon, with the
- * region as an image SCOORD on the slice it was drawn on and its area in mm². Written with our own
+ * region as an image SCOORD on the slice it was drawn on and its area in mm², and one TID 1501
+ * "Measurement and Qualitative Evaluation Group" per length line: a TID 300 measurement "Length"
+ * (SCT 410668003) in mm, inferred from a two-point POLYLINE on its slice. Written with our own
  * DICOM writer (the one de-identification uses): every value is encoded here, so no dictionary is
  * needed, and the report adds about 6 KB to the radiology chunk where dcmjs would add 300 KB.
  *
@@ -9,6 +11,7 @@
  * project's pseudonym: it references the files `granula deid` writes with the same key.
  */
 import { geometryArea } from '../model/geometry';
+import { lineLength } from '../model/measure';
 import type { DicomSeriesSource, Geometry } from '../model/types';
 import { tag, type DicomDataset } from '../slides/dicomDataset';
 import { DEIDENTIFICATION_METHOD_TEXT } from './deid';
@@ -158,34 +161,52 @@ function polygonOf(g: Geometry): number[] {
 }
 
 const UNITS_MM2: Code = { value: 'mm2', scheme: 'UCUM', meaning: 'square millimeter' };
+const UNITS_MM: Code = { value: 'mm', scheme: 'UCUM', meaning: 'millimeter' };
+/** CID 7470 "Linear Measurement": Length. */
+const LENGTH = SCT('410668003', 'Length');
 const PROCEDURE: Record<string, Code> = { CT: SCT('77477000', 'Computerized tomography'), MR: SCT('113091000', 'Magnetic resonance imaging') };
 
 const date = (d: Date) => d.toISOString().slice(0, 10).replace(/-/g, '');
 const time = (d: Date) => d.toISOString().slice(11, 19).replace(/:/g, '');
 
-/** Which regions a report can hold: boxes and polygons (points are not planar regions; TID 1410 takes areas). */
-export function reportable(g: Geometry | null): boolean {
-  return !!g && (g.type === 'box' || g.type === 'polygon');
+/**
+ * Which shapes a report can hold: boxes and polygons (TID 1410 planar regions), and length lines
+ * when the Pixel Spacing is known (a length in mm needs it). Points are not planar regions.
+ */
+export function reportable(g: Geometry | null, pixelSpacing: readonly [number, number] | undefined): boolean {
+  return !!g && (g.type === 'box' || g.type === 'polygon' || (g.type === 'line' && !!pixelSpacing));
+}
+
+/** The image a SCOORD is selected from: its slice (and frame, in a multi-frame instance). */
+function scoordOn(relationship: string, name: Code | null, graphicData: number[], sopClassUid: string, r: SrRegion): Item {
+  const scoord = contentItem(relationship, 'SCOORD', name);
+  str(scoord, 0x0070, 0x0023, 'CS', 'POLYLINE');
+  scoord.set(T(0x0070, 0x0022), { vr: 'FL', value: floats(graphicData) });
+  seq(scoord, 0x0040, 0xa730, [imageContent('SELECTED FROM', null, sopClassUid, r.sopInstanceUid, r.frame > 1 ? r.frame : undefined)]);
+  return scoord;
 }
 
 /** The report as a DICOM Part 10 file (explicit VR little endian). */
 export function measurementReport(input: SrInput): Uint8Array {
   const { series, uids } = input;
   const spacing = input.pixelSpacing;
-  const regions = input.regions.filter((r) => reportable(r.geometry));
+  const regions = input.regions.filter((r) => reportable(r.geometry, spacing));
   const referenced = [...new Map(regions.map((r) => [r.sopInstanceUid, r])).keys()];
 
   const groups = regions.map((r) => {
-    const scoord = contentItem('CONTAINS', 'SCOORD', DCM('111030', 'Image Region'));
-    str(scoord, 0x0070, 0x0023, 'CS', 'POLYLINE');
-    scoord.set(T(0x0070, 0x0022), { vr: 'FL', value: floats(polygonOf(r.geometry)) });
-    seq(scoord, 0x0040, 0xa730, [imageContent('SELECTED FROM', null, series.sopClassUid, r.sopInstanceUid, r.frame > 1 ? r.frame : undefined)]);
-    const children = [
+    const context = [
       textContent('HAS OBS CONTEXT', DCM('112039', 'Tracking Identifier'), r.label),
       uidContent('HAS OBS CONTEXT', DCM('112040', 'Tracking Unique Identifier'), uids.tracking(r.id)),
       codeContent('CONTAINS', DCM('121071', 'Finding'), r.finding),
-      scoord,
     ];
+    const g = r.geometry;
+    if (g.type === 'line') {
+      // TID 300: the length, inferred from the line drawn on the slice (TID 320: an open two-point POLYLINE).
+      const length = numContent('CONTAINS', LENGTH, lineLength(g, { unit: 'mm', row: spacing![0], column: spacing![1] }), UNITS_MM);
+      seq(length, 0x0040, 0xa730, [scoordOn('INFERRED FROM', null, g.points, series.sopClassUid, r)]);
+      return container('CONTAINS', DCM('125007', 'Measurement Group'), [...context, length], '1501');
+    }
+    const children = [...context, scoordOn('CONTAINS', DCM('111030', 'Image Region'), polygonOf(g), series.sopClassUid, r)];
     if (spacing) children.push(numContent('CONTAINS', SCT('42798000', 'Area'), geometryArea(r.geometry) * spacing[0] * spacing[1], UNITS_MM2));
     return container('CONTAINS', DCM('125007', 'Measurement Group'), children, '1410');
   });

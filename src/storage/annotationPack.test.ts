@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Annotation } from '../model/types';
-import { packAnnotations, packedAnnotationSource, PackedStore, PackReader, unpackAnnotations, type PackedSource } from './annotationPack';
+import { packAnnotations, packedAnnotationSource, PackedStore, packFingerprint, PackReader, unpackAnnotations, type PackedSource } from './annotationPack';
 
 const num = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e7, max: 1e7 }), fc.integer({ min: -100000, max: 100000 }), fc.constant(-0));
 const ring = fc.array(num, { minLength: 6, maxLength: 40 });
@@ -151,5 +151,29 @@ describe('packed annotations as a source (what an export reads)', () => {
     // Not the open project's copy either (the store keeps what it builds, for the viewer).
     expect(packed.store.annotation(0)).not.toBe(first);
     expect(source.count).toBe(7);
+  });
+});
+
+// Live sync skips the packs it has compared with a server, by fingerprint: a pack stored and read
+// back (structured clone) keeps its fingerprint; any change of content (a moved vertex, a class,
+// one annotation more, another image) gives another.
+describe('pack fingerprints', () => {
+  it('are equal for the same content and differ for any change', () => {
+    fc.assert(
+      fc.property(fc.array(annotation, { minLength: 1, maxLength: 20 }), (list) => {
+        const unique = list.map((a, i) => ({ ...a, id: `a${i}` }));
+        const fp = (l: Annotation[], imageId = 'img') => packFingerprint(new PackReader(structuredClone(packAnnotations(l)), 'p', imageId));
+        const base = fp(unique);
+        expect(fp(unique)).toBe(base);
+        const moved = structuredClone(unique);
+        moved[0] = { ...moved[0], geometry: { type: 'point', x: 123456.5, y: -7 } };
+        if (JSON.stringify(moved[0].geometry) !== JSON.stringify(unique[0].geometry)) expect(fp(moved)).not.toBe(base);
+        const reclassed = unique.map((a, i) => (i === unique.length - 1 ? { ...a, classId: 'necrosis' } : a));
+        expect(fp(reclassed)).not.toBe(base);
+        expect(fp([...unique, { ...unique[0], id: 'extra' }])).not.toBe(base);
+        expect(fp(unique, 'other-image')).not.toBe(base);
+      }),
+      { numRuns: 200, seed: 11 },
+    );
   });
 });

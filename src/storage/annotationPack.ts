@@ -1,3 +1,4 @@
+import { Digest53 } from '../model/canonical';
 import { ArraySource, type AnnotationFields, type AnnotationSource } from '../model/annotationSource';
 import type { Annotation, Geometry } from '../model/types';
 
@@ -133,7 +134,7 @@ export function packAnnotations(list: readonly Annotation[]): PackedAnnotations 
           for (let j = 0; j < r.length; j++) all.push(r[j]);
         }
       } else if (geo.type === 'box') all.push(geo.x, geo.y, geo.w, geo.h);
-      else all.push(geo.x, geo.y);
+      else if (geo.type === 'point') all.push(geo.x, geo.y);
     }
   }
   const scale = wholeScale(all);
@@ -481,6 +482,14 @@ export class PackedStore {
     return a;
   }
 
+  /** The annotation as `annotation` gives it, but built afresh and not kept when not kept already. */
+  peek(ordinal: number): Annotation {
+    const a = this.cache[ordinal];
+    if (a) return a;
+    const [r, i] = this.locate(ordinal);
+    return r.annotation(i);
+  }
+
   /** Id → ordinal, built once (a million entries take a moment: done bit by bit when idle, or on first need). */
   ordinalOf(id: string): number | undefined {
     if (!this.lookup) this.growLookup(Infinity);
@@ -515,6 +524,28 @@ export class PackedStore {
   get lookupReady(): boolean {
     return this.lookup !== null;
   }
+}
+
+const fingerprints = new WeakMap<PackedAnnotations, string>();
+
+/**
+ * What a pack holds, as a short string: equal only for packs of equal content (a pack rewritten
+ * under its storage key by a fold gets another). Live sync remembers the packs it has compared with
+ * a server, and does not build their annotations again: a pack never changes.
+ */
+export function packFingerprint(r: PackReader): string {
+  const p = r.pack;
+  let f = fingerprints.get(p);
+  if (f === undefined) {
+    const d = new Digest53().text(`${r.projectId}\u0000${r.imageId}\u0000${p.scale}\u0000${JSON.stringify(p.layouts)}\u0000${JSON.stringify(p.values)}\u0000`);
+    for (const id of p.ids) d.text(id).text('\n');
+    d.words(p.layout).words(p.refs).words(p.geometryType).words(p.rings);
+    d.words(p.abs instanceof Float64Array ? new Uint32Array(p.abs.buffer, p.abs.byteOffset, p.abs.length * 2) : p.abs);
+    if (p.steps) d.words(p.steps);
+    f = `${p.count}:${d.value().toString(36)}`;
+    fingerprints.set(p, f);
+  }
+  return f;
 }
 
 /**

@@ -154,6 +154,11 @@ export function getRecord<K extends RecordKind>(doc: DocState, kind: K, id: stri
   return (doc[MAP_OF[kind as Exclude<RecordKind, 'project'>]] as Map<string, RecordTypes[K]>).get(id);
 }
 
+export function hasRecord(doc: DocState, kind: RecordKind, id: string): boolean {
+  if (kind === 'project') return doc.project.id === id;
+  return (doc[MAP_OF[kind as Exclude<RecordKind, 'project'>]] as Map<string, unknown>).has(id);
+}
+
 /** Applies changes in place (the maps are owned by the store, which bumps its revision). */
 export function applyToDoc(doc: DocState, changes: readonly RecordChange[]): void {
   versions.set(doc, (versions.get(doc) ?? 0) + 1);

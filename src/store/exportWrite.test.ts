@@ -129,6 +129,8 @@ describe('an export of a project whose big images are stored in packs', () => {
     const base = bigProject();
     const T = base.project.createdAt;
     const optedOut = Array.from({ length: 90 }, (_, i) => cell(i, 'slide-2'));
+    // A length measured on the slide, packed with its cells: COCO leaves it out and says so.
+    const length = cell(500, 'slide', { id: 'length-1', classId: 'lymphocyte', geometry: { type: 'line', points: [10, 10, 250.5, 10] } });
     const data: ProjectData = {
       ...base,
       project: { ...base.project, optOut: ['pt-declined'], assignments: [{ annotatorId: 'dr-a', imageIds: ['slide', 'slide-2'] }] },
@@ -137,7 +139,7 @@ describe('an export of a project whose big images are stored in packs', () => {
         { id: 'lymphocyte', name: { en: 'Lymphocyte', ja: 'リンパ球' }, color: '#33d', attributes: [] },
       ] }],
       images: [...base.images, { ...base.images[0], id: 'slide-2', name: 'slide-2', patientKey: 'pt-declined', order: 2 }],
-      annotations: [...base.annotations, ...optedOut],
+      annotations: [...base.annotations, length, ...optedOut],
       audit: [{ id: 'au1', projectId: base.project.id, at: T, actor: 'dr-a', action: 'create', targets: [optedOut[0].id, base.annotations[0].id] } as ProjectData['audit'][number]],
     };
     await storeImport(db, data);
@@ -171,6 +173,7 @@ describe('an export of a project whose big images are stored in packs', () => {
         expect(r.warnings).toEqual(expected.warnings);
       }
       expect([r.images, r.annotations, r.excludedImages]).toEqual([2, whole.data.annotations.length, 1]);
+      if (format === 'coco') expect(r.warnings).toContain('1 length measurement not written: COCO has no line shape. Export the shared format, GeoJSON or CSV to keep them');
     }
     db.close();
   });

@@ -1,5 +1,5 @@
 import type { Annotation } from '../model/types';
-import type { PackedStore } from '../storage/annotationPack';
+import { packFingerprint, type PackedStore } from '../storage/annotationPack';
 
 /**
  * The open project's annotations by id: a Map whose packed entries are built on first read. Entries
@@ -115,6 +115,41 @@ export class AnnotationMap extends Map<string, Annotation> {
     for (const [k, v] of this.entries()) fn.call(thisArg, v, k, this);
   }
 
+  /**
+   * Every entry, as `values`, without keeping what it builds: a pass over a slide's million
+   * outlines (live sync comparing them with a server's) costs no memory once it is done.
+   */
+  *valuesOnce(): Generator<Annotation> {
+    this.resolve();
+    for (let o = 0; o < this.store.count; o++) if (!this.gone[o]) yield this.store.peek(o);
+    yield* super.values();
+  }
+
+  /**
+   * The entries a pack at a time (each with its packFingerprint), then the ordinary ones (key null),
+   * built as `valuesOnce` builds them: sync skips the packs it has compared with a server already.
+   */
+  *groups(): Generator<AnnotationGroup> {
+    this.resolve();
+    let o = 0;
+    for (const r of this.store.readers) {
+      const from = o;
+      o += r.count;
+      yield { key: packFingerprint(r), annotations: this.liveRange(from, o) };
+    }
+    yield { key: null, annotations: super.values() };
+  }
+
+  private *liveRange(from: number, to: number): Generator<Annotation> {
+    for (let o = from; o < to; o++) if (!this.gone[o]) yield this.store.peek(o);
+  }
+
+  /** The packFingerprint of the pack holding an id, or null. */
+  packOf(id: string): string | null {
+    const o = this.store.ordinalOf(id);
+    return o === undefined ? null : packFingerprint(this.store.locate(o)[0]);
+  }
+
   private *packedValues(): Generator<Annotation> {
     this.resolve();
     for (let o = 0; o < this.store.count; o++) if (!this.gone[o]) yield this.store.annotation(o);
@@ -227,4 +262,25 @@ export class PackedIdSet extends Set<string> {
   override forEach(fn: (value: string, key: string, set: Set<string>) => void, thisArg?: unknown): void {
     for (const id of this.values()) fn.call(thisArg, id, id, this);
   }
+}
+
+/** Annotations a pack at a time: `key` the pack's fingerprint, null for those stored one by one. */
+export interface AnnotationGroup {
+  key: string | null;
+  annotations: Iterable<Annotation>;
+}
+
+/** A map's annotations in groups (see AnnotationMap.groups); a plain map's are one group, key null. */
+export function annotationGroups(map: Map<string, Annotation>): Iterable<AnnotationGroup> {
+  return map instanceof AnnotationMap ? map.groups() : [{ key: null, annotations: map.values() }];
+}
+
+/** The fingerprint of the pack holding an annotation, or null. */
+export function packOf(map: Map<string, Annotation>, id: string): string | null {
+  return map instanceof AnnotationMap ? map.packOf(id) : null;
+}
+
+/** The annotations of a map, packed ones built afresh and not kept (see AnnotationMap.valuesOnce). */
+export function annotationsOnce(map: Map<string, Annotation>): Iterable<Annotation> {
+  return map instanceof AnnotationMap ? map.valuesOnce() : map.values();
 }

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
 
-export type ToolId = 'pan' | 'select' | 'polygon' | 'freehand' | 'box' | 'point' | 'wand' | 'propose';
+export type ToolId = 'pan' | 'select' | 'polygon' | 'freehand' | 'box' | 'point' | 'line' | 'wand' | 'propose';
 
 /**
  * Session state: never saved with the project and never undone (tool, selection, messages).

@@ -6,7 +6,8 @@ import { roleOf } from '../team/roles';
 import { serverAddress, type SyncProblem } from '../sync/problems';
 import { syncedPeople, type SharedConflict } from '../sync/route';
 import type { ProjectSync, SyncStatus } from '../sync/replicator';
-import { dataFromDoc, getRecord } from './docState';
+import { dataFromDoc, getRecord, hasRecord } from './docState';
+import { annotationGroups, annotationsOnce, packOf } from './packedAnnotations';
 import { auditActor, onDocChanges, useDocStore } from './docStore';
 import { ensureSetting, getSetting, loadBlob, setSetting, storeFiles, storeWholeProject } from './workspace';
 
@@ -22,11 +23,14 @@ interface SyncState {
   status: SyncStatus | null;
   /** Records a database held that were not its owner's to hold: refused, said once. */
   refused: string[];
+  /** Per person: when their work last arrived through live sync (the Progress table's last return). */
+  received: Record<string, string>;
 }
 
-export const useSync = create<SyncState>()(() => ({ projectId: null, connection: null, status: null, refused: [] }));
+export const useSync = create<SyncState>()(() => ({ projectId: null, connection: null, status: null, refused: [], received: {} }));
 
 const connectionKey = (projectId: string) => `sync:${projectId}`;
+const receivedKey = (projectId: string) => `sync-received:${projectId}`;
 
 let running: { projectId: string; sync: ProjectSync; unsubscribe: () => void } | null = null;
 
@@ -107,15 +111,85 @@ export async function signInAgain(password: string): Promise<ConnectResult> {
 }
 
 export async function stopSync(): Promise<void> {
+  generation++;
+  const tab = tabLock;
+  tabLock = null;
+  tab?.stop();
   const r = running;
   running = null;
-  if (!r) return;
-  r.unsubscribe();
-  await r.sync.stop();
+  if (r) {
+    r.unsubscribe();
+    await r.sync.stop();
+  }
+  tab?.release();
+}
+
+/** Bumped by every stop: a start still on its way (loading the engine) does not begin after one. */
+let generation = 0;
+
+/**
+ * One tab of a browser syncs a project at a time (a Web Lock per project): the others' edits reach
+ * it through the tabs' channel and travel from there, and they show its status, said to be in
+ * another tab. When the syncing tab closes, the next tab takes over.
+ */
+let tabLock: { stop(): void; release(): void } | null = null;
+
+interface TabStatus {
+  projectId: string;
+  status?: SyncStatus;
+  received?: Record<string, string>;
+  ask?: true;
 }
 
 async function startSync(projectId: string, connection: SyncConnection): Promise<void> {
   await stopSync();
+  const gen = generation;
+  useSync.setState({ projectId, connection, status: { state: 'connecting', waiting: 0 }, refused: [], received: (await getSetting<Record<string, string>>(receivedKey(projectId))) ?? {} });
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  if (!locks || typeof BroadcastChannel === 'undefined') return runSync(gen, projectId, connection, () => undefined);
+  const channel = new BroadcastChannel('granula-sync-status');
+  let holder = false;
+  const share = (m: Omit<TabStatus, 'projectId'>) => channel.postMessage({ projectId, ...m } satisfies TabStatus);
+  channel.onmessage = (e: MessageEvent<TabStatus>) => {
+    const m = e.data;
+    if (m.projectId !== projectId || useSync.getState().projectId !== projectId) return;
+    if (holder && m.ask) share({ status: useSync.getState().status ?? undefined, received: useSync.getState().received });
+    else if (!holder && m.status) useSync.setState({ status: { ...m.status, elsewhere: true }, ...(m.received ? { received: m.received } : {}) });
+  };
+  const abort = new AbortController();
+  let release = () => undefined as void;
+  const held = new Promise<void>((r) => (release = r));
+  tabLock = {
+    stop: () => {
+      abort.abort();
+      channel.close();
+    },
+    release,
+  };
+  const run = async (started?: () => void) => {
+    holder = true;
+    await runSync(gen, projectId, connection, (status) => share({ status, received: useSync.getState().received }));
+    started?.();
+    await held;
+  };
+  // This tab syncs if no other does (the lock is held until it stops); startSync returns once it runs.
+  const first = await new Promise<boolean>((resolve) => {
+    locks
+      .request(`granula-sync:${projectId}`, { ifAvailable: true }, async (lock) => {
+        if (!lock) return resolve(false);
+        // A start that failed ends here too (and lets the lock go).
+        await run(() => resolve(true)).finally(() => resolve(true));
+      })
+      .catch(() => resolve(false));
+  });
+  if (first || abort.signal.aborted) return;
+  // Another tab syncs: show its status, and take over when it stops.
+  useSync.setState({ status: { state: 'connecting', waiting: 0, elsewhere: true } });
+  share({ ask: true });
+  void locks.request(`granula-sync:${projectId}`, { signal: abort.signal }, () => run()).catch(() => undefined);
+}
+
+async function runSync(gen: number, projectId: string, connection: SyncConnection, shareStatus: (s: SyncStatus) => void): Promise<void> {
   const { ProjectSync } = await engine();
   const origin = await ensureSetting<string>('sync:origin', () => newId('brw'));
   const doc = () => {
@@ -124,27 +198,41 @@ async function startSync(projectId: string, connection: SyncConnection): Promise
     return d;
   };
   const me = auditActor();
-  useSync.setState({ projectId, connection, status: { state: 'connecting', waiting: 0 }, refused: [] });
   const sync: ProjectSync = new ProjectSync(connection.url, {
     projectId,
     me,
     origin,
     role: () => roleOf(doc().annotators.values(), me),
-    data: () => dataFromDoc(doc()),
+    data: () => dataFromDoc({ ...doc(), annotations: new Map() }),
+    annotations: () => annotationsOnce(doc().annotations),
+    annotationGroups: () => annotationGroups(doc().annotations),
+    packOf: (id) => packOf(doc().annotations, id),
     record: (kind, id) => getRecord(doc(), kind, id),
+    has: (kind, id) => hasRecord(doc(), kind, id),
     annotators: () => [...doc().annotators.values()],
     people: () => (roleOf(doc().annotators.values(), me) === 'coordinator' ? [...new Set([me, ...syncedPeople(doc().annotators.values())])] : [me]),
     apply: (changes) => useDocStore.getState().commit(changes, { record: false, label: 'Sync', audit: 'included' }),
     raiseConflicts: (list) => raiseConflicts(list),
     sharedConflicts: (list) => recordSharedConflicts(list),
+    received: (owner) => {
+      const received = { ...useSync.getState().received, [owner]: nowIso() };
+      useSync.setState({ received });
+      void setSetting(receivedKey(projectId), received);
+      const status = useSync.getState().status;
+      if (status) shareStatus(status);
+    },
     refused: (owner, reasons) => useSync.setState((s) => ({ refused: [...s.refused, ...reasons.map((r) => `${owner}: ${r}`)].slice(-20) })),
-    status: (status) => useSync.setState({ status }),
+    status: (status) => {
+      useSync.setState({ status });
+      shareStatus(status);
+    },
     fileOf: (blobId) => loadBlob(blobId),
     storeFiles: (files) => storeFiles(projectId, files),
   });
   const unsubscribe = onDocChanges((pid, changes) => {
     if (pid === projectId) sync.changed(changes);
   });
+  if (gen !== generation) return unsubscribe();
   running = { projectId, sync, unsubscribe };
   await sync.start();
 }

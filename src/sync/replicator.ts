@@ -17,11 +17,11 @@
 import { recordId, type RecordChange, type RecordKind, type RecordTypes } from '../model/changes';
 import type { ProjectData } from '../model/projectData';
 import type { Annotator, MergeConflict, TeamRole } from '../model/types';
-import { sameValue } from '../model/canonical';
-import { accepts, conflictOf, databaseName, docId, imageFileId, isBatchId, isHome, outgoing, parseDocId, planBatches, sendsAlone, sharedConflictDetail, writesDoc, type RecordDoc, type SharedConflict } from './route';
+import { digestOf, sameValue } from '../model/canonical';
+import { accepts, conflictOf, databaseName, docId, homeOwner, imageFileId, byImage, cutBatches, isBatchId, isHome, outgoingPlan, parseDocId, sendsAlone, sharedConflictDetail, writesDoc, type RecordDoc, type SharedConflict } from './route';
 import { newId } from '../model/ids';
 import { classify, type SyncProblem } from './problems';
-import type { Database, PouchStatic, SyncEvents } from 'pouchdb-browser';
+import type { BulkResult, Database, PouchStatic, SyncEvents } from 'pouchdb-browser';
 
 type Pouch = Database<RecordDoc>;
 type PouchCtor = PouchStatic;
@@ -47,6 +47,8 @@ export interface SyncStatus {
   problem?: SyncProblem;
   /** The database or record a problem is about. */
   detail?: string;
+  /** Another tab of this browser syncs the project; this is its status (see store/syncActions). */
+  elsewhere?: boolean;
 }
 
 /** What the engine needs of the app. */
@@ -54,10 +56,18 @@ export interface SyncHost {
   projectId: string;
   me: string;
   role: () => TeamRole;
-  /** The open project now, whole (built at start and after changes to shared records). */
+  /** The open project now, but its annotations (`annotations: []`): those come from `annotations`. */
   data: () => ProjectData;
+  /** The open project's annotations, each built afresh and not kept (a slide's million, one by one). */
+  annotations: () => Iterable<RecordTypes['annotation']>;
+  /** The same a pack at a time, each pack with its fingerprint (null: annotations stored one by one). */
+  annotationGroups: () => Iterable<{ key: string | null; annotations: Iterable<RecordTypes['annotation']> }>;
+  /** The fingerprint of the pack holding an annotation, or null. */
+  packOf: (annotationId: string) => string | null;
   /** One record of the open project. */
   record: (kind: RecordKind, id: string) => RecordTypes[RecordKind] | undefined;
+  /** Whether the open project has a record (without building it). */
+  has: (kind: RecordKind, id: string) => boolean;
   annotators: () => Annotator[];
   /** Whose databases to replicate (the coordinator: everyone's; anyone else: their own). */
   people: () => string[];
@@ -67,6 +77,8 @@ export interface SyncHost {
   raiseConflicts: (conflicts: MergeConflict[]) => void;
   /** Shared records CouchDB kept one version of: each losing version goes into the audit trail. */
   sharedConflicts: (conflicts: SharedConflict[]) => void;
+  /** Someone's own work arrived from their database and was applied (the coordinator's Progress). */
+  received: (owner: string) => void;
   /** Records refused because of whose database they were in. */
   refused: (owner: string, reasons: string[]) => void;
   status: (s: SyncStatus) => void;
@@ -99,22 +111,53 @@ async function attachedFiles(db: Pouch, docs: readonly RecordDoc[], have: (blobI
   return out;
 }
 
+/**
+ * What this browser knows of a record document in a database: never the value itself (a slide's
+ * million outlines are in the app's store already), only its digest, whose home it is and what
+ * CouchDB says of the revision.
+ */
 interface Mirrored {
   rev: string;
-  value: RecordTypes[RecordKind] | undefined;
+  /** digestOf the value this revision holds; undefined when it holds none (deleted, or `gone`). */
+  digest?: number;
+  /** The record's homeOwner, for the rule of who may delete it (null: a shared record). */
+  home: string | null;
   /** Losing revisions (the coordinator resolves them). */
   conflicts?: string[];
-  /** The image file attached to this revision. */
-  file?: boolean;
+  /** The image file attached to this revision: its blob id. */
+  file?: string;
   /** The document is deleted (a record document: the batch's copy, if any, shows again). */
   deleted?: boolean;
   /** An annotation deleted while a batch holds it. */
   gone?: boolean;
 }
 
+/** An annotation as a batch document holds it: digest, home, and the batch (to read it back). */
+interface Batched {
+  digest: number;
+  home: string;
+  batch: string;
+}
+
+/** A record document's value in its current revision (none when deleted or gone). */
+function valueOf(doc: RecordDoc, deleted: boolean): RecordTypes[RecordKind] | undefined {
+  return deleted || doc.gone ? undefined : doc.value;
+}
+
 /** A mirror entry from a document's current revision. */
 function mirrored(doc: RecordDoc & { _rev: string; _conflicts?: string[] }, deleted: boolean): Mirrored {
-  return { rev: doc._rev, value: deleted || doc.gone ? undefined : doc.value, conflicts: doc._conflicts, file: !!doc._attachments?.[FILE], ...(deleted ? { deleted } : {}), ...(doc.gone && !deleted ? { gone: true } : {}) };
+  const value = valueOf(doc, deleted);
+  const kind = doc.kind as RecordKind;
+  const file = doc._attachments?.[FILE] ? (imageFileId(kind, value) ?? undefined) : undefined;
+  return {
+    rev: doc._rev,
+    home: value === undefined ? null : homeOwner(kind, value),
+    ...(value === undefined ? {} : { digest: digestOf(value) }),
+    ...(doc._conflicts?.length ? { conflicts: doc._conflicts } : {}),
+    ...(file ? { file } : {}),
+    ...(deleted ? { deleted } : {}),
+    ...(doc.gone && !deleted ? { gone: true } : {}),
+  };
 }
 
 interface Channel {
@@ -124,15 +167,25 @@ interface Channel {
   remote: Pouch;
   replication: SyncEvents<RecordDoc> | null;
   mirror: Map<string, Mirrored>;
-  /** Annotations in the database's batch documents, by id. */
-  batched: Map<string, RecordTypes['annotation']>;
+  /** Annotations in the database's batch documents, by annotation id. */
+  batched: Map<string, Batched>;
+  /** The batch documents known here (written here, or read and applied). */
+  batches: Set<string>;
+  /** Batches were added since the list was last saved. */
+  batchesChanged: boolean;
+  /**
+   * Packs (by fingerprint) whose every annotation this database was found to hold as it is, under
+   * the routing `routing` says: the full comparison skips them (a pack never changes).
+   */
+  compared: Set<string>;
+  routing: number | null;
   appliedSeq: string | number;
   running: Promise<void>;
   again: boolean;
   waiting: Set<string>;
   problem: { problem: SyncProblem; detail?: string } | null;
   offline: boolean;
-  /** A pump is queued or running: what the app holds may not be in the mirror yet. */
+  /** A pump is queued or running, or (a new channel) yet to come: what the app holds may not be in the mirror yet. */
   busy: boolean;
   /** What to compare with the mirror next: the records changed since, or everything. */
   dirty: Set<string> | 'full';
@@ -141,6 +194,46 @@ interface Channel {
 const APPLIED = '_local/granula-applied';
 /** The documents written here that the server has not acknowledged, kept across a reload. */
 const WAITING = '_local/granula-waiting';
+/**
+ * What the batch documents known here hold (ids, digests, homes), kept across a reload: a batch is
+ * written once and never changed, so a slide's million outlines are not read back at every start.
+ */
+const BATCHES = '_local/granula-batches';
+/** The packs compared with the database, and under which routing (see Channel.compared). */
+const COMPARED = '_local/granula-compared';
+
+interface SavedBatches {
+  people: string[];
+  /** Batch id, annotation ids, their digests, their homes (indexes into `people`). */
+  batches: [string, string[], number[], number[]][];
+}
+
+/** Record documents read at a time (a batch document holds up to BATCH.size outlines: fewer of those). */
+const PAGE = 500;
+const BATCH_PAGE = 10;
+/** The replication's documents per request: 50 batches of 500 outlines are about 12 MB. */
+const REPLICATION = { batch_size: 50, batches_limit: 2 };
+/** Outlines gathered before they are written as batches (the last image's wait for the rest of it). */
+const FRESH_FLUSH = 10_000;
+/** Main-thread time a long comparison takes before it lets input and painting in. */
+const SLICE_MS = 12;
+
+/** A User Timing measure (the bench reads them: what a pump looked at and how long it took). */
+function measure(name: string, start: number, detail: object): void {
+  performance.measure(name, { start, end: performance.now(), detail });
+}
+
+/** Lets input and painting run (a message, not a timer: a hidden tab's timers wait a second). */
+function pause(): Promise<void> {
+  return new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => {
+      ch.port1.close();
+      resolve();
+    };
+    ch.port2.postMessage(null);
+  });
+}
 
 /** Signs in: CouchDB's cookie session, so no password is kept by the app. */
 export async function signIn(url: string, user: string, password: string): Promise<{ ok: true } | { ok: false; problem: SyncProblem }> {
@@ -181,7 +274,7 @@ export async function readProject(url: string, projectId: string, me: string): P
   const name = databaseName(projectId, me);
   const local = new PouchDB<RecordDoc>(`granula-sync-${name}`);
   try {
-    await local.replicate.from(remoteDb(PouchDB, url, name), { batch_size: 500, batches_limit: 4 });
+    await local.replicate.from(remoteDb(PouchDB, url, name), REPLICATION);
   } catch (e) {
     return { ok: false, problem: classify(e, true), detail: name };
   }
@@ -306,30 +399,84 @@ export class ProjectSync {
   }
 
   private async open(owner: string): Promise<void> {
+    const start = performance.now();
     const PouchDB = this.PouchDB!;
     const name = databaseName(this.host.projectId, owner);
     const local = new PouchDB<RecordDoc>(`granula-sync-${name}`);
-    const c: Channel = { owner, name, local, remote: remoteDb(PouchDB, this.url, name), replication: null, mirror: new Map(), batched: new Map(), appliedSeq: 0, running: Promise.resolve(), again: false, waiting: new Set(), problem: null, offline: false, busy: false, dirty: 'full' };
+    const c: Channel = { owner, name, local, remote: remoteDb(PouchDB, this.url, name), replication: null, mirror: new Map(), batched: new Map(), batches: new Set(), batchesChanged: false, compared: new Set(), routing: null, appliedSeq: 0, running: Promise.resolve(), again: false, waiting: new Set(), problem: null, offline: false, busy: true, dirty: 'full' };
     const applied = await local.get<{ seq: string | number }>(APPLIED).catch(() => null);
     c.appliedSeq = applied?.seq ?? 0;
     const waiting = await local.get<{ ids: string[] }>(WAITING).catch(() => null);
     for (const id of waiting?.ids ?? []) c.waiting.add(id);
-    const all = await local.allDocs({ include_docs: true, conflicts: true });
-    for (const row of all.rows) {
-      if (!row.doc) continue;
-      if (isBatchId(row.id)) for (const a of row.doc.batch ?? []) c.batched.set(a.id, a);
-      else c.mirror.set(row.id, mirrored(row.doc, false));
+    const saved = await local.get<SavedBatches>(BATCHES).catch(() => null);
+    if (saved) {
+      for (const [batch, ids, digests, homes] of saved.batches) {
+        c.batches.add(batch);
+        for (let i = 0; i < ids.length; i++) c.batched.set(ids[i], { digest: digests[i], home: saved.people[homes[i]], batch });
+      }
     }
+    const compared = await local.get<{ routing: number; packs: string[] }>(COMPARED).catch(() => null);
+    if (compared) {
+      c.routing = compared.routing;
+      for (const k of compared.packs) c.compared.add(k);
+    }
+    // Ids first (cheap), then the record documents a page at a time; batches only if not listed.
+    const ids = (await local.allDocs({})).rows.map((r) => r.id);
+    const records = ids.filter((id) => !isBatchId(id));
+    for (let i = 0; i < records.length; i += PAGE) {
+      const page = await local.allDocs({ keys: records.slice(i, i + PAGE), include_docs: true, conflicts: true });
+      for (const row of page.rows) if (row.doc) c.mirror.set(row.id, mirrored(row.doc, false));
+    }
+    const unlisted = ids.filter((id) => isBatchId(id) && !c.batches.has(id));
+    await this.learnBatches(c, unlisted);
+    measure('granula-sync-open', start, { database: name, records: records.length, batches: c.batches.size, unlisted: unlisted.length, outlines: c.batched.size });
     this.channels.set(owner, c);
     this.replicate(c);
+  }
+
+  /** Reads batch documents not known here and lists what they hold; returns them (for the caller to apply). */
+  private async learnBatches(c: Channel, ids: readonly string[], each?: (doc: RecordDoc) => void): Promise<void> {
+    for (let i = 0; i < ids.length; i += BATCH_PAGE) {
+      const page = await c.local.allDocs({ keys: ids.slice(i, i + BATCH_PAGE), include_docs: true });
+      for (const row of page.rows) {
+        if (!row.doc || c.batches.has(row.id)) continue;
+        this.register(c, row.doc);
+        each?.(row.doc);
+      }
+    }
+  }
+
+  /** Lists a batch document's annotations as the database holds them. */
+  private register(c: Channel, doc: RecordDoc): void {
+    c.batches.add(doc._id);
+    c.batchesChanged = true;
+    for (const a of doc.batch ?? []) c.batched.set(a.id, { digest: digestOf(a), home: a.annotatorId, batch: doc._id });
+  }
+
+  private async saveBatches(c: Channel): Promise<void> {
+    if (!c.batchesChanged) return;
+    c.batchesChanged = false;
+    const people: string[] = [];
+    const index = new Map<string, number>();
+    const byBatch = new Map<string, [string, string[], number[], number[]]>();
+    for (const b of c.batches) byBatch.set(b, [b, [], [], []]);
+    for (const [id, e] of c.batched) {
+      const entry = byBatch.get(e.batch);
+      if (!entry) continue;
+      let k = index.get(e.home);
+      if (k === undefined) index.set(e.home, (k = people.push(e.home) - 1));
+      entry[1].push(id);
+      entry[2].push(e.digest);
+      entry[3].push(k);
+    }
+    await putLocal(c.local, BATCHES, { people, batches: [...byBatch.values()] } satisfies SavedBatches);
   }
 
   private replicate(c: Channel): void {
     const rep = c.local.sync(c.remote, {
       live: true,
       retry: true,
-      batch_size: 500,
-      batches_limit: 4,
+      ...REPLICATION,
       back_off_function: (delay: number) => (delay === 0 ? 500 : Math.min(delay * 2, 5000)),
     });
     c.replication = rep;
@@ -385,8 +532,15 @@ export class ProjectSync {
       c.again = false;
       if (this.stopped) return;
       try {
+        const start = performance.now();
         await this.applyIncoming(c);
-        await this.pushOutgoing(c);
+        const applied = performance.now();
+        const stats = await this.pushOutgoing(c);
+        await this.saveBatches(c);
+        // What was just written comes back on the changes feed: read past it now (a slide's batches
+        // are skipped there, but the feed reads them from the local database), not at the next start.
+        if (stats.written) await this.applyIncoming(c);
+        measure('granula-sync-pump', start, { database: c.name, applyMs: Math.round(applied - start), ...stats });
         if (!c.replication && !this.stopped && c.problem?.problem !== 'wrong-password') this.replicate(c);
       } catch (e) {
         c.problem = { problem: classify(e, true), detail: c.name };
@@ -400,13 +554,15 @@ export class ProjectSync {
     const role = this.host.role();
     const coordinator = role === 'coordinator';
     for (;;) {
-      const feed = await c.local.changes({ since: c.appliedSeq, include_docs: true, conflicts: coordinator, limit: 2000 });
+      // The feed without documents: a batch known here (this browser's own, or applied) is not read again.
+      const feed = await c.local.changes({ since: c.appliedSeq, limit: PAGE });
       if (!feed.results.length) return;
       const team = { annotators: this.host.annotators() };
       const changes: RecordChange[] = [];
       const refused: string[] = [];
       const conflicts: MergeConflict[] = [];
       const shared: SharedConflict[] = [];
+      const images: RecordDoc[] = [];
       /** One incoming value against the app's: applied when it differs and is this database's to give. */
       const consider = (kind: RecordKind, id: string, there: RecordTypes[RecordKind] | undefined, label: string) => {
         const here = this.host.record(kind, id);
@@ -417,22 +573,32 @@ export class ProjectSync {
         if (!v.take) refused.push(`${label}: ${v.reason}`);
         else changes.push({ kind, id, before: here, after: there } as RecordChange);
       };
-      for (const ch of feed.results) {
-        const doc = ch.doc;
+      // A batch is written once; its annotations count unless a document of their own says otherwise.
+      await this.learnBatches(
+        c,
+        feed.results.flatMap((ch) => (isBatchId(ch.id) && !ch.deleted && !c.batches.has(ch.id) ? [ch.id] : [])),
+        (doc) => {
+          if (doc.origin === this.host.origin) return;
+          for (const a of doc.batch ?? []) {
+            this.unsure(c, a.id);
+            const m = c.mirror.get(docId('annotation', a.id));
+            if (!m || m.deleted) consider('annotation', a.id, a, doc._id);
+          }
+        },
+      );
+      const rows = feed.results.filter((ch) => !isBatchId(ch.id) && parseDocId(ch.id));
+      const live = rows.filter((ch) => !ch.deleted).map((ch) => ch.id);
+      const docs = new Map<string, RecordDoc & { _rev: string; _conflicts?: string[] }>();
+      for (let i = 0; i < live.length; i += PAGE) {
+        const page = await c.local.allDocs({ keys: live.slice(i, i + PAGE), include_docs: true, conflicts: coordinator });
+        for (const row of page.rows) if (row.doc) docs.set(row.id, row.doc);
+      }
+      for (const ch of rows) {
+        const deleted = !!ch.deleted;
+        const doc = deleted ? await c.local.get<RecordDoc>(ch.id, { rev: ch.changes[0].rev }).catch(() => null) : docs.get(ch.id);
         if (!doc) continue;
-        if (isBatchId(ch.id)) {
-          // A batch is written once; its annotations count unless a document of their own says otherwise.
-          if (ch.deleted) continue;
-          for (const a of doc.batch ?? []) c.batched.set(a.id, a);
-          if (doc.origin === this.host.origin) continue;
-          for (const a of doc.batch ?? []) if (!c.mirror.has(docId('annotation', a.id)) || c.mirror.get(docId('annotation', a.id))!.deleted) consider('annotation', a.id, a, ch.id);
-          continue;
-        }
-        const key = parseDocId(ch.id);
-        if (!key) continue;
-        const m = mirrored(doc, !!ch.deleted);
-        c.mirror.set(ch.id, m);
-        const mine = doc.origin === this.host.origin;
+        const key = parseDocId(ch.id)!;
+        c.mirror.set(ch.id, mirrored(doc, deleted));
         // Audit lines are written once and never changed: two versions of one differ only in who
         // wrote it down and when.
         if (coordinator && doc._conflicts?.length && key.kind !== 'audit' && doc.value && !doc.gone) {
@@ -451,21 +617,41 @@ export class ProjectSync {
             }
           }
         }
-        if (mine) continue;
-        consider(key.kind, key.id, this.remote(c, ch.id), ch.id);
+        if (doc.origin === this.host.origin) continue;
+        if (key.kind === 'annotation') this.unsure(c, key.id);
+        // A record document deleted: an annotation a batch holds shows as the batch has it.
+        const there = deleted && key.kind === 'annotation' && c.batched.has(key.id) ? await this.batchCopy(c, key.id) : valueOf(doc, deleted);
+        consider(key.kind, key.id, there, ch.id);
+        if (key.kind === 'image' && !deleted) images.push(doc);
       }
       if (changes.length) {
-        const images = feed.results.flatMap((r) => (r.doc && !r.deleted && changes.some((x) => x.kind === 'image' && docId('image', x.id) === r.id) ? [r.doc] : []));
-        const files = await attachedFiles(c.local, images, () => false);
+        const taken = new Set(changes.map((x) => docId(x.kind, x.id)));
+        const files = await attachedFiles(c.local, images.filter((d) => taken.has(d._id)), () => false);
         if (files.length) await this.host.storeFiles(files);
         this.host.apply(changes);
+        if (c.owner !== this.host.me) this.host.received(c.owner);
       }
       if (conflicts.length) this.host.raiseConflicts(conflicts);
       if (shared.length) this.host.sharedConflicts(shared);
       if (refused.length) this.host.refused(c.owner, refused);
       c.appliedSeq = feed.last_seq;
+      await this.saveBatches(c);
       await putLocal(c.local, APPLIED, { seq: c.appliedSeq });
     }
+  }
+
+  /** Another browser wrote an annotation into the database: its pack is to be compared again. */
+  private unsure(c: Channel, annotationId: string): void {
+    const k = c.compared.size ? this.host.packOf(annotationId) : null;
+    if (k) c.compared.delete(k);
+  }
+
+  /** An annotation as its batch document holds it (read back: the mirror keeps digests only). */
+  private async batchCopy(c: Channel, annotationId: string): Promise<RecordTypes['annotation'] | undefined> {
+    const e = c.batched.get(annotationId);
+    if (!e) return undefined;
+    const doc = await c.local.get<RecordDoc>(e.batch).catch(() => null);
+    return doc?.batch?.find((a) => a.id === annotationId);
   }
 
   private saveWaiting(c: Channel): void {
@@ -473,10 +659,10 @@ export class ProjectSync {
     c.running = c.running.then(() => putLocal(c.local, WAITING, { ids: [...c.waiting] })).catch(() => undefined);
   }
 
-  /** What the database says of a record: its own document, else (an annotation) its batch's copy. */
-  private remote(c: Channel, id: string): RecordTypes[RecordKind] | undefined {
+  /** What the database holds of a record: its own document's, else (an annotation) its batch's copy. */
+  private there(c: Channel, id: string): { digest: number; home: string | null } | undefined {
     const m = c.mirror.get(id);
-    if (m && !m.deleted) return m.value;
+    if (m && !m.deleted) return m.digest === undefined ? undefined : { digest: m.digest, home: m.home };
     return id.startsWith('annotation:') ? c.batched.get(id.slice('annotation:'.length)) : undefined;
   }
 
@@ -493,7 +679,7 @@ export class ProjectSync {
     const doc: RecordDoc = { _id: id, ...(m ? { _rev: m.rev } : {}), kind, value, origin: this.host.origin };
     const blobId = imageFileId(kind, value);
     if (blobId) {
-      if (m?.file && imageFileId(kind, m.value) === blobId) doc._attachments = { [FILE]: { content_type: '', stub: true } };
+      if (m?.file === blobId) doc._attachments = { [FILE]: { content_type: '', stub: true } };
       else {
         const f = await this.host.fileOf(blobId);
         if (f) doc._attachments = { [FILE]: { content_type: f.mime, data: f.data } };
@@ -502,90 +688,154 @@ export class ProjectSync {
     return doc;
   }
 
-  private async pushOutgoing(c: Channel): Promise<void> {
+  /** Compares and writes; says how much it looked at (for the bench, as a performance measure). */
+  private async pushOutgoing(c: Channel): Promise<{ full: boolean; compared: number; skippedPacks: number; written: number }> {
+    const stats = { full: c.dirty === 'full', compared: 0, skippedPacks: 0, written: 0 };
     const dirty = c.dirty;
     c.dirty = new Set();
     const role = this.host.role();
     const me = this.host.me;
-    const docs: RecordDoc[] = [];
+    const annotators = this.host.annotators();
+    let allWritten = true;
+    const out = new Outbox(async (docs) => {
+      stats.written += docs.length;
+      if (!(await this.write(c, docs))) allWritten = false;
+    });
+    // Annotations the database has never had travel in batches (a slide's outlines, an import).
+    let fresh: RecordTypes['annotation'][] = [];
+    /** Images whose outlines have begun to go out in batches: the rest of them follows in batches. */
+    const started = new Set<string>();
+    const flushFresh = async (more: boolean) => {
+      const groups = byImage(fresh);
+      const last = fresh[fresh.length - 1].imageId;
+      fresh = [];
+      for (const [imageId, list] of groups) {
+        const cut = cutBatches(list, started.has(imageId), more && imageId === last);
+        if (cut.batches.length) started.add(imageId);
+        for (const batch of cut.batches) await out.add({ _id: `batch:${newId()}`, kind: 'batch', batch, origin: this.host.origin }, batch.length);
+        for (const a of cut.single) await out.add(await this.docFor(docId('annotation', a.id), 'annotation', a, c.mirror.get(docId('annotation', a.id))));
+        fresh.push(...cut.keep);
+      }
+    };
     if (dirty !== 'full') {
       // Only the records changed since the last pump: a label drawn on a slide of 10⁵ costs one lookup.
-      const annotators = this.host.annotators();
       for (const id of dirty) {
         const key = parseDocId(id);
         if (!key) continue;
         const value = this.host.record(key.kind, key.id);
-        const there = this.remote(c, id);
+        const there = this.there(c, id);
         if (value !== undefined) {
           if ((role !== 'coordinator' && c.owner !== me) || !isHome(annotators, c.owner, key.kind, value)) continue;
-          if (sameValue(there, value)) continue;
-          docs.push(await this.docFor(id, key.kind, value, c.mirror.get(id)));
-        } else if (there !== undefined && writesDoc({ annotators }, me, role, c.owner, key.kind, there)) {
+          if (there?.digest === digestOf(value)) continue;
+          const m = c.mirror.get(id);
+          if (key.kind === 'annotation' && there === undefined && (!m || m.deleted)) fresh.push(value as RecordTypes['annotation']);
+          else await out.add(await this.docFor(id, key.kind, value, m));
+        } else if (there !== undefined && writesDoc({ annotators }, me, role, c.owner, key.kind, there.home)) {
           const gone = this.goneDoc(c, id, key.kind);
-          if (gone) docs.push(gone);
+          if (gone) await out.add(gone);
         }
       }
-    } else {
-      const data = this.host.data();
-      const want = outgoing(data, me, role, c.owner);
-      const open = new Set((data.project.conflicts ?? []).map((x) => x.recordId));
-      const fresh: RecordTypes['annotation'][] = [];
-      for (const [id, r] of want) {
+      if (fresh.length) await flushFresh(false);
+      await out.flush();
+      await putLocal(c.local, WAITING, { ids: [...c.waiting] });
+      stats.compared = dirty.size;
+      return stats;
+    }
+    const data = this.host.data();
+    const plan = outgoingPlan(data, me, role, c.owner, this.host.annotations);
+    const open = new Set((data.project.conflicts ?? []).map((x) => x.recordId));
+    /** Whether a record differs from what the database holds (or holds a conflict now settled). */
+    const send = async (id: string, kind: RecordKind, value: RecordTypes[RecordKind]) => {
+      const m = c.mirror.get(id);
+      const settled = role === 'coordinator' && !!m?.conflicts?.length && !open.has(kind === 'project' ? '' : recordId(kind, value));
+      if (this.there(c, id)?.digest === digestOf(value) && !settled) return;
+      await out.add(await this.docFor(id, kind, value, m));
+      // A settled conflict: the losing revisions go, so the server shows one version again.
+      if (settled) for (const rev of m!.conflicts!) await out.add({ _id: id, _rev: rev, _deleted: true, kind });
+    };
+    for (const [id, r] of plan.records) await send(id, r.kind, r.value);
+    // Annotations one by one, never all at once; a pack compared before (unchanged since) is skipped.
+    const routing = digestOf({ role, me, owner: c.owner, annotators: data.annotators.map((a) => [a.id, a.role ?? null]), assignments: data.project.assignments ?? null, optOut: data.project.optOut ?? [], images: data.images.map((i) => [i.id, i.patientKey ?? null]) });
+    if (routing !== c.routing) c.compared.clear();
+    const compared = new Set<string>();
+    let t = performance.now();
+    for (const group of this.host.annotationGroups()) {
+      if (group.key !== null && c.compared.has(group.key)) {
+        compared.add(group.key);
+        stats.skippedPacks++;
+        continue;
+      }
+      for (const a of group.annotations) {
+        if (this.stopped) return stats;
+        stats.compared++;
+        if (performance.now() - t > SLICE_MS) {
+          await pause();
+          t = performance.now();
+        }
+        if (!plan.takes(a)) continue;
+        const id = docId('annotation', a.id);
         const m = c.mirror.get(id);
-        if (r.kind === 'annotation' && (!m || m.deleted) && !c.batched.has(r.value.id)) {
-          fresh.push(r.value);
+        if ((!m || m.deleted) && !c.batched.has(a.id)) {
+          fresh.push(a);
+          if (fresh.length >= FRESH_FLUSH) await flushFresh(true);
           continue;
         }
-        const settled = role === 'coordinator' && !!m?.conflicts?.length && !open.has(r.kind === 'project' ? '' : recordId(r.kind, r.value));
-        if (sameValue(this.remote(c, id), r.value) && !settled) continue;
-        docs.push(await this.docFor(id, r.kind, r.value, m));
-        // A settled conflict: the losing revisions go, so the server shows one version again.
-        if (settled) for (const rev of m!.conflicts!) docs.push({ _id: id, _rev: rev, _deleted: true, kind: r.kind });
+        await send(id, 'annotation', a);
       }
-      // Annotations the database has never had: a slide's many outlines travel in batches.
-      const plan = planBatches(fresh);
-      for (const batch of plan.batches) docs.push({ _id: `batch:${newId()}`, kind: 'batch', batch, origin: this.host.origin });
-      for (const a of plan.single) docs.push(await this.docFor(docId('annotation', a.id), 'annotation', a, c.mirror.get(docId('annotation', a.id))));
-      const have = indexed(data);
-      const gone = new Set<string>();
-      for (const [id, m] of c.mirror) {
-        if (want.has(id) || m.value === undefined || have.has(id)) continue;
-        const key = parseDocId(id);
-        if (!key || !writesDoc(data, me, role, c.owner, key.kind, m.value)) continue;
-        const d = this.goneDoc(c, id, key.kind);
-        if (d) docs.push(d), gone.add(id);
-      }
-      for (const [aid, a] of c.batched) {
-        const id = docId('annotation', aid);
-        if (want.has(id) || have.has(id) || gone.has(id) || c.mirror.get(id)?.gone || !writesDoc(data, me, role, c.owner, 'annotation', a)) continue;
-        const m = c.mirror.get(id);
-        if (m && !m.deleted && m.value === undefined) continue;
-        const d = this.goneDoc(c, id, 'annotation');
-        if (d) docs.push(d);
-      }
+      if (group.key !== null) compared.add(group.key);
     }
-    if (!docs.length) return;
-    for (let i = 0; i < docs.length; i += 2000) {
-      const part = docs.slice(i, i + 2000);
-      const results = await c.local.bulkDocs(part);
-      results.forEach((res, k) => {
-        const d = part[k];
-        if (!('ok' in res) || !res.ok || !res.rev) return;
-        c.waiting.add(d._id);
-        if (d.kind === 'batch') {
-          for (const a of d.batch ?? []) c.batched.set(a.id, a);
-          return;
-        }
-        const m = c.mirror.get(d._id);
-        if (d._rev && m && d._rev !== m.rev) {
-          // A losing revision removed.
-          m.conflicts = m.conflicts?.filter((r) => r !== d._rev);
-          return;
-        }
-        c.mirror.set(d._id, { ...mirrored({ ...d, _rev: res.rev }, !!d._deleted), conflicts: m?.conflicts });
-      });
+    if (fresh.length) await flushFresh(false);
+    // What the database holds that the project no longer has: this browser's to delete, it goes.
+    const gone = new Set<string>();
+    for (const [id, m] of c.mirror) {
+      if (m.digest === undefined) continue;
+      const key = parseDocId(id);
+      if (!key || this.host.has(key.kind, key.id) || !writesDoc(data, me, role, c.owner, key.kind, m.home)) continue;
+      const d = this.goneDoc(c, id, key.kind);
+      if (d) await out.add(d), gone.add(id);
     }
+    for (const [aid, e] of c.batched) {
+      const id = docId('annotation', aid);
+      if (gone.has(id) || this.host.has('annotation', aid) || !writesDoc(data, me, role, c.owner, 'annotation', e.home)) continue;
+      const m = c.mirror.get(id);
+      if (m && !m.deleted) continue;
+      const d = this.goneDoc(c, id, 'annotation');
+      if (d) await out.add(d);
+    }
+    await out.flush();
     await putLocal(c.local, WAITING, { ids: [...c.waiting] });
+    // Every write went through: what was compared is now as the database holds it.
+    if (!allWritten) return stats;
+    c.compared = compared;
+    c.routing = routing;
+    await putLocal(c.local, COMPARED, { routing, packs: [...compared] });
+    return stats;
+  }
+
+  /** Writes documents into the local database and notes what it now holds; false if any was refused. */
+  private async write(c: Channel, docs: RecordDoc[]): Promise<boolean> {
+    const results = await c.local.bulkDocs(docs);
+    let failed: BulkResult | null = null;
+    results.forEach((res, k) => {
+      const d = docs[k];
+      if (!('ok' in res) || !res.ok || !res.rev) {
+        failed ??= res;
+        return;
+      }
+      c.waiting.add(d._id);
+      if (d.kind === 'batch') return this.register(c, d);
+      const m = c.mirror.get(d._id);
+      if (d._rev && m && d._rev !== m.rev) {
+        // A losing revision removed.
+        m.conflicts = m.conflicts?.filter((r) => r !== d._rev);
+        return;
+      }
+      c.mirror.set(d._id, { ...mirrored({ ...d, _rev: res.rev }, !!d._deleted), ...(m?.conflicts ? { conflicts: m.conflicts } : {}) });
+    });
+    // A document not written (a conflict with a revision just replicated in): the next pump
+    // compares everything again.
+    if (failed) c.dirty = 'full';
+    return !failed;
   }
 
   private report(): void {
@@ -613,22 +863,31 @@ export class ProjectSync {
   }
 }
 
-function indexed(data: ProjectData): Map<string, RecordTypes[RecordKind]> {
-  const m = new Map<string, RecordTypes[RecordKind]>();
-  const add = (kind: RecordKind, list: readonly RecordTypes[RecordKind][]) => {
-    for (const v of list) m.set(docId(kind, recordId(kind, v)), v);
-  };
-  add('project', [data.project]);
-  add('schema', data.schemas);
-  add('image', data.images);
-  add('annotator', data.annotators);
-  add('annotation', data.annotations);
-  add('status', data.statuses);
-  add('audit', data.audit);
-  return m;
-}
-
 async function putLocal(db: Pouch, id: string, body: object): Promise<void> {
   const old = await db.get(id).catch(() => null);
   await db.put({ _id: id, ...(old ? { _rev: old._rev } : {}), ...body } as unknown as RecordDoc);
+}
+
+/**
+ * Documents on their way into the local database, written in groups: a few thousand records, or
+ * batches of outlines up to about 10⁴ (a batch of 500 is about 250 kB of JSON).
+ */
+class Outbox {
+  private docs: RecordDoc[] = [];
+  private weight = 0;
+  constructor(private readonly write: (docs: RecordDoc[]) => Promise<void>) {}
+
+  async add(doc: RecordDoc, weight = 1): Promise<void> {
+    this.docs.push(doc);
+    this.weight += weight;
+    if (this.docs.length >= 2000 || this.weight >= 10_000) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (!this.docs.length) return;
+    const docs = this.docs;
+    this.docs = [];
+    this.weight = 0;
+    await this.write(docs);
+  }
 }

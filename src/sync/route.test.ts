@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { sampleProjectData } from '../formats/testData';
 import type { ProjectData } from '../model/projectData';
 import { makeReturn, makeWorkPackage } from '../team/packages';
-import { accepts, BATCH, databaseName, docId, outgoing, parseDocId, planBatches, sharedConflictDetail, writesDoc } from './route';
+import { accepts, BATCH, cutBatches, databaseName, docId, homeOwner, outgoing, outgoingPlan, parseDocId, planBatches, sharedConflictDetail, writesDoc } from './route';
 import { classify, serverAddress } from './problems';
 
 const A = 'reader-a';
@@ -78,10 +78,10 @@ describe('what a browser takes from a database', () => {
     expect(accepts(d, A, 'annotator', B, 'annotation', bLabel).take).toBe(false);
   });
   it('an annotator never deletes shared records or others’ work; the coordinator keeps others’ audit lines', () => {
-    expect(writesDoc(d, A, 'annotator', A, 'image', d.images[0])).toBe(false);
-    expect(writesDoc(d, A, 'annotator', A, 'annotation', bLabel)).toBe(false);
-    expect(writesDoc(d, COORD, 'coordinator', A, 'audit', d.audit.find((e) => e.id === 'aud_a')!)).toBe(true);
-    expect(writesDoc(d, COORD, 'coordinator', A, 'audit', d.audit.find((e) => e.id === 'aud_coord')!)).toBe(false);
+    expect(writesDoc(d, A, 'annotator', A, 'image', homeOwner('image', d.images[0]))).toBe(false);
+    expect(writesDoc(d, A, 'annotator', A, 'annotation', homeOwner('annotation', bLabel))).toBe(false);
+    expect(writesDoc(d, COORD, 'coordinator', A, 'audit', homeOwner('audit', d.audit.find((e) => e.id === 'aud_a')!))).toBe(true);
+    expect(writesDoc(d, COORD, 'coordinator', A, 'audit', homeOwner('audit', d.audit.find((e) => e.id === 'aud_coord')!))).toBe(false);
   });
 });
 
@@ -96,6 +96,44 @@ describe('batches', () => {
     expect(plan.single.map((a) => a.id)).toEqual(few.map((a) => a.id));
     // Every annotation exactly once.
     expect(new Set([...plan.batches.flat(), ...plan.single].map((a) => a.id)).size).toBe(many.length + few.length);
+  });
+
+  it('a slide’s outlines coming a part at a time are cut as if they came at once', () => {
+    const d = team();
+    const one = d.annotations[0];
+    const cells = Array.from({ length: 2 * BATCH.size + 150 }, (_, i) => ({ ...one, id: `cell-${i}`, imageId: 'slide' }));
+    // Parts of 700 and then the rest (the sync's pass over a million): full batches go, the rest waits.
+    const first = cutBatches(cells.slice(0, 700), false, true);
+    expect(first.batches.map((b) => b.length)).toEqual([BATCH.size]);
+    expect(first.keep).toHaveLength(700 - BATCH.size);
+    const rest = cutBatches([...first.keep, ...cells.slice(700)], true, false);
+    // 1150 in all: 500, 500 and a last batch of 150 (fewer than BATCH.min, but the image began in batches).
+    expect([...first.batches, ...rest.batches].map((b) => b.length)).toEqual(planBatches(cells).batches.map((b) => b.length));
+    expect([...first.batches, ...rest.batches].flat().map((a) => a.id)).toEqual(cells.map((a) => a.id));
+    expect(rest.single).toEqual([]);
+  });
+});
+
+describe('what a reviewer’s database receives, a part at a time', () => {
+  it('the review phase: everyone’s labels on the reviewer’s images, the same whether the outlines are read at once or streamed', () => {
+    const d = team();
+    const R = 'reviewer-r';
+    d.annotators.push({ id: R, projectId: d.project.id, displayName: 'Reviewer', role: 'reviewer' });
+    const pkg = makeWorkPackage(d, R, { issuedBy: COORD, at: d.project.createdAt });
+    const whole = outgoing(d, COORD, 'coordinator', R);
+    // The same labels as the reviewer's work package (written by the file path), A's and B's alike.
+    const labels = [...whole.values()].flatMap((r) => (r.kind === 'annotation' ? [r.value.id] : []));
+    expect(labels.sort()).toEqual(pkg.annotations.map((a) => a.id).sort());
+    expect(new Set(pkg.annotations.map((a) => a.annotatorId))).toEqual(new Set([A, B]));
+    // Streamed: the records without annotations, and the test each annotation passes.
+    let reads = 0;
+    const plan = outgoingPlan({ ...d, annotations: [] }, COORD, 'coordinator', R, () => (reads++, d.annotations));
+    expect(reads).toBe(1);
+    const streamed = new Map(plan.records);
+    for (const a of d.annotations) if (plan.takes(a)) streamed.set(docId('annotation', a.id), { kind: 'annotation', value: a });
+    expect(new Set(streamed.keys())).toEqual(new Set(whole.keys()));
+    // Everyone who labelled is named in the reviewer's team list, as in the package.
+    expect([...streamed.values()].filter((r) => r.kind === 'annotator').map((r) => r.value.id).sort()).toEqual(pkg.annotators.map((a) => a.id).sort());
   });
 });
 

@@ -13,7 +13,7 @@ import { recordId, type RecordKind, type RecordTypes } from '../model/changes';
 import type { ProjectData } from '../model/projectData';
 import { CONSENSUS_ANNOTATOR, type Annotator, type MergeConflict, type TeamRole } from '../model/types';
 import { returnOwners } from '../team/gather';
-import { packageData } from '../team/packages';
+import { packageContent } from '../team/packages';
 import { asTeamRole } from '../team/roles';
 
 export type KindedValue = { [K in RecordKind]: { kind: K; value: RecordTypes[K] } }[RecordKind];
@@ -51,7 +51,7 @@ export function docId(kind: RecordKind, id: string): string {
 }
 
 /** Annotations of one person on one image go in batches from this many on, at most BATCH.size each. */
-export const BATCH = { min: 200, size: 2000 };
+export const BATCH = { min: 200, size: 500 };
 
 export function isBatchId(id: string): boolean {
   return id.startsWith('batch:');
@@ -62,19 +62,38 @@ export function isBatchId(id: string): boolean {
  * image in groups of BATCH.min or more, cut into batches of at most BATCH.size.
  */
 export function planBatches(annotations: readonly RecordTypes['annotation'][]): { batches: RecordTypes['annotation'][][]; single: RecordTypes['annotation'][] } {
-  const byImage = new Map<string, RecordTypes['annotation'][]>();
-  for (const a of annotations) {
-    let list = byImage.get(a.imageId);
-    if (!list) byImage.set(a.imageId, (list = []));
-    list.push(a);
-  }
   const batches: RecordTypes['annotation'][][] = [];
   const single: RecordTypes['annotation'][] = [];
-  for (const list of byImage.values()) {
-    if (list.length < BATCH.min) single.push(...list);
-    else for (let i = 0; i < list.length; i += BATCH.size) batches.push(list.slice(i, i + BATCH.size));
+  for (const list of byImage(annotations).values()) {
+    const cut = cutBatches(list, false, false);
+    batches.push(...cut.batches);
+    single.push(...cut.single);
   }
   return { batches, single };
+}
+
+/** Annotations grouped by image, in the order images first appear. */
+export function byImage(annotations: readonly RecordTypes['annotation'][]): Map<string, RecordTypes['annotation'][]> {
+  const out = new Map<string, RecordTypes['annotation'][]>();
+  for (const a of annotations) {
+    let list = out.get(a.imageId);
+    if (!list) out.set(a.imageId, (list = []));
+    list.push(a);
+  }
+  return out;
+}
+
+/**
+ * One image's annotations as `planBatches` cuts them, when they come a part at a time (a slide's
+ * million outlines are never held at once): `started`, earlier parts went in batches, so the rest
+ * does too, however few; `more`, more of the image may follow, so what does not fill a batch is kept.
+ */
+export function cutBatches(list: readonly RecordTypes['annotation'][], started: boolean, more: boolean): { batches: RecordTypes['annotation'][][]; single: RecordTypes['annotation'][]; keep: RecordTypes['annotation'][] } {
+  if (!started && !more && list.length < BATCH.min) return { batches: [], single: [...list], keep: [] };
+  const whole = more ? list.length - (list.length % BATCH.size) : list.length;
+  const batches: RecordTypes['annotation'][][] = [];
+  for (let i = 0; i < whole; i += BATCH.size) batches.push(list.slice(i, Math.min(i + BATCH.size, whole)));
+  return { batches, single: [], keep: list.slice(whole) };
 }
 
 export function parseDocId(id: string): { kind: RecordKind; id: string } | null {
@@ -102,7 +121,7 @@ export function syncedPeople(annotators: Iterable<Annotator>): string[] {
 }
 
 /** Whose database a record's home is: an annotation or status its annotator's, an audit line its actor's. */
-function homeOwner(kind: RecordKind, value: RecordTypes[RecordKind]): string | null {
+export function homeOwner(kind: RecordKind, value: RecordTypes[RecordKind]): string | null {
   if (kind === 'annotation' || kind === 'status') return (value as { annotatorId: string }).annotatorId;
   if (kind === 'audit') return (value as RecordTypes['audit']).actor;
   return null;
@@ -127,22 +146,36 @@ function kinded(data: ProjectData): KindedValue[] {
  * (a correction, a settled conflict). Anyone else writes only their own work, into their own database.
  */
 export function outgoing(data: ProjectData, me: string, role: TeamRole, owner: string): Map<string, KindedValue> {
-  const out = new Map<string, KindedValue>();
-  const put = (r: KindedValue) => out.set(docId(r.kind, recordId(r.kind, r.value)), r);
-  const own = (r: KindedValue) => isHome(data.annotators, owner, r.kind, r.value);
+  const plan = outgoingPlan(data, me, role, owner);
+  for (const value of data.annotations) if (plan.takes(value)) plan.records.set(docId('annotation', value.id), { kind: 'annotation', value });
+  return plan.records;
+}
+
+/**
+ * `outgoing` in two parts, so a slide's million outlines are never held at once: the records but
+ * annotations (`data.annotations` is not read), and whether one annotation goes. `annotations` is
+ * read through once, only when a reviewer's package needs to name everyone who labelled.
+ */
+export function outgoingPlan(data: ProjectData, me: string, role: TeamRole, owner: string, annotations: () => Iterable<RecordTypes['annotation']> = () => data.annotations): { records: Map<string, KindedValue>; takes: (a: RecordTypes['annotation']) => boolean } {
+  const records = new Map<string, KindedValue>();
+  const put = (r: KindedValue) => records.set(docId(r.kind, recordId(r.kind, r.value)), r);
+  const homes = returnOwners({ annotators: new Map(data.annotators.map((a) => [a.id, a])) }, owner);
+  const own = (r: KindedValue) => (r.kind === 'audit' ? r.value.actor === owner : (r.kind === 'annotation' || r.kind === 'status') && homes.has(r.value.annotatorId));
+  const ownAnnotation = (a: RecordTypes['annotation']) => homes.has(a.annotatorId);
+  const rest = kinded({ ...data, annotations: [] });
   if (role !== 'coordinator') {
-    if (owner === me) for (const r of kinded(data)) if (own(r)) put(r);
-    return out;
+    if (owner !== me) return { records, takes: () => false };
+    for (const r of rest) if (own(r)) put(r);
+    return { records, takes: ownAnnotation };
   }
   if (owner === me) {
-    for (const r of kinded(data)) if (SHARED.has(r.kind) || own(r)) put(r);
-    return out;
+    for (const r of rest) if (SHARED.has(r.kind) || own(r)) put(r);
+    return { records, takes: ownAnnotation };
   }
-  const pkg = packageData(data, owner);
-  for (const r of kinded({ ...pkg, annotations: [], statuses: [], audit: [] })) put(r);
-  for (const r of kinded(pkg)) if (r.kind === 'annotation' || r.kind === 'status') put(r);
-  for (const r of kinded(data)) if (own(r)) put(r);
-  return out;
+  const pkg = packageContent(data, owner, annotations);
+  for (const r of kinded(pkg.data)) put(r);
+  for (const r of rest) if (own(r)) put(r);
+  return { records, takes: (a) => pkg.takes(a) || ownAnnotation(a) };
 }
 
 /**
@@ -169,15 +202,15 @@ export function sendsAlone(annotators: readonly Annotator[], role: TeamRole, kin
 /**
  * Whether a document in `owner`'s database is this browser's to write, so that a record gone here is
  * deleted there. The coordinator writes everything in a person's database but other people's audit
- * lines; anyone else only their own work in their own database.
+ * lines; anyone else only their own work in their own database. `home`: the document's record's
+ * `homeOwner`.
  */
-export function writesDoc(data: Pick<ProjectData, 'annotators'>, me: string, role: TeamRole, owner: string, kind: RecordKind, value: RecordTypes[RecordKind]): boolean {
+export function writesDoc(data: Pick<ProjectData, 'annotators'>, me: string, role: TeamRole, owner: string, kind: RecordKind, home: string | null): boolean {
   if (role !== 'coordinator' && owner !== me) return false;
-  const h = homeOwner(kind, value);
-  if (h === null) return role === 'coordinator';
-  if (kind === 'audit') return h === owner;
+  if (home === null) return role === 'coordinator';
+  if (kind === 'audit') return home === owner;
   if (role === 'coordinator') return true;
-  return returnOwners({ annotators: new Map(data.annotators.map((a) => [a.id, a])) }, me).has(h);
+  return returnOwners({ annotators: new Map(data.annotators.map((a) => [a.id, a])) }, me).has(home);
 }
 
 export type Verdict = { take: true } | { take: false; reason: string };

@@ -1,6 +1,6 @@
 import { currentSchema, type ProjectData } from '../model/projectData';
 import { newId } from '../model/ids';
-import type { AuditEntry, ImageRecord } from '../model/types';
+import type { Annotation, AuditEntry, ImageRecord } from '../model/types';
 import { excludeOptedOut } from '../formats/optOut';
 import { toSharedDocument, type EmbeddedFile } from '../formats/shared/convert';
 import type { SharedDocument } from '../formats/shared/schema';
@@ -27,23 +27,41 @@ export function makeWorkPackage(data: ProjectData, annotatorId: string, o: { iss
  * records to that person's database, so a file and a server hand out exactly the same.
  */
 export function packageData(data: ProjectData, annotatorId: string): ProjectData {
-  const { data: exportable } = excludeOptedOut(data);
+  const p = packageContent(data, annotatorId);
+  return { ...p.data, annotations: data.annotations.filter(p.takes) };
+}
+
+/**
+ * A package's content but its annotations, and the test of which annotations it holds: live sync
+ * streams a slide's million outlines through `takes` instead of holding them in one array.
+ * `annotations` is read once, and only for a reviewer (whose package names everyone who labelled).
+ */
+export function packageContent(data: ProjectData, annotatorId: string, annotations: () => Iterable<Annotation> = () => data.annotations): { data: ProjectData; takes: (a: Annotation) => boolean } {
+  // Annotations play no part in what excludeOptedOut keeps of anything a package holds (its audit is empty).
+  const { data: exportable } = excludeOptedOut({ ...data, annotations: [] });
+  const kept = new Set(exportable.images.map((i) => i.id));
   const wanted = new Set(assignedImages(exportable.project.assignments, annotatorId, exportable.images.map((i) => i.id)));
   const images = exportable.images.filter((i) => wanted.has(i.id));
   const annotators = exportable.annotators.filter((a) => a.id === annotatorId || asTeamRole(a.role) === 'coordinator' || asTeamRole(a.role) === 'reviewer');
   if (!annotators.some((a) => a.id === annotatorId)) annotators.push({ id: annotatorId, projectId: data.project.id, displayName: annotatorId, role: 'annotator' });
   // A reviewer's package opens the review phase: everyone's labels on their images, to adjudicate.
   const reviewer = asTeamRole(annotators.find((a) => a.id === annotatorId)?.role) === 'reviewer';
-  const labelled = reviewer ? new Set([...exportable.annotations.map((a) => a.annotatorId), ...exportable.statuses.map((s) => s.annotatorId)]) : new Set<string>();
-  if (reviewer) for (const a of exportable.annotators) if (labelled.has(a.id) && !annotators.includes(a)) annotators.push(a);
+  if (reviewer) {
+    const labelled = new Set(exportable.statuses.map((s) => s.annotatorId));
+    for (const a of annotations()) if (kept.has(a.imageId)) labelled.add(a.annotatorId);
+    for (const a of exportable.annotators) if (labelled.has(a.id) && !annotators.includes(a)) annotators.push(a);
+  }
   return {
-    project: { ...exportable.project, reviewMode: reviewer || exportable.project.reviewMode, exportLog: [], conflicts: undefined, package: undefined, assignments: [{ annotatorId, imageIds: images.map((i) => i.id) }] },
-    schemas: exportable.schemas,
-    images,
-    annotators,
-    annotations: reviewer ? exportable.annotations.filter((a) => wanted.has(a.imageId)) : [],
-    statuses: reviewer ? exportable.statuses.filter((s) => wanted.has(s.imageId)) : [],
-    audit: [],
+    data: {
+      project: { ...exportable.project, reviewMode: reviewer || exportable.project.reviewMode, exportLog: [], conflicts: undefined, package: undefined, assignments: [{ annotatorId, imageIds: images.map((i) => i.id) }] },
+      schemas: exportable.schemas,
+      images,
+      annotators,
+      annotations: [],
+      statuses: reviewer ? exportable.statuses.filter((s) => wanted.has(s.imageId)) : [],
+      audit: [],
+    },
+    takes: (a) => reviewer && wanted.has(a.imageId),
   };
 }
 

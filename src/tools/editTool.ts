@@ -1,7 +1,7 @@
 import { translateGeometry } from '../model/geometry';
 import type { BoxGeometry, Geometry } from '../model/types';
 import type { ImagePoint } from '../model/points';
-import { geometryContainsPoint, nearestEdge, nearestVertex } from '../model/hit';
+import { distanceToGeometry, geometryContainsPoint, nearestEdge, nearestVertex } from '../model/hit';
 import type { ToolEffect, ToolEvent, ToolStep } from './types';
 import { checkGeometry } from './validate';
 
@@ -55,6 +55,12 @@ function boxCorners(b: BoxGeometry): number[] {
 /** What a press at `p` would grab. Vertices win over edges, edges over the inside. */
 export function editTargetAt(g: Geometry, p: ImagePoint, tolerance: number): EditTarget | null {
   if (g.type === 'point') return Math.hypot(g.x - p.x, g.y - p.y) <= tolerance ? { kind: 'inside' } : null;
+  if (g.type === 'line') {
+    // An end point moves that end; anywhere else along the line moves the whole line.
+    const v = nearestVertex(g.points, p.x, p.y, tolerance);
+    if (v >= 0) return { kind: 'vertex', index: v };
+    return distanceToGeometry(g, p.x, p.y) <= tolerance ? { kind: 'inside' } : null;
+  }
   const ring = g.type === 'polygon' ? g.points : boxCorners(g);
   const v = nearestVertex(ring, p.x, p.y, tolerance);
   if (v >= 0) return { kind: 'vertex', index: v };
@@ -63,7 +69,7 @@ export function editTargetAt(g: Geometry, p: ImagePoint, tolerance: number): Edi
   return geometryContainsPoint(g, p.x, p.y) ? { kind: 'inside' } : null;
 }
 
-function withVertex(g: Geometry & { type: 'polygon' }, index: number, x: number, y: number): Geometry {
+function withVertex(g: Geometry & { type: 'polygon' | 'line' }, index: number, x: number, y: number): Geometry {
   const points = g.points.slice();
   points[2 * index] = x;
   points[2 * index + 1] = y;
@@ -98,7 +104,7 @@ function dragTo(drag: Drag, p: ImagePoint, shift: boolean): Geometry {
   const g = drag.from;
   switch (drag.mode) {
     case 'vertex':
-      return withVertex(g as Geometry & { type: 'polygon' }, drag.index, p.x, p.y);
+      return withVertex(g as Geometry & { type: 'polygon' | 'line' }, drag.index, p.x, p.y);
     case 'box-corner':
       return moveBoxCorner(g as BoxGeometry, drag.index, p);
     case 'box-edge':
@@ -143,10 +149,13 @@ function startDrag(state: EditToolState, target: EditTarget, p: ImagePoint): Too
     const mode: DragMode = target.kind === 'vertex' ? 'box-corner' : 'box-edge';
     return { state: { ...state, selectedVertex: null, drag: { mode, index: target.index, start: p, from: g, draft: g, inserted: false } }, effects: [] };
   }
-  if (g.type !== 'polygon') return { state, effects: [] };
+  if (g.type !== 'polygon' && g.type !== 'line') return { state, effects: [] };
   if (target.kind === 'vertex') {
-    return { state: { ...state, selectedVertex: target.index, drag: { mode: 'vertex', index: target.index, start: p, from: g, draft: g, inserted: false } }, effects: [] };
+    // A line's end is not a vertex to delete: Delete then removes the line itself.
+    const selectedVertex = g.type === 'polygon' ? target.index : null;
+    return { state: { ...state, selectedVertex, drag: { mode: 'vertex', index: target.index, start: p, from: g, draft: g, inserted: false } }, effects: [] };
   }
+  if (g.type === 'line') return { state, effects: [] };
   // Edge: the new vertex goes where the edge was pressed, then follows the pointer.
   const from = insertVertex(g, target.index, target.x, target.y);
   const index = target.index + 1;

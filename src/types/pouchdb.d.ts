@@ -12,6 +12,7 @@ declare module 'pouchdb-browser' {
     id: string;
     seq: string | number;
     deleted?: boolean;
+    changes: { rev: string }[];
     doc?: T & PouchDoc;
   }
   export interface BulkResult {
@@ -31,7 +32,7 @@ declare module 'pouchdb-browser' {
     get<U extends object = T>(id: string, opts?: { rev?: string; conflicts?: boolean }): Promise<U & PouchDoc>;
     put(doc: T & { _id: string; _rev?: string }): Promise<{ ok: boolean; rev: string }>;
     bulkDocs(docs: (T & { _id: string; _rev?: string; _deleted?: boolean })[]): Promise<BulkResult[]>;
-    allDocs(opts: { include_docs?: boolean; conflicts?: boolean }): Promise<{ rows: { id: string; doc?: T & PouchDoc }[] }>;
+    allDocs(opts: { include_docs?: boolean; conflicts?: boolean; keys?: string[]; startkey?: string; endkey?: string; inclusive_end?: boolean; limit?: number }): Promise<{ rows: { id: string; key: string; value?: { rev: string; deleted?: boolean }; error?: string; doc?: (T & PouchDoc) | null }[] }>;
     changes(opts: { since: string | number; include_docs?: boolean; conflicts?: boolean; limit?: number }): Promise<{ results: ChangeRow<T>[]; last_seq: string | number }>;
     getAttachment(docId: string, name: string): Promise<Blob>;
     info(): Promise<{ doc_count: number; update_seq: string | number }>;

@@ -1,5 +1,6 @@
-import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
-import type { LabelSchema } from '../model/types';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lineLengthText, pixelScaleOf } from '../model/measure';
+import type { LabelSchema, LineGeometry } from '../model/types';
 import { currentSchemaOf, ensureAnnotator, updateAnnotations } from '../store/actions';
 import { countAnnotations } from '../store/docState';
 import { useSession, type ToolId } from '../store/sessionStore';
@@ -83,6 +84,10 @@ function AnnotateWorkspace({ projectId, imageId, schema, annotatorId, annotatorN
   const series = image.source.kind === 'dicom-series' ? image.source : null;
   const [sliceIndex, setSliceIndex] = useState<number | null>(null);
   const slice = series && sliceIndex !== null ? series.slices[sliceIndex] : undefined;
+  // Lengths: mm on a series (Pixel Spacing of the slice shown), µm on an image with µm per pixel, else px.
+  const [pixelSpacing, setPixelSpacing] = useState<readonly [number, number] | undefined>(undefined);
+  const scale = useMemo(() => pixelScaleOf(image, pixelSpacing), [image, pixelSpacing]);
+  const lineLabel = useCallback((g: LineGeometry) => lineLengthText(g, scale, lang), [scale, lang]);
   const { index, revision } = useShapeIndex(imageId, annotatorId, doc.project.reviewMode, slice);
   const selected = useMemo(() => new Set(session.selectedIds), [session.selectedIds]);
   const classColor = new Map(schema.classes.map((c) => [c.id, c.color]));
@@ -223,6 +228,7 @@ function AnnotateWorkspace({ projectId, imageId, schema, annotatorId, annotatorN
         edit={controller.edit}
         color={currentColor}
         wand={wand?.geometry ?? null}
+        lineLabel={lineLabel}
         suggestions={suggestions.map((sg, i) => ({ id: sg.id, geometry: sg.geometry, color: classColor.get(sg.classId) ?? '#00e5ff', current: i === currentSuggestion, selected: sg.selected }))}
       />
     ),
@@ -230,6 +236,7 @@ function AnnotateWorkspace({ projectId, imageId, schema, annotatorId, annotatorN
     onError: setOpenError,
     cursor: drawing ? controller.cursor : 'grab',
     label: `${image.name} — ${loc(schema.name)}`,
+    lineLabel,
   };
   return (
     <main className="annotate-page">
@@ -297,7 +304,7 @@ function AnnotateWorkspace({ projectId, imageId, schema, annotatorId, annotatorN
           <SlideGate image={image}>
           {series ? (
             <Suspense fallback={<p className="muted">…</p>}>
-              <SeriesViewer image={{ ...image, source: series }} sliceIndex={sliceIndex} onSliceIndex={setSliceIndex} {...viewerProps} />
+              <SeriesViewer image={{ ...image, source: series }} sliceIndex={sliceIndex} onSliceIndex={setSliceIndex} canMeasure={toolsFor(schema.granularity).includes('line')} onPixelSpacing={setPixelSpacing} {...viewerProps} />
             </Suspense>
           ) : (
             <AnnotateViewer image={image} {...viewerProps} />
@@ -310,7 +317,7 @@ function AnnotateWorkspace({ projectId, imageId, schema, annotatorId, annotatorN
               <ToolBar granularity={schema.granularity} />
               <ClassPalette schema={schema} projectId={projectId} />
               <AssistPanel annotatorId={annotatorId} image={image} />
-              <AttributesPanel schema={schema} />
+              <AttributesPanel schema={schema} lineLabel={lineLabel} />
               <StatusControls imageId={imageId} annotatorId={annotatorId} mine={mine} />
               <p className="muted" data-testid="shape-count">
                 {t('shapesOnImage', { count: mine })}

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { geometryBounds } from '../model/geometry';
 import type { Geometry } from '../model/types';
-import { imagePoint, screenPoint, screenToImage, viewportImageBounds, type ViewTransform } from './coords';
+import { imagePoint, imageToScreen, screenPoint, screenToImage, viewportImageBounds, type ViewTransform } from './coords';
 import { DEFAULT_DRAW, ShapeLayerRenderer, type LayerOptions } from './shapeRenderer';
 import { SpatialIndex } from './spatialIndex';
 
@@ -11,13 +11,16 @@ function fakeContext(width: number, height: number) {
   const calls: string[] = [];
   let put: Uint8ClampedArray | null = null;
   const noop = () => {};
+  let m = { a: 1, b: 0, c: 0, d: 1, e: 0, f: 0 };
   const ctx = {
     canvas: { width, height },
     globalAlpha: 1,
     fillStyle: '',
     strokeStyle: '',
     lineWidth: 1,
-    setTransform: noop,
+    setTransform: (a: number, b: number, c: number, d: number, e: number, f: number) => {
+      m = { a, b, c, d, e, f };
+    },
     clearRect: () => {
       put = null;
     },
@@ -26,6 +29,11 @@ function fakeContext(width: number, height: number) {
       put = img.data.slice();
     },
     beginPath: () => calls.push('beginPath'),
+    save: noop,
+    restore: noop,
+    getTransform: () => m,
+    strokeText: noop,
+    fillText: (text: string, x: number, y: number) => calls.push(`fillText ${text} ${x} ${y}`),
     moveTo: noop,
     lineTo: noop,
     closePath: noop,
@@ -75,6 +83,7 @@ const coord = fc.integer({ min: -5000, max: 5000 });
 const geometryArb: fc.Arbitrary<Geometry> = fc.oneof(
   fc.record({ type: fc.constant('box' as const), x: coord, y: coord, w: fc.integer({ min: 0, max: 800 }), h: fc.integer({ min: 0, max: 800 }) }),
   fc.record({ type: fc.constant('point' as const), x: coord, y: coord }),
+  fc.tuple(coord, coord, coord, coord).map(([x0, y0, x1, y1]) => ({ type: 'line' as const, points: [x0, y0, x1, y1] })),
   fc
     .tuple(coord, coord, fc.integer({ min: 1, max: 60 }))
     .map(([cx, cy, r]) => ({ type: 'polygon' as const, points: [cx - r, cy, cx, cy - r, cx + r, cy, cx, cy + r] })),
@@ -131,6 +140,19 @@ describe('ShapeLayerRenderer', () => {
     // The region is big on screen and stays an outline; the cells (0.6 px) become pixels.
     expect(b.outlines).toBe(1);
     expect(b.pixels).toBe(400);
+  });
+
+  it('writes each length line\'s label beside its second end, in screen pixels, whatever the zoom', () => {
+    const index = new SpatialIndex([
+      { id: 'ruler', geometry: { type: 'line', points: [10, 10, 50, 10] } },
+      { id: 'cell', geometry: { type: 'polygon', points: [0, 20, 30, 20, 30, 40] } },
+    ]);
+    const t: ViewTransform = { centerImage: imagePoint(30, 20), scale: 2, rotation: 0, viewportSize: { width: 200, height: 200 } };
+    const { ctx, calls } = fakeContext(200, 200);
+    new ShapeLayerRenderer().draw(ctx, t, index, options({ lineLabel: (g) => `${g.points[2] - g.points[0]} px` }));
+    const end = imageToScreen(t, imagePoint(50, 10));
+    // One label, for the line only: 6 px right of its end and 4 px above.
+    expect(calls.filter((c) => c.startsWith('fillText'))).toEqual([`fillText 40 px ${end.x + 6} ${end.y - 4}`]);
   });
 
   it('skips the hidden shape and outlines selected ones on top, however small', () => {

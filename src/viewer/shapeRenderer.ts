@@ -21,6 +21,8 @@ export interface DrawOptions {
   fillAlpha: number;
   /** Shapes smaller than this on screen are drawn as dots: cells at slide overview. */
   dotBelowPx: number;
+  /** The text written beside a length line (its length in the image's unit); none when absent. */
+  lineLabel?: (g: Geometry & { type: 'line' }) => string;
 }
 
 export const DEFAULT_DRAW: Omit<DrawOptions, 'devicePixelRatio' | 'selected'> = { lineWidth: 1.5, pointRadius: 4, fillAlpha: 0.12, dotBelowPx: 3 };
@@ -42,6 +44,11 @@ function traceRing(ctx: CanvasRenderingContext2D, pts: ArrayLike<number>): void 
 
 function traceGeometry(ctx: CanvasRenderingContext2D, geo: Geometry): void {
   if (geo.type === 'box') ctx.rect(geo.x, geo.y, geo.w, geo.h);
+  else if (geo.type === 'line') {
+    // Open: no area to fill, only the stroke.
+    ctx.moveTo(geo.points[0], geo.points[1]);
+    ctx.lineTo(geo.points[2], geo.points[3]);
+  }
   else if (geo.type === 'polygon') {
     traceRing(ctx, geo.points);
     for (const h of geo.holes ?? []) traceRing(ctx, h);
@@ -54,6 +61,7 @@ function extent(g: Geometry): number {
       return Math.max(Math.abs(g.w), Math.abs(g.h));
     case 'point':
       return 0;
+    case 'line':
     case 'polygon': {
       const p = g.points;
       let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
@@ -71,6 +79,32 @@ function extent(g: Geometry): number {
 /** A representative point: where a shape too small to outline is drawn as a dot. */
 function anchor(geo: Geometry): [number, number] {
   return geo.type === 'point' ? [geo.x, geo.y] : geo.type === 'box' ? [geo.x + geo.w / 2, geo.y + geo.h / 2] : [geo.points[0], geo.points[1]];
+}
+
+/**
+ * Each line's label (its length) beside its second end, in screen pixels whatever the zoom, light
+ * text on a dark rim so it reads on bone and on air. The canvas is in image space on entry and left so.
+ */
+function labelLines(ctx: CanvasRenderingContext2D, lines: readonly (Geometry & { type: 'line' })[], label: (g: Geometry & { type: 'line' }) => string, dpr: number, color: string): void {
+  if (!lines.length) return;
+  const m = ctx.getTransform();
+  ctx.save();
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.setLineDash([]);
+  ctx.font = `${13 * dpr}px sans-serif`;
+  ctx.textBaseline = 'bottom';
+  ctx.lineJoin = 'round';
+  ctx.lineWidth = 3 * dpr;
+  ctx.strokeStyle = 'rgba(0, 0, 0, 0.85)';
+  ctx.fillStyle = color;
+  for (const g of lines) {
+    const x = m.a * g.points[2] + m.c * g.points[3] + m.e + 6 * dpr;
+    const y = m.b * g.points[2] + m.d * g.points[3] + m.f - 4 * dpr;
+    const text = label(g);
+    ctx.strokeText(text, x, y);
+    ctx.fillText(text, x, y);
+  }
+  ctx.restore();
 }
 
 /**
@@ -136,6 +170,7 @@ function strokeGroup(ctx: CanvasRenderingContext2D, t: ViewTransform, o: Omit<Dr
       ctx.lineWidth = lw / 2;
       ctx.stroke();
     }
+    if (o.lineLabel) labelLines(ctx, outlines.filter((x) => x.type === 'line'), o.lineLabel, o.devicePixelRatio, g.color);
   }
   if (dots.length) {
     ctx.beginPath();

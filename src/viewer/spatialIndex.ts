@@ -96,6 +96,14 @@ export function writeBounds(g: Geometry, out: Float64Array | number[], i: number
       minX = maxX = g.x;
       minY = maxY = g.y;
       break;
+    case 'line': {
+      const [x0, y0, x1, y1] = g.points;
+      minX = Math.min(x0, x1);
+      minY = Math.min(y0, y1);
+      maxX = Math.max(x0, x1);
+      maxY = Math.max(y0, y1);
+      break;
+    }
   }
   out[4 * i] = minX;
   out[4 * i + 1] = minY;

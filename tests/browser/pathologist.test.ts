@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { shapeIou } from '../../src/agreement';
 import { ringCentroid } from '../../src/model/geometry';
 import { syntheticCellsInRect } from '../../src/synthetic/cells';
+import { SYNTHETIC_MPP } from '../../src/synthetic/slide';
 import { tissueCentre } from '../../src/synthetic/fields';
 import { launchProfile, type Session } from './chromium';
 import { lookAt, openProject, pagePoint, setIdentity, slideColour, storedAnnotations, viewTransform, waitSaved, waitViewer } from './app';
@@ -92,6 +93,24 @@ describe('pathologist journey: cell outlines on a whole-slide image', () => {
     expect(regions[0].geometry.points).toEqual([centre.x - r, centre.y - r, centre.x + r, centre.y - r, centre.x + r, centre.y + r, centre.x - r, centre.y + r].map((v) => expect.closeTo(v, 0)));
   });
 
+  it('measures the region across in µm (Measure length, L), by the slide\'s µm per pixel', async () => {
+    await lookAt(page, centre.x, centre.y, 1);
+    await page.keyboard.press('l');
+    const r = 140;
+    const a = await pagePoint(page, centre.x - r, centre.y);
+    const b = await pagePoint(page, centre.x + r, centre.y);
+    await page.mouse.move(a.x, a.y);
+    await page.mouse.down();
+    await page.mouse.move(b.x, b.y, { steps: 5 });
+    await page.mouse.up();
+    await waitSaved(page);
+    const line = (await storedAnnotations(page)).find((x) => x.geometry?.type === 'line')!;
+    const [x0, y0, x1, y1] = line.geometry.points;
+    expect(Math.hypot(x1 - x0, y1 - y0)).toBeCloseTo(2 * r, 0);
+    // Selected once drawn: the inspector gives px × µm per px (the synthetic slide's 0.5 µm), about 140 µm.
+    await page.getByTestId('line-length').filter({ hasText: `Length: ${(Math.hypot(x1 - x0, y1 - y0) * SYNTHETIC_MPP).toFixed(1)} µm` }).waitFor();
+  });
+
   it('keeps the outlines on the same cells at every zoom and rotation (within 1 screen pixel)', async () => {
     const saved = (await storedAnnotations(page)).filter((a) => a.classId === 'tumor-cell');
     for (const rotation of [0, 90, 180, 270]) {
@@ -126,7 +145,7 @@ describe('pathologist journey: cell outlines on a whole-slide image', () => {
     const before = await storedAnnotations(page);
     await page.reload();
     await waitViewer(page);
-    await page.getByTestId('shape-count').filter({ hasText: '4' }).waitFor();
+    await page.getByTestId('shape-count').filter({ hasText: '5' }).waitFor();
     const after = await storedAnnotations(page);
     expect(after.sort((a, b) => a.id.localeCompare(b.id))).toEqual(before.sort((a, b) => a.id.localeCompare(b.id)));
   });

@@ -1,6 +1,7 @@
 // A radiologist opens a CT series from disk (built by pydicom at test time, with identifying values
 // planted in every attribute the de-identification profile lists), scrolls and windows it, draws a
-// box on a slice, finds the same patient's slide in the patient view, and exports a DICOM SR.
+// box on a slice, measures a length in mm, finds the same patient's slide in the patient view, and
+// exports a DICOM SR.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -99,6 +100,22 @@ print(json.dumps({"patient": d.PatientID, "study": d.StudyInstanceUID,
   "area": float(items["Area"].MeasuredValueSequence[0].NumericValue)}))
 `;
 
+/** The report's length groups (TID 1501): the Length, its unit, and the slice its line is on. */
+const SR_LENGTHS = `
+import json, sys, pydicom
+d = pydicom.dcmread(sys.argv[1])
+groups = [c for c in d.ContentSequence if c.ConceptNameCodeSequence[0].CodeMeaning == "Imaging Measurements"][0].ContentSequence
+out = []
+for g in groups:
+    if g.ContentTemplateSequence[0].TemplateIdentifier != "1501": continue
+    num = [c for c in g.ContentSequence if c.ValueType == "NUM"][0]
+    scoord = num.ContentSequence[0]
+    out.append({"name": num.ConceptNameCodeSequence[0].CodeValue + " " + num.ConceptNameCodeSequence[0].CodingSchemeDesignator,
+      "mm": float(num.MeasuredValueSequence[0].NumericValue), "unit": num.MeasuredValueSequence[0].MeasurementUnitsCodeSequence[0].CodeValue,
+      "graphic": [scoord.GraphicType, len(scoord.GraphicData)], "slice": scoord.ContentSequence[0].ReferencedSOPSequence[0].ReferencedSOPInstanceUID})
+print(json.dumps(out))
+`;
+
 describe('a CT series from disk', () => {
   it('is listed by series, scrolls, windows, takes a box on a slice, stores nothing identifying, exports a DICOM SR, and sits beside the same patient’s slide in the patient view', { timeout: 180_000 }, async () => {
     session = await launchProfile();
@@ -195,6 +212,32 @@ describe('a CT series from disk', () => {
     await position.filter({ hasText: at(5) }).waitFor();
     await page.waitForFunction(() => document.querySelector('[data-testid="shape-layer"]')?.getAttribute('data-drawn') === '1');
 
+    // A length on slice 5 (L): dragged end to end, in mm by the file's Pixel Spacing as pydicom reads it (row, column).
+    const spacing: [number, number] = JSON.parse(execFileSync(PYTHON, ['-c', 'import json,pydicom,sys\nprint(json.dumps([float(v) for v in pydicom.dcmread(sys.argv[1]).PixelSpacing]))', files[4]], { encoding: 'utf8' }));
+    const mm = (g: { points: number[] }) => Math.hypot((g.points[2] - g.points[0]) * spacing[1], (g.points[3] - g.points[1]) * spacing[0]);
+    const storedLine = async () => (await storedAnnotations(page)).find((a) => a.geometry?.type === 'line') as unknown as { geometry: { points: number[] }; slice: unknown } | undefined;
+    await page.keyboard.press('l');
+    await expect(page.getByRole('button', { name: /Measure length \(mm\)/ }).getAttribute('aria-pressed')).resolves.toBe('true');
+    await drawBox(page, 20, 100, 20 + 15 / spacing[1], 100);
+    await page.getByTestId('shape-count').filter({ hasText: '2' }).waitFor();
+    await waitSaved(page);
+    const line = (await storedLine())!;
+    expect(line.slice).toEqual((stored as unknown as { slice: unknown }).slice);
+    expect(mm(line.geometry)).toBeCloseTo(15, 1);
+    // Selected (V, a click on it), the inspector gives its length; an end dragged further lengthens it; undo puts it back.
+    await page.keyboard.press('v');
+    const along = await pagePoint(page, 20 + 5 / spacing[1], 100);
+    await page.mouse.click(along.x, along.y);
+    await page.getByTestId('line-length').filter({ hasText: `Length: ${mm(line.geometry).toFixed(1)} mm` }).waitFor();
+    await drawBox(page, line.geometry.points[2], line.geometry.points[3], 20 + 30 / spacing[1], 100);
+    await expect.poll(async () => mm((await storedLine())!.geometry)).toBeCloseTo(30, 0);
+    const longer = (await storedLine())!;
+    await page.getByTestId('line-length').filter({ hasText: `Length: ${mm(longer.geometry).toFixed(1)} mm` }).waitFor();
+    await page.keyboard.press('Control+z');
+    await page.getByTestId('line-length').filter({ hasText: `Length: ${mm(line.geometry).toFixed(1)} mm` }).waitFor();
+    await waitSaved(page);
+    await expect.poll(async () => (await storedLine())!.geometry.points).toEqual(line.geometry.points);
+
     // Nothing the profile removes, no planted identifier and none of the scanner's UIDs is stored anywhere.
     for (const value of [...planted.text, ...planted.uids, planted.study, planted.series, ...planted.files.map((f) => f.sop), 'PHI-PATIENT-0042', 'PHI-Doe']) expect(db.text).not.toContain(value);
     const image = db.images.find((im) => im.modality === 'radiology')!;
@@ -209,11 +252,16 @@ describe('a CT series from disk', () => {
     await page.getByRole('button', { name: 'Export DICOM SR (measurement report)' }).click();
     const srPath = join(dir, 'report.sr.dcm');
     await (await download).saveAs(srPath);
-    await page.getByTestId('sr-message').filter({ hasText: 'DICOM SR written: 1 region' }).waitFor();
+    await page.getByTestId('sr-message').filter({ hasText: 'DICOM SR written: 1 region (each with its slice and area in mm²) and 1 length in mm.' }).waitFor();
     const sr = JSON.parse(execFileSync(PYTHON, ['-c', SR_SUMMARY, srPath], { encoding: 'utf8' }));
     expect(sr).toMatchObject({ patient: image.patientKey, study: projectUid(key, planted.study), evidence: [projectUid(key, planted.files[4].sop)], finding: 'Nodule', graphicType: 'POLYLINE' });
     // 40 × 40 pixels of 0.661468 mm: 700.1 mm².
     expect(sr.area).toBeCloseTo(stored.geometry.w * stored.geometry.h * 0.661468 ** 2, 1);
+    // The length: SCT 410668003 in mm, from a two-point POLYLINE on slice 5.
+    const lengths = JSON.parse(execFileSync(PYTHON, ['-c', SR_LENGTHS, srPath], { encoding: 'utf8' }));
+    expect(lengths).toHaveLength(1);
+    expect(lengths[0]).toMatchObject({ name: '410668003 SCT', unit: 'mm', graphic: ['POLYLINE', 4], slice: projectUid(key, planted.files[4].sop) });
+    expect(lengths[0].mm).toBeCloseTo(mm(line.geometry), 4);
     const check = spawnSync('dciodvfy', [srPath], { encoding: 'utf8' });
     expect(`${check.stdout}${check.stderr}`.split('\n').filter((l) => l.startsWith('Error'))).toEqual([]);
 
@@ -223,7 +271,7 @@ describe('a CT series from disk', () => {
     await cards.nth(1).waitFor();
     const texts = await cards.allTextContents();
     expect(texts).toHaveLength(2);
-    expect(texts.find((c) => c.includes('CT series 1 (8)'))).toMatch(/Chest CT · Radiology · 8 slices.*Nodule: 1 shape/);
+    expect(texts.find((c) => c.includes('CT series 1 (8)'))).toMatch(/Chest CT · Radiology · 8 slices.*Nodule: 2 shapes/);
     expect(texts.find((c) => c.includes('Synthetic H&E slide (seed 1)'))).toContain('Demo: pathology cell outlines / デモ：病理 細胞輪郭 · Pathology WSI');
     const boxes = await cards.evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y })));
     expect(boxes[0].y).toBe(boxes[1].y); // side by side
@@ -236,8 +284,8 @@ describe('a CT series from disk', () => {
     await chooseFiles(page, 'Choose CT series 1 (8) again', files);
     await waitViewer(page);
     await position.filter({ hasText: at(5) }).waitFor();
-    await page.getByTestId('shape-count').filter({ hasText: '1' }).waitFor();
-    await page.waitForFunction(() => document.querySelector('[data-testid="shape-layer"]')?.getAttribute('data-drawn') === '1');
+    await page.getByTestId('shape-count').filter({ hasText: '2' }).waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid="shape-layer"]')?.getAttribute('data-drawn') === '2');
 
     // An MR in JPEG 2000 (pydicom's MR_small_jp2klossless.dcm): decoded by the WebAssembly codec
     // under the page's policy, shown under the header's window as pydicom decodes it; no CT presets.

@@ -68,9 +68,9 @@ async function label(page: Page, position: number, keys: string[]): Promise<void
 }
 
 /** Every document in this browser's PouchDB databases (IndexedDB `_pouch_*`), read directly. */
-async function localPouchDocs(page: Page): Promise<{ db: string; value?: { annotatorId?: string } }[]> {
+async function localPouchDocs(page: Page): Promise<{ db: string; value?: { annotatorId?: string }; batch?: { annotatorId: string }[] }[]> {
   return page.evaluate(async () => {
-    const out: { db: string; value?: { annotatorId?: string } }[] = [];
+    const out: { db: string; value?: { annotatorId?: string }; batch?: { annotatorId: string }[] }[] = [];
     for (const info of await indexedDB.databases()) {
       if (!info.name?.startsWith('_pouch_')) continue;
       const db: IDBDatabase = await new Promise((res, rej) => {
@@ -84,7 +84,7 @@ async function localPouchDocs(page: Page): Promise<{ db: string; value?: { annot
           r.onsuccess = () => res(r.result);
           r.onerror = () => rej(r.error);
         });
-        for (const row of rows) out.push({ db: info.name!, value: row.value });
+        for (const row of rows) out.push({ db: info.name!, value: row.value, batch: row.batch });
       }
       db.close();
     }
@@ -174,6 +174,10 @@ describe('live sync through a CouchDB-protocol server', () => {
     await expect.poll(async () => (await storedAnnotations(coord.page)).filter((a) => a.annotatorId === 'dr-ana' || a.annotatorId === 'dr-ben').length, { timeout: 60_000 }).toBe(4);
     const mine = (await storedAnnotations(coord.page)).filter((a) => a.annotatorId === 'dr-ana').sort((a, b) => a.imageId.localeCompare(b.imageId));
     expect(mine.map((a) => [a.classId, a.grade])).toEqual((await storedAnnotations(ana.page)).sort((a, b) => a.imageId.localeCompare(b.imageId)).map((a) => [a.classId, a.grade]));
+    // The Progress table: work that came live counts as returned, for each of them.
+    await teamTab(coord.page);
+    const lastRow = coord.page.getByTestId('dashboard').locator('tr').filter({ hasText: 'Last return' });
+    await expect.poll(async () => (await lastRow.locator('td').allInnerTexts()).filter((x) => x.endsWith('(live sync)')).length).toBe(2);
   });
 
   it('blind: an annotator’s browser holds no other annotator’s annotation, in its store or its sync databases', async () => {
@@ -182,7 +186,7 @@ describe('live sync through a CouchDB-protocol server', () => {
     expect(stored.every((a) => a.annotatorId === 'dr-ana')).toBe(true);
     const pouch = await localPouchDocs(ana.page);
     expect(pouch.length).toBeGreaterThan(0);
-    expect(pouch.filter((d) => d.value?.annotatorId === 'dr-ben')).toEqual([]);
+    expect(pouch.filter((d) => d.value?.annotatorId === 'dr-ben' || d.batch?.some((a) => a.annotatorId === 'dr-ben'))).toEqual([]);
     // The server would not give them either: Ana has no access to Ben's database.
     const denied = await ana.page.evaluate(async (url) => (await fetch(url, { credentials: 'include' })).status, `${server.url}/${databaseName(pid, 'dr-ben')}`);
     expect([401, 403]).toContain(denied);
@@ -287,5 +291,22 @@ describe('live sync through a CouchDB-protocol server', () => {
     await expect.poll(async () => (await server.docs(name)).map((d) => d.kind).sort(), { timeout: 30_000 }).toEqual(['annotator', 'annotator', 'project', 'schema']);
     const project = (await server.docs(name)).find((d) => d.kind === 'project').value;
     expect(project.assignments).toEqual([{ annotatorId: 'dr-cem', imageIds: [] }]);
+  });
+
+  it('two tabs of one project: one syncs, the other’s edits travel through it, and it takes over when that tab closes', async () => {
+    const bens = async () => (await server.docs(databaseName(pid, 'dr-ben'))).filter((d) => d.kind === 'annotation' && d.value.annotatorId === 'dr-ben').length;
+    const before = await bens();
+    const tab = await ben.context.newPage();
+    await tab.goto(`${base}/#/project/${encodeURIComponent(pid)}/worklist`);
+    await tab.getByTestId('sync-status').filter({ hasText: 'Synced (synced by another tab)' }).waitFor({ timeout: 30_000 });
+    await label(tab, 3, ['2']);
+    // Saved here, carried to the syncing tab (the tabs' channel) and from there to the server.
+    await expect.poll(bens, { timeout: 30_000 }).toBe(before + 1);
+    await ben.page.close();
+    // The other tab closed: this one syncs now, and says so without "another tab".
+    await tab.locator('[data-testid="sync-status"][data-state="synced"]').filter({ hasNotText: 'another tab' }).waitFor({ timeout: 30_000 });
+    await label(tab, 4, ['1']);
+    await expect.poll(bens, { timeout: 30_000 }).toBe(before + 2);
+    ben = { page: tab, context: ben.context };
   });
 });

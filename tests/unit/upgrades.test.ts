@@ -22,7 +22,7 @@ interface LayoutFixture {
 const LAYOUT_FIXTURES = ['tests/fixtures/storage/layout-v1.json', 'tests/fixtures/storage/layout-v2.json'];
 /** A layout 2 database holding packs and rows that shadow them, made by the app's write path. */
 const PACKED_FIXTURE = 'tests/fixtures/storage/layout-v2-packs.json';
-const FORMAT_FIXTURES = ['tests/fixtures/shared/v0-fundus.json', 'tests/fixtures/shared/v1-endoscopy.json', 'tests/fixtures/shared/v2-team-endoscopy.json', 'tests/fixtures/shared/v3-slides-pathology.json', 'tests/fixtures/shared/v4-radiology-ct.json'];
+const FORMAT_FIXTURES = ['tests/fixtures/shared/v0-fundus.json', 'tests/fixtures/shared/v1-endoscopy.json', 'tests/fixtures/shared/v2-team-endoscopy.json', 'tests/fixtures/shared/v3-slides-pathology.json', 'tests/fixtures/shared/v4-radiology-ct.json', 'tests/fixtures/shared/v5-radiology-lengths.json'];
 
 /**
  * Builds the database exactly as that layout version's code did, with raw IndexedDB calls frozen

@@ -134,7 +134,7 @@ function imagesFromResults(
   for (const p of pending) {
     const e = extent.get(p.imageKey) ?? [0, 0];
     const { geometry, parts } = cocoGeometry(p.shape, 'polygon');
-    const xy = geometry?.type === 'polygon' ? [geometry.points, ...parts.map((r) => r[0])].flat() : geometry?.type === 'box' ? [geometry.x + geometry.w, geometry.y + geometry.h] : geometry ? [geometry.x, geometry.y] : [];
+    const xy = geometry?.type === 'polygon' ? [geometry.points, ...parts.map((r) => r[0])].flat() : geometry?.type === 'box' ? [geometry.x + geometry.w, geometry.y + geometry.h] : geometry?.type === 'point' ? [geometry.x, geometry.y] : [];
     for (let i = 0; i < xy.length; i += 2) {
       e[0] = Math.max(e[0], xy[i]);
       e[1] = Math.max(e[1], xy[i + 1]);

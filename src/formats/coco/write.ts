@@ -3,6 +3,7 @@ import { geometryArea, geometryBbox } from '../../model/geometry';
 import { annotationSource, type AnnotationFields, type SourcedProject } from '../../model/annotationSource';
 import { currentSchema, type ProjectData } from '../../model/projectData';
 import { nowIso } from '../../model/ids';
+import { englishCount } from '../../model/words';
 import type { Annotation, AttributeValue, Geometry, ImageRecord } from '../../model/types';
 import { allClasses, className } from '../interchange/classes';
 import { annotationExtension, projectExtension } from '../interchange/extension';
@@ -48,6 +49,9 @@ function mainShape(a: Annotation, image: ImageRecord): Pick<CocoAnnotation, 'seg
     case 'point':
       // A one-pixel square centred on the point: a valid instance for every COCO tool, read back as the point.
       return { segmentation: [[g.x - 0.5, g.y - 0.5, g.x + 0.5, g.y - 0.5, g.x + 0.5, g.y + 0.5, g.x - 0.5, g.y + 0.5]], bbox: [g.x - 0.5, g.y - 0.5, 1, 1], area: 1 };
+    case 'line':
+      // Never reached: cocoParts leaves length lines out (COCO has no line; a box would be a false object).
+      throw new Error(`annotation ${a.id}: a length line has no COCO shape`);
   }
 }
 
@@ -84,15 +88,21 @@ function cocoParts(data: SourcedProject, opts: CocoWriteOptions): CocoParts {
   const categories: CocoCategory[] = classes.map((c, i) => ({ id: categoryNumbers.ids[i], name: className(c), supercategory: c.objectKind ?? schema.name.en, granula: { classId: c.id } }));
   const byId = new Map(data.images.map((im) => [im.id, im]));
   const source = annotationSource(data.annotations);
-  const isWritten = (a: AnnotationFields) => byId.has(a.imageId) && categoryIds.has(a.classId);
+  // Length lines are left out: COCO has no line, and a box would be a false object.
+  const isWritten = (a: AnnotationFields) => a.geometry?.type !== 'line' && byId.has(a.imageId) && categoryIds.has(a.classId);
   // One pass for the numbering and what is said first: the annotations are made again as they are written.
   const slices = sliceCount();
   const unwritten: string[] = [];
   const carried: (number | string | undefined)[] = [];
   /** Ids of the written annotations that came with a COCO id, by position (to name those numbered anew). */
   const carriers = new Map<number, string>();
+  let lines = 0;
   for (const a of source.fields()) {
     slices.see(a);
+    if (a.geometry?.type === 'line') {
+      lines++;
+      continue;
+    }
     if (!isWritten(a)) {
       unwritten.push(`annotation ${a.id} not written: its ${byId.has(a.imageId) ? `class "${a.classId}"` : `image "${a.imageId}"`} is not in the project`);
       continue;
@@ -102,6 +112,7 @@ function cocoParts(data: SourcedProject, opts: CocoWriteOptions): CocoParts {
     carried.push(id);
   }
   const warnings: string[] = [...slices.warnings(data.images, 'COCO'), ...unwritten];
+  if (lines) warnings.push(`${englishCount(lines, 'length measurement')} not written: COCO has no line shape. Export the shared format, GeoJSON or CSV to keep them`);
   const annotationNumbers = assignCocoIds(Array.from(carried.keys()), (i) => carried[i]);
   for (const [what, taken] of [['image', imageNumbers.taken.map((im) => im.id)], ['class', categoryNumbers.taken.map((c) => c.id)], ['annotation', annotationNumbers.taken.map((i) => carriers.get(i)!)]] as const) {
     if (taken.length) warnings.push(`${taken.length} ${what}${taken.length > 1 ? 's' : ''} (${taken.slice(0, 3).join(', ')}${taken.length > 3 ? ', …' : ''}) came with a COCO id another ${what} already has: numbered anew`);

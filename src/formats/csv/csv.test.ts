@@ -252,7 +252,7 @@ describe('CSV reader refuses bad files, naming row and column', () => {
     expect(problems(text)).toEqual([
       'row 2, column "width": a box needs a width above zero',
       'row 3, column "y": a box needs a number here, not ""',
-      'row 4, column "shape": must be box, polygon, point or empty, not "circle"',
+      'row 4, column "shape": must be box, polygon, point, line or empty, not "circle"',
       'row 5, column "points": ring 1: needs x y pairs, found 3 numbers',
       'row 6, column "points": ring 2: needs x y pairs, found 3 numbers',
       'row 7, column "status": must be "no lesion" or empty, not "maybe"',

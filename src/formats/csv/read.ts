@@ -1,7 +1,7 @@
 import { encodingProblem } from '../interchange/encoding';
 import Papa from 'papaparse';
 import { nowIso } from '../../model/ids';
-import { geometryBounds } from '../../model/geometry';
+import { geometryBounds, geometryProblems } from '../../model/geometry';
 import { statusId } from '../../model/ids';
 import type { Annotation, AttributeDef, AttributeValue, Geometry, GradeDef, ImageRecord, ImageStatus, LabelClass, LabelSchema } from '../../model/types';
 import { checkFlatRing } from '../interchange/checks';
@@ -172,7 +172,7 @@ function build(rows: Row[], columns: Map<string, number>, fileName: string, opts
   }
   const multi = [...labelled.keys()].length < pending.filter((p) => !p.geometry).length;
   const drawn = new Set(pending.flatMap((p) => (p.geometry ? [p.geometry.type] : [])));
-  const granularity = drawn.has('polygon') ? 'polygon' : drawn.has('box') ? 'box' : drawn.has('point') ? 'point' : 'image';
+  const granularity = drawn.has('polygon') ? 'polygon' : drawn.has('box') ? 'box' : drawn.has('point') ? 'point' : drawn.has('line') ? 'polygon' : 'image';
   const schema = given ?? importedSchema({ granularity, selection: multi ? 'multi' : 'single', classes: classes.added, title: stem, now, ...gradeDef(grades) });
   const ids = new ContentIds('ann');
   const annotations: Unowned<Annotation>[] = pending.map((p) => {
@@ -235,7 +235,16 @@ function readGeometry(row: Row, report: Report): Geometry | null | undefined {
     const [points, ...holes] = rings;
     return holes.length ? { type: 'polygon', points, holes } : { type: 'polygon', points };
   }
-  return void report.problem(cellPath(row.n, 'shape'), `must be box, polygon, point or empty, not "${shape.slice(0, 30)}"`);
+  if (shape === 'line') {
+    const where = cellPath(row.n, 'points');
+    const values = (row.cells.get('points') ?? '').trim().split(/\s+/).filter(Boolean);
+    const bad = values.find((v) => !Number.isFinite(Number(v)));
+    if (bad !== undefined) return void report.problem(where, `"${bad.slice(0, 30)}" is not a number`);
+    const line: Geometry = { type: 'line', points: values.map(Number) };
+    const problem = geometryProblems(line).find((p) => p.severity === 'error');
+    return problem ? void report.problem(where, problem.message) : line;
+  }
+  return void report.problem(cellPath(row.n, 'shape'), `must be box, polygon, point, line or empty, not "${shape.slice(0, 30)}"`);
 }
 
 /** The grades seen become the schema's grade levels (a grade needs at least two levels to be a scale). */

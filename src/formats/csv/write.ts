@@ -18,6 +18,11 @@ function geometryCells(g: Geometry | null): string[] {
       return ['box', String(g.x), String(g.y), String(g.w), String(g.h), ''];
     case 'point':
       return ['point', String(g.x), String(g.y), '', '', ''];
+    case 'line': {
+      // As a polygon: the bounding box, then the two points (the length is derived, see docs/FORMAT.md).
+      const b = geometryBounds(g);
+      return ['line', String(b.minX), String(b.minY), String(b.maxX - b.minX), String(b.maxY - b.minY), ring(g.points)];
+    }
     case 'polygon': {
       const b = geometryBounds(g);
       return ['polygon', String(b.minX), String(b.minY), String(b.maxX - b.minX), String(b.maxY - b.minY), [g.points, ...(g.holes ?? [])].map(ring).join('; ')];

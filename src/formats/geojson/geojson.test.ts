@@ -110,7 +110,7 @@ describe('QuPath GeoJSON round trip', () => {
 });
 
 describe("QuPath's own exports", () => {
-  it('0.4 and later: holes, detections, a MultiPolygon kept whole, MultiPoint, lines left out, unclassified objects', () => {
+  it('0.4 and later: holes, detections, a MultiPolygon kept whole, MultiPoint, a line as a length line, unclassified objects', () => {
     const result = readGeoJsonText(fixture('qupath-0.4-collection.geojson'), 'qupath-0.4-collection.geojson', { now: NOW, image: { width: 4000, height: 3000 } });
     if (!result.ok) throw new Error(JSON.stringify(result.problems));
     const { data, warnings } = result;
@@ -126,13 +126,16 @@ describe("QuPath's own exports", () => {
       ['Stroma', 'polygon', 1],
       ['Lymphocyte', 'point', 0],
       ['Lymphocyte', 'point', 0],
+      ['Unclassified', 'line', 0],
       ['Unclassified', 'polygon', 0],
     ]);
+    // QuPath's line annotation (a two-point LineString) is a length line.
+    expect(data.annotations[5].geometry).toEqual({ type: 'line', points: [0, 0, 100, 100] });
     expect(data.annotations[0]).toMatchObject({
       note: 'Invasive front',
       geometry: { type: 'polygon', points: [1000, 1000, 1600, 1000, 1600, 1500, 1000, 1500], holes: [[1200, 1200, 1300, 1200, 1300, 1300, 1200, 1300]] },
     });
-    expect(warnings).toEqual([{ path: 'features[4].geometry', message: 'a line is not kept (Granula has no line shape)' }]);
+    expect(warnings).toEqual([]);
   });
 
   it('0.2: a bare list of features, the Java class as id, colorRGB, measurements as a list', () => {

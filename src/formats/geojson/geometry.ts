@@ -2,7 +2,11 @@ import { checkFlatRing, isFiniteNumber, isRecord, subPath } from '../interchange
 import type { Report } from '../interchange/result';
 
 /** One drawable piece of a GeoJSON geometry: a polygon (outline, then holes) or a point. */
-export type Part = { kind: 'polygon'; rings: number[][]; path: string } | { kind: 'point'; x: number; y: number; path: string };
+export type Part =
+  | { kind: 'polygon'; rings: number[][]; path: string }
+  | { kind: 'point'; x: number; y: number; path: string }
+  /** A straight line between two points: a length measurement (x0, y0, x1, y1). */
+  | { kind: 'line'; points: number[]; path: string };
 
 /** GeoJSON's geometry types: QuPath reads a bare geometry (or a list of them) as annotations. */
 export const GEOMETRY_TYPES = new Set(['Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon', 'GeometryCollection']);
@@ -65,8 +69,26 @@ function readList(raw: unknown, path: string, report: Report): unknown[] | undef
 }
 
 /**
- * Every drawable part of a geometry at `path` (a feature's `geometry`). Lines are not shapes Granula
- * has: they are reported as warnings and left out rather than refusing a QuPath export for them.
+ * A LineString of two positions is a length measurement (QuPath's line annotation); a longer one (a
+ * polyline) is not a shape Granula has: reported as a warning and left out rather than refusing a
+ * QuPath export for it.
+ */
+function readLine(raw: unknown, path: string, report: Report): Part[] | undefined {
+  if (!Array.isArray(raw)) return void report.problem(path, 'must be a list of positions [[x, y], …]');
+  if (raw.length !== 2) {
+    report.warn(path, `a line of ${raw.length} points is not kept (Granula keeps straight lines of 2 points, length measurements)`);
+    return [];
+  }
+  const a = readPosition(raw[0], `${path}[0]`, report);
+  const b = readPosition(raw[1], `${path}[1]`, report);
+  if (!a || !b) return undefined;
+  if (a[0] === b[0] && a[1] === b[1]) return void report.problem(path, 'a length line needs two different points');
+  return [{ kind: 'line', points: [a[0], a[1], b[0], b[1]], path }];
+}
+
+/**
+ * Every drawable part of a geometry at `path` (a feature's `geometry`): polygons, points and
+ * two-point lines (see readLine).
  */
 export function readGeometry(g: unknown, path: string, report: Report, depth = 0): Part[] | undefined {
   if (!isRecord(g)) return void report.problem(path || '(root)', 'must be a GeoJSON geometry object');
@@ -96,9 +118,13 @@ export function readGeometry(g: unknown, path: string, report: Report, depth = 0
       return parts.every((p) => p) ? (parts as Part[]) : undefined;
     }
     case 'LineString':
-    case 'MultiLineString':
-      report.warn(path || '(root)', 'a line is not kept (Granula has no line shape)');
-      return [];
+      return readLine(g.coordinates, at, report);
+    case 'MultiLineString': {
+      const list = readList(g.coordinates, at, report);
+      if (!list) return undefined;
+      const parts = list.map((l, k) => readLine(l, `${at}[${k}]`, report));
+      return parts.every((p) => p) ? (parts as Part[][]).flat() : undefined;
+    }
     case 'GeometryCollection': {
       if (depth >= MAX_NESTING) return void report.problem(path || '(root)', 'geometry collections are nested too deeply');
       const list = readList(g.geometries, subPath(path, 'geometries'), report);

@@ -127,7 +127,7 @@ export class GeoJsonFeatures {
     this.surveyed++;
     for (const part of p.parts) {
       if (part.kind !== 'point') this.allPoints = false;
-      const xy = part.kind === 'point' ? [part.x, part.y] : part.rings[0];
+      const xy = part.kind === 'point' ? [part.x, part.y] : part.kind === 'line' ? part.points : part.rings[0];
       for (let i = 0; i < xy.length; i += 2) {
         this.maxX = Math.max(this.maxX, xy[i]);
         this.maxY = Math.max(this.maxY, xy[i + 1]);
@@ -280,10 +280,13 @@ function shapesOf(p: Pending, report: Report): Shape[] | undefined {
   const at = p.geometryAt || '(root)';
   const polygons = p.parts.filter((part) => part.kind === 'polygon');
   const points = p.parts.filter((part) => part.kind === 'point');
+  const lines = p.parts.filter((part) => part.kind === 'line');
+  if (shape === 'line' && (p.parts.length !== 1 || !lines.length)) return void report.problem(at, 'a line is written as one LineString of 2 points');
   if (shape === 'box' || shape === 'point') {
     if (p.parts.length !== 1) return void report.problem(at, `a ${shape} is written as one ${shape === 'point' ? 'Point' : 'Polygon'}`);
     if ((shape === 'point') !== (p.parts[0].kind === 'point')) return void report.problem(at, `must be a ${shape === 'point' ? 'Point' : 'Polygon'} for a ${shape}`);
   }
+  if (shape && shape !== 'line' && lines.length) return void report.problem(at, `must not be a LineString for a ${shape}`);
   if (shape === 'polygon' && points.length) return void report.problem(at, 'must be a Polygon or MultiPolygon for a polygon');
   const out: Shape[] = [];
   if (polygons.length) {
@@ -293,6 +296,7 @@ function shapesOf(p: Pending, report: Report): Shape[] | undefined {
     out.push(more.length ? { geometry, parts: more.map((m) => m.rings) } : { geometry });
   }
   for (const point of points) out.push({ geometry: { type: 'point', x: point.x, y: point.y } });
+  for (const line of lines) out.push({ geometry: { type: 'line', points: line.points } });
   if (polygons.length && points.length) report.warn(at, `its ${points.length} point${points.length > 1 ? 's' : ''} became annotations of their own, beside its polygon${polygons.length > 1 ? 's' : ''}`);
   return out;
 }

@@ -124,6 +124,17 @@ function writeGeometry(out: Utf8Sink, a: Annotation, image: ImageRecord): void {
       out.num(g.y);
       out.text(']}');
       return;
+    case 'line':
+      out.text('{"type":"LineString","coordinates":[[');
+      out.num(g.points[0]);
+      out.byte(COMMA);
+      out.num(g.points[1]);
+      out.text('],[');
+      out.num(g.points[2]);
+      out.byte(COMMA);
+      out.num(g.points[3]);
+      out.text(']]}');
+      return;
   }
 }
 

@@ -3,7 +3,7 @@ import type { AnnotationExtension, ProjectExtension } from '../interchange/exten
 
 export type Position = [number, number];
 
-export type GeoGeometry = { type: 'Polygon'; coordinates: Position[][] } | { type: 'MultiPolygon'; coordinates: Position[][][] } | { type: 'Point'; coordinates: Position };
+export type GeoGeometry = { type: 'Polygon'; coordinates: Position[][] } | { type: 'MultiPolygon'; coordinates: Position[][][] } | { type: 'Point'; coordinates: Position } | { type: 'LineString'; coordinates: Position[] };
 
 /** As QuPath 0.4+ writes a class: `names` for a derived class ("Tumor: Positive"), else `name`; always a colour. */
 export type GeoClassification = { name: string; color: [number, number, number] } | { names: string[]; color: [number, number, number] };

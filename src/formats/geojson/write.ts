@@ -44,6 +44,9 @@ export function geoGeometry(a: Annotation, image: ImageRecord): GeoGeometry {
       return { type: 'Polygon', coordinates: rectangle(g.x, g.y, g.w, g.h) };
     case 'point':
       return { type: 'Point', coordinates: [g.x, g.y] };
+    case 'line':
+      // A length measurement, as QuPath writes its line annotations.
+      return { type: 'LineString', coordinates: [[g.points[0], g.points[1]], [g.points[2], g.points[3]]] };
   }
 }
 

@@ -31,7 +31,8 @@ export function shapeKey(geometry: Geometry | null, parts: readonly (readonly nu
     mixRing(geometry.points, -2);
     if (geometry.holes) for (const h of geometry.holes) mixRing(h, -3);
   } else if (geometry.type === 'box') mixRing([geometry.x, geometry.y, geometry.w, geometry.h], -4);
-  else mixRing([geometry.x, geometry.y], -5);
+  else if (geometry.type === 'point') mixRing([geometry.x, geometry.y], -5);
+  else mixRing(geometry.points, -8);
   if (parts)
     for (const part of parts) {
       mix(-6);

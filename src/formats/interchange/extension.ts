@@ -22,7 +22,7 @@ export const imageExtensionSchema = imageSchema.omit({ name: true, width: true, 
 export type ImageExtension = z.infer<typeof imageExtensionSchema>;
 
 /** How a Granula annotation is drawn in a format whose only shapes are polygons (or points). */
-export const SHAPES = ['polygon', 'box', 'point', 'image'] as const;
+export const SHAPES = ['polygon', 'box', 'point', 'line', 'image'] as const;
 export type Shape = (typeof SHAPES)[number];
 
 const attributeValue = z.union([z.string().max(10_000), z.number(), z.boolean()]);

@@ -29,6 +29,8 @@ export const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record
   2: (doc) => ({ ...doc, version: 3 }),
   // Version 4 added CT/MR series from disk (image source `dicom-series`) and the slice a shape is on; a version-3 file has neither.
   3: (doc) => ({ ...doc, version: 4 }),
+  // Version 5 added length lines (geometry `line`, two points); a version-4 file has none.
+  4: (doc) => ({ ...doc, version: 5 }),
 };
 
 /**

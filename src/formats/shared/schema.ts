@@ -4,8 +4,11 @@ import { AUDIT_ACTIONS, GRANULARITIES, MODALITIES, SLIDE_FORMATS, STAIN_SETTINGS
 
 /** The shared format's identity; outside tools key on these two fields. */
 export const FORMAT_NAME = 'granula-shared';
-/** 2 (from 1): the audit trail, team roles, assignments, work-package and return headers, edit stamps. */
-export const FORMAT_VERSION = 4;
+/**
+ * 2 (from 1): the audit trail, team roles, assignments, work-package and return headers, edit stamps.
+ * 3: slides from disk; 4: CT/MR series and the slice a shape is on; 5: length lines (`type: 'line'`).
+ */
+export const FORMAT_VERSION = 5;
 
 /** Rings longer than this are refused: no real outline needs it, and it keeps a hostile file bounded. */
 export const MAX_RING_COORDINATES = 200_000;
@@ -85,6 +88,8 @@ const geometry = z
     z.object({ type: z.literal('polygon'), points: coordinates, holes: z.array(coordinates).max(1000).optional() }),
     z.object({ type: z.literal('box'), x: z.number(), y: z.number(), w: z.number(), h: z.number() }),
     z.object({ type: z.literal('point'), x: z.number(), y: z.number() }),
+    // Exactly two points (checked below, with a located message); the length is derived, never stored.
+    z.object({ type: z.literal('line'), points: z.array(z.number()).min(4, 'a length line needs exactly 2 points').max(4, 'a length line needs exactly 2 points') }),
   ])
   .superRefine((g, ctx) => {
     for (const p of geometryProblems(g as never, { warnings: false })) {

@@ -14,6 +14,7 @@ const GEOMETRIES: (Geometry | null)[] = [
   { type: 'polygon', points: [0, 0, 100, 0, 100, 100, 0, 100], holes: [[20, 20, 40, 20, 40, 40, 20, 40]] },
   { type: 'box', x: 5, y: 6, w: 70, h: 40 },
   { type: 'point', x: 12.5, y: 99 },
+  { type: 'line', points: [3, 4.5, 60, 80] },
   null,
 ];
 
@@ -155,16 +156,46 @@ describe('shared-format fixtures', () => {
     expect(JSON.parse(JSON.stringify(back))).toStrictEqual({ ...raw, version: FORMAT_VERSION });
   });
 
-  it('round-trips the version 4 fixture (a CT series from disk by its project UIDs; box, polygon and point each on its slice) unchanged', () => {
+  it('round-trips the version 4 fixture (a CT series from disk by its project UIDs; box, polygon and point each on its slice): migrated to version 5, only the number changes', () => {
     const text = fixture('v4-radiology-ct.json');
+    const raw = JSON.parse(text);
+    expect(raw.version).toBe(4);
+    expect(MIGRATIONS[4](raw)).toEqual({ ...raw, version: 5 });
+    const r = validateSharedText(text);
+    expect(r.ok ? [] : r.problems).toEqual([]);
+    if (!r.ok) return;
+    expect(r.migratedFrom).toBe(4);
+    expect(r.doc.annotations.map((a) => a.slice?.sopInstanceUid)).toEqual([raw.images[0].source.slices[2].sopInstanceUid, raw.images[0].source.slices[1].sopInstanceUid, raw.images[0].source.slices[3].sopInstanceUid]);
+    const back = toSharedDocument(fromSharedDocument(r.doc), { exportedAt: r.doc.exportedAt });
+    expect(JSON.parse(JSON.stringify(back))).toStrictEqual({ ...raw, version: FORMAT_VERSION });
+  });
+
+  it('round-trips the version 5 fixture (length lines on CT slices beside a box and a polygon) unchanged', () => {
+    const text = fixture('v5-radiology-lengths.json');
     const raw = JSON.parse(text);
     expect(raw.version).toBe(FORMAT_VERSION);
     const r = validateSharedText(text);
     expect(r.ok ? [] : r.problems).toEqual([]);
     if (!r.ok) return;
-    expect(r.doc.annotations.map((a) => a.slice?.sopInstanceUid)).toEqual([raw.images[0].source.slices[2].sopInstanceUid, raw.images[0].source.slices[1].sopInstanceUid, raw.images[0].source.slices[3].sopInstanceUid]);
+    expect(r.doc.annotations.filter((a) => a.geometry?.type === 'line').map((a) => [a.id, a.geometry, a.slice?.sopInstanceUid])).toEqual([
+      ['ann_len_nodule', { type: 'line', points: [300, 219, 324, 219] }, raw.images[0].source.slices[2].sopInstanceUid],
+      ['ann_len_mass', { type: 'line', points: [120, 300, 170, 340] }, raw.images[0].source.slices[1].sopInstanceUid],
+    ]);
     const back = toSharedDocument(fromSharedDocument(r.doc), { exportedAt: r.doc.exportedAt });
     expect(JSON.parse(JSON.stringify(back))).toStrictEqual(raw);
+  });
+
+  it('refuses a length line of 3 points or of one point twice, naming the annotation, and a document newer than this build', () => {
+    const raw = JSON.parse(fixture('v5-radiology-lengths.json'));
+    raw.annotations[3].geometry.points = [300, 219, 324, 219, 330, 230];
+    raw.annotations[4].geometry.points = [120, 300, 120, 300];
+    const r = validateSharedDocument(raw);
+    expect(r.ok ? [] : r.problems).toEqual([
+      { path: 'annotations[3].geometry.points', message: 'a length line needs exactly 2 points' },
+      { path: 'annotations[4].geometry.points', message: 'a length line needs two different points' },
+    ]);
+    const newer = validateSharedDocument({ ...JSON.parse(fixture('v5-radiology-lengths.json')), version: FORMAT_VERSION + 1 });
+    expect(newer.ok ? [] : newer.problems).toEqual([{ path: 'version', message: `format version ${FORMAT_VERSION + 1} is newer than this Granula understands (${FORMAT_VERSION}); update Granula` }]);
   });
 
   it('refuses a shape on a slice the series does not have, a series shape without its slice, and a UID that is not one, naming each', () => {

@@ -27,7 +27,7 @@ const num = (v: number) => v.toFixed(6);
 
 /** `class cx cy w h`, normalised to the image and clipped to it (YOLO trainers refuse values outside 0–1). */
 function labelLine(a: Annotation, image: ImageRecord, classIndex: number): { line?: string; clipped: boolean } {
-  if (!a.geometry || a.geometry.type === 'point') return { clipped: false };
+  if (!a.geometry || a.geometry.type === 'point' || a.geometry.type === 'line') return { clipped: false };
   const b = geometryBounds(a.geometry);
   const x0 = Math.max(0, b.minX), y0 = Math.max(0, b.minY);
   const x1 = Math.min(image.width, b.maxX), y1 = Math.min(image.height, b.maxY);
@@ -71,10 +71,11 @@ export function writeYolo(data: ProjectData, layout: YoloLayout = 'dataset'): Yo
   const index = new Map(classes.map((c, i) => [c.id, i]));
   const images = [...data.images].sort((a, b) => a.order - b.order);
   const stems = uniqueStems(images.map((im) => safeFileName(fileStem(im.name) || im.id)));
-  let points = 0, labels = 0, clippedCount = 0;
+  let points = 0, lines = 0, labels = 0, clippedCount = 0;
   const lineOf = (a: Annotation, image: ImageRecord) => {
     if (!a.geometry) labels++;
     else if (a.geometry.type === 'point') points++;
+    else if (a.geometry.type === 'line') lines++;
     const { line, clipped } = labelLine(a, image, index.get(a.classId)!);
     if (clipped) clippedCount++;
     return line;
@@ -83,6 +84,7 @@ export function writeYolo(data: ProjectData, layout: YoloLayout = 'dataset'): Yo
   const written = new Set<string>();
   const limits = () => {
     if (points) warnings.push(`${points} point annotations not written (YOLO holds boxes)`);
+    if (lines) warnings.push(`${lines} length measurements not written (YOLO holds boxes)`);
     if (labels) warnings.push(`${labels} image-level labels not written (YOLO holds boxes)`);
     if (clippedCount) warnings.push(`${clippedCount} boxes clipped to their image (YOLO coordinates lie in 0–1)`);
     const polygons = data.annotations.filter((a) => a.geometry?.type === 'polygon' && index.has(a.classId) && (layout === 'single' || written.has(a.id))).length;

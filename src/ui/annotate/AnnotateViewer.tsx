@@ -1,7 +1,7 @@
 import OpenSeadragon from 'openseadragon';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Layer, Stage } from 'react-konva';
-import type { ImageRecord } from '../../model/types';
+import type { ImageRecord, LineGeometry } from '../../model/types';
 import { imagePoint, imageToScreen, overlayLayerTransform, screenPoint, screenToImage, type ImagePoint, type ViewTransform } from '../../viewer/coords';
 import { onViewTransformChange, viewTransformFromOsd } from '../../viewer/osdTransform';
 import { DEFAULT_DRAW, DEFAULT_LAYER, drawShapes, ShapeLayerRenderer, type DrawableShape, type ShapeStyle } from '../../viewer/shapeRenderer';
@@ -65,6 +65,8 @@ interface Props {
   backdrop?: (ctx: CanvasRenderingContext2D) => void;
   /** Pointer and wheel input seen before OpenSeadragon and the tools (slice scrolling, windowing); true when used. */
   onRawInput?: (e: PointerEvent | WheelEvent, host: HTMLElement) => boolean;
+  /** The text beside each length line (its length in the image's unit). */
+  lineLabel?: (g: LineGeometry) => string;
   children?: ReactNode;
 }
 
@@ -152,10 +154,10 @@ export function AnnotateViewer(props: Props) {
     if (p.index) {
       renderer.current ??= new ShapeLayerRenderer();
       const style = p.shapeStyle ?? (() => ({ color: '#888888' }));
-      const stats = renderer.current.draw(ctx, t, p.index, { ...DEFAULT_DRAW, ...DEFAULT_LAYER, devicePixelRatio: dpr, selected: p.selected, style, hidden: p.hiddenId });
+      const stats = renderer.current.draw(ctx, t, p.index, { ...DEFAULT_DRAW, ...DEFAULT_LAYER, devicePixelRatio: dpr, selected: p.selected, style, hidden: p.hiddenId, lineLabel: p.lineLabel });
       canvas.dataset.drawn = String(stats.shapes);
     } else {
-      const drawn = drawShapes(ctx, t, p.shapesInView?.(t) ?? [], { ...DEFAULT_DRAW, devicePixelRatio: dpr, selected: p.selected });
+      const drawn = drawShapes(ctx, t, p.shapesInView?.(t) ?? [], { ...DEFAULT_DRAW, devicePixelRatio: dpr, selected: p.selected, lineLabel: p.lineLabel });
       canvas.dataset.drawn = String(drawn);
     }
     const times = drawTimes.current;
@@ -268,7 +270,7 @@ export function AnnotateViewer(props: Props) {
   useEffect(() => {
     const viewer = viewerRef.current;
     if (viewer && viewer.world.getItemCount()) drawLayer(viewTransformFromOsd(viewer));
-  }, [props.index, props.revision, props.selected, props.hiddenId]);  
+  }, [props.index, props.revision, props.selected, props.hiddenId, props.lineLabel]);  
 
   // The overlay came into use: bring React's copy of the view up to date at once.
   useEffect(() => {

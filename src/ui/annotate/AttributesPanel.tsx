@@ -1,4 +1,4 @@
-import type { AttributeDef, AttributeValue, LabelSchema } from '../../model/types';
+import type { AttributeDef, AttributeValue, LabelSchema, LineGeometry } from '../../model/types';
 import { schemaRecordId } from '../../model/changes';
 import { isMissingValue } from '../../model/labelChecks';
 import { updateAnnotations } from '../../store/actions';
@@ -58,7 +58,7 @@ export function AttributeField({ def, value, onChange }: { def: AttributeDef; va
 }
 
 /** The selected shape's class attributes (e.g. Paris classification, NICE type), edited in place. */
-export function AttributesPanel({ schema }: { schema: LabelSchema }) {
+export function AttributesPanel({ schema, lineLabel }: { schema: LabelSchema; lineLabel?: (g: LineGeometry) => string }) {
   const doc = useDoc()!;
   const selected = useSession((s) => s.selectedIds);
   const t = useT();
@@ -84,6 +84,11 @@ export function AttributesPanel({ schema }: { schema: LabelSchema }) {
         {doc.annotators.get(a.annotatorId)?.displayName ?? a.annotatorId} · v{a.schemaVersion}
         {a.provenance?.kind === 'assistant' ? ` · ${t('fromAssistant')}` : ''}
       </p>
+      {a.geometry?.type === 'line' && lineLabel && (
+        <p data-testid="line-length">
+          {t('lengthOf', { length: lineLabel(a.geometry) })}
+        </p>
+      )}
       {(cls?.attributes ?? []).map((def) => (
         <AttributeField key={def.id} def={def} value={a.attributes[def.id]} onChange={(v) => set(def.id, v)} />
       ))}

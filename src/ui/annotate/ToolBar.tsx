@@ -2,16 +2,17 @@ import type { Granularity } from '../../model/types';
 import { useSession, type ToolId } from '../../store/sessionStore';
 import { useT } from '../i18n';
 
-export const TOOL_KEYS: Record<ToolId, string> = { select: 'V', pan: 'H', polygon: 'P', freehand: 'F', box: 'B', point: 'O', wand: 'W', propose: 'G' };
+export const TOOL_KEYS: Record<ToolId, string> = { select: 'V', pan: 'H', polygon: 'P', freehand: 'F', box: 'B', point: 'O', line: 'L', wand: 'W', propose: 'G' };
 
 export function toolsFor(g: Granularity): ToolId[] {
   switch (g) {
     case 'polygon':
-      return ['select', 'pan', 'polygon', 'freehand', 'box', 'point', 'wand', 'propose'];
+      return ['select', 'pan', 'polygon', 'freehand', 'box', 'point', 'line', 'wand', 'propose'];
+    // Every shape schema measures lengths too (a lesion's diameter beside its box).
     case 'box':
-      return ['select', 'pan', 'box'];
+      return ['select', 'pan', 'box', 'line'];
     case 'point':
-      return ['select', 'pan', 'point'];
+      return ['select', 'pan', 'point', 'line'];
     case 'image':
       return [];
   }

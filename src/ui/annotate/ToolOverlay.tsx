@@ -1,5 +1,5 @@
-import { Circle, Line, Rect } from 'react-konva';
-import type { Geometry } from '../../model/types';
+import { Circle, Line, Rect, Text } from 'react-konva';
+import type { Geometry, LineGeometry } from '../../model/types';
 import type { EditToolState } from '../../tools';
 import type { ViewTransform } from '../../viewer/coords';
 
@@ -16,11 +16,28 @@ export interface OverlaySuggestion {
   selected: boolean;
 }
 
-export function ToolOverlay({ t, preview, edit, color, suggestions = [], wand = null }: { t: ViewTransform; preview: Geometry | null; edit: EditToolState | null; color: string; suggestions?: OverlaySuggestion[]; wand?: Geometry | null }) {
+export function ToolOverlay({
+  t,
+  preview,
+  edit,
+  color,
+  suggestions = [],
+  wand = null,
+  lineLabel,
+}: {
+  t: ViewTransform;
+  preview: Geometry | null;
+  edit: EditToolState | null;
+  color: string;
+  suggestions?: OverlaySuggestion[];
+  wand?: Geometry | null;
+  /** A length line's length as text, shown beside it while it is drawn or dragged. */
+  lineLabel?: (g: LineGeometry) => string;
+}) {
   const px = 1 / t.scale;
   const shape = preview ?? null;
   const handles = edit && !edit.drag ? edit.geometry : preview && edit?.drag ? preview : null;
-  const handlePoints = handles ? (handles.type === 'polygon' ? handles.points : handles.type === 'box' ? boxCorners(handles) : [handles.x, handles.y]) : [];
+  const handlePoints = handles ? (handles.type === 'polygon' || handles.type === 'line' ? handles.points : handles.type === 'box' ? boxCorners(handles) : [handles.x, handles.y]) : [];
   return (
     <>
       {suggestions.map((s) => (
@@ -46,6 +63,24 @@ export function ToolOverlay({ t, preview, edit, color, suggestions = [], wand = 
       )}
       {shape?.type === 'box' && <Rect x={shape.x} y={shape.y} width={shape.w} height={shape.h} stroke={color} strokeWidth={2} strokeScaleEnabled={false} dash={[6 * px, 4 * px]} />}
       {shape?.type === 'point' && <Circle x={shape.x} y={shape.y} radius={5 * px} fill={color} />}
+      {shape?.type === 'line' && (
+        <>
+          <Line points={shape.points} stroke={color} strokeWidth={2} strokeScaleEnabled={false} />
+          {lineLabel && (shape.points[0] !== shape.points[2] || shape.points[1] !== shape.points[3]) && (
+            <Text
+              x={shape.points[2] + 6 * px}
+              y={shape.points[3] - 18 * px}
+              scaleX={px}
+              scaleY={px}
+              text={lineLabel(shape)}
+              fontSize={13}
+              fill={color}
+              stroke="#000000"
+              strokeWidth={0.6}
+            />
+          )}
+        </>
+      )}
       {Array.from({ length: handlePoints.length / 2 }, (_, i) => (
         <Rect
           key={i}

@@ -24,6 +24,7 @@ export const SHORTCUTS: { keys: string; en: string; ja: string; scope: 'all' | '
   { keys: 'F', en: 'Freehand polygon: drag around the object', ja: 'フリーハンド：ドラッグで囲む', scope: 'draw' },
   { keys: 'B', en: 'Box tool: drag a box', ja: 'ボックス：ドラッグで囲む', scope: 'draw' },
   { keys: 'O', en: 'Point tool', ja: 'ポイントツール', scope: 'draw' },
+  { keys: 'L', en: 'Measure length: drag from one end to the other (Shift: horizontal or vertical); mm on CT/MR, µm on slides', ja: '長さを測る：端から端へドラッグ（Shift で水平・垂直）、CT/MR は mm、スライドは µm', scope: 'draw' },
   { keys: 'C', en: 'Continuous mode on/off (tool stays ready after each shape)', ja: '連続モードの切替（保存後もツールを継続）', scope: 'draw' },
   { keys: 'Delete', en: 'Delete selected shapes (or the vertex under the pointer while editing)', ja: '選択した図形を削除（編集中はポインタ下の頂点）', scope: 'draw' },
   { keys: 'Esc', en: 'Cancel drawing / clear selection', ja: '描画の取消／選択解除', scope: 'draw' },

@@ -3,7 +3,7 @@ import type { DicomSliceRef, Geometry, LabelSchema } from '../../model/types';
 import { addAnnotations, deleteAnnotations, updateAnnotations } from '../../store/actions';
 import { useDocStore } from '../../store/docStore';
 import { useSession, type ToolId } from '../../store/sessionStore';
-import { boxTool, editTool, freehandTool, pointTool, polygonTool, type EditToolState, type ToolEffect, type ToolEvent } from '../../tools';
+import { boxTool, editTool, freehandTool, lineTool, pointTool, polygonTool, type EditToolState, type ToolEffect, type ToolEvent } from '../../tools';
 import type { DrawingTool } from '../../tools/types';
 import { imageLengthOfScreenPixels, type ViewTransform } from '../../viewer/coords';
 import type { SpatialIndex } from '../../viewer/spatialIndex';
@@ -19,6 +19,7 @@ const DRAWING: Record<DrawingToolId, DrawingTool<unknown>> = {
   freehand: freehandTool as DrawingTool<unknown>,
   box: boxTool as DrawingTool<unknown>,
   point: pointTool as DrawingTool<unknown>,
+  line: lineTool as DrawingTool<unknown>,
   // The region the assistant searches is drawn like a box; its "commit" asks for proposals.
   propose: boxTool as DrawingTool<unknown>,
 };
@@ -123,8 +124,8 @@ export function useToolController({ schema, imageId, annotatorId, index, revisio
           );
           if (e.warnings.length) session.say(c.text.warning(e.warnings[0]), 'info');
           else session.clearMessage();
-          // A box is usually followed by its attributes (Paris class): select it so the panel shows it.
-          if (e.geometry.type === 'box' && created) session.select([created.id]);
+          // A box is usually followed by its attributes (Paris class), a length read off: select it so the panel shows them.
+          if ((e.geometry.type === 'box' || e.geometry.type === 'line') && created) session.select([created.id]);
           break;
         }
         case 'update':

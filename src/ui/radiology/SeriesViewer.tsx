@@ -8,15 +8,15 @@ import { useEffect, useMemo, useRef, useState, type ComponentProps } from 'react
 import type { DicomSeriesSource, ImageRecord } from '../../model/types';
 import { decodeFrame, modalityValues } from '../../radiology/frames';
 import { sliceLocation, type Window } from '../../radiology/instance';
-import { lengthMm, SeriesReader, type PlacedSlice } from '../../radiology/series';
+import { SeriesReader, type PlacedSlice } from '../../radiology/series';
 import { webFrameDecoders } from '../../radiology/webDecoders';
 import { CT_PRESETS, defaultWindow, draggedWindow, PRESET_NAMES, windowToRgba, type PresetName } from '../../radiology/window';
 import { slideAccess } from '../../storage/slideFiles';
-import { screenPoint, screenToImage, type ImagePoint } from '../../viewer/coords';
 import { AnnotateViewer, type ViewerHandle } from '../annotate/AnnotateViewer';
 import { isTypingTarget } from '../annotate/keys';
 import { ensureProjectKey } from '../privacy/projectKey';
 import { useSettings } from '../settingsStore';
+import { useSession } from '../../store/sessionStore';
 import { useRadiologyText } from './radiologyText';
 import { exportSeriesSr } from './exportSr';
 import { useDoc } from '../useDoc';
@@ -28,6 +28,10 @@ export interface SeriesViewerProps extends Omit<ComponentProps<typeof AnnotateVi
   image: SeriesImage;
   sliceIndex: number | null;
   onSliceIndex: (k: number) => void;
+  /** The schema draws shapes, so the length tool is at hand. */
+  canMeasure: boolean;
+  /** Pixel Spacing (row, column; mm) of the slice shown, for lengths in mm. */
+  onPixelSpacing: (spacing: readonly [number, number] | undefined) => void;
 }
 
 /** Decoded slices kept for scrolling back and forth: 64 slices of 512 × 512 are 64 MB of Float32. */
@@ -70,7 +74,7 @@ async function openSeries(image: SeriesImage): Promise<Opened> {
 const isPreset = (w: Window, name: PresetName) => w.center === CT_PRESETS[name].center && w.width === CT_PRESETS[name].width;
 
 export function SeriesViewer(props: SeriesViewerProps) {
-  const { image, sliceIndex, onSliceIndex, ...viewerProps } = props;
+  const { image, sliceIndex, onSliceIndex, canMeasure, onPixelSpacing, ...viewerProps } = props;
   const t = useRadiologyText();
   const lang = useSettings((s) => s.lang);
   const [opened, setOpened] = useState<Opened | null>(null);
@@ -78,18 +82,17 @@ export function SeriesViewer(props: SeriesViewerProps) {
   /** The slice shown: its instance (geometry, windows) and frame. */
   const [shown, setShown] = useState<PlacedSlice | null>(null);
   const [window_, setWindow] = useState<Window | null>(null);
-  /** Bumped whenever the slice layer must be drawn again (a new slice or window, a ruler moved). */
+  /** Bumped whenever the slice layer must be drawn again (a new slice or window). */
   const [paint, setPaint] = useState(0);
-  const [measuring, setMeasuring] = useState(false);
-  const [rulers, setRulers] = useState<{ a: ImagePoint; b: ImagePoint }[]>([]);
+  const measuring = useSession((s) => s.tool === 'line');
   const canvas = useRef<HTMLCanvasElement | null>(null);
   /** Which slice and window the slice canvas holds ("slice centre width"): on the layer for tests and tools. */
   const painted = useRef('');
   const handle = useRef<ViewerHandle | null>(null);
-  const drag = useRef<{ x: number; y: number; start: Window } | { ruler: true; a: ImagePoint } | null>(null);
+  const drag = useRef<{ x: number; y: number; start: Window } | null>(null);
   const wheel = useRef(0);
-  const live = useRef({ sliceIndex, window_, rulers, measuring, opened });
-  live.current = { sliceIndex, window_, rulers, measuring, opened };
+  const live = useRef({ sliceIndex, window_, opened });
+  live.current = { sliceIndex, window_, opened };
   const total = image.source.slices.length;
   const k = sliceIndex ?? Math.floor(total / 2);
 
@@ -157,13 +160,6 @@ export function SeriesViewer(props: SeriesViewerProps) {
     return () => window.removeEventListener('keydown', onKey, true);
   });
 
-  const toImage = (e: PointerEvent, host: HTMLElement): ImagePoint | null => {
-    const h = handle.current;
-    if (!h) return null;
-    const r = host.getBoundingClientRect();
-    return screenToImage(h.transform(), screenPoint(e.clientX - r.left, e.clientY - r.top));
-  };
-
   const onRawInput = (e: PointerEvent | WheelEvent, host: HTMLElement): boolean => {
     if (e.type === 'wheel') {
       const we = e as WheelEvent;
@@ -184,24 +180,10 @@ export function SeriesViewer(props: SeriesViewerProps) {
         host.setPointerCapture?.(pe.pointerId);
         return true;
       }
-      if (pe.button === 0 && live.current.measuring) {
-        const a = toImage(pe, host);
-        if (!a) return false;
-        drag.current = { ruler: true, a };
-        host.setPointerCapture?.(pe.pointerId);
-        setRulers((r) => [...r, { a, b: a }]);
-        return true;
-      }
       return false;
     }
     if (!d) return false;
-    if ('ruler' in d) {
-      const b = toImage(pe, host);
-      if (b) setRulers((r) => [...r.slice(0, -1), { a: d.a, b }]);
-      setPaint((n) => n + 1);
-    } else {
-      setWindow(draggedWindow(d.start, pe.clientX - d.x, pe.clientY - d.y));
-    }
+    setWindow(draggedWindow(d.start, pe.clientX - d.x, pe.clientY - d.y));
     if (pe.type === 'pointerup' || pe.type === 'pointercancel') drag.current = null;
     return true;
   };
@@ -214,7 +196,7 @@ export function SeriesViewer(props: SeriesViewerProps) {
     if (!doc) return;
     try {
       const n = await exportSeriesSr(doc, image, me?.id, shown?.instance.pixelSpacing);
-      setSrMessage(t('srExported', { count: count(n, 'region', 'regions') }));
+      setSrMessage(t('srExported', { count: count(n.regions, 'region', 'regions'), lengths: count(n.lengths, 'length', 'lengths') }));
     } catch (e) {
       setSrMessage(t('srRefused', { reason: (e as Error).message }));
     }
@@ -222,6 +204,8 @@ export function SeriesViewer(props: SeriesViewerProps) {
 
   const instance = shown?.instance;
   const spacing = instance?.pixelSpacing;
+  // Lengths on this series are in mm by the spacing of the slice shown (row and column spacing apart).
+  useEffect(() => onPixelSpacing(spacing), [spacing?.[0], spacing?.[1]]); // eslint-disable-line react-hooks/exhaustive-deps
   const fmt = useMemo(() => new Intl.NumberFormat(lang, { maximumFractionDigits: 1, minimumFractionDigits: 1 }), [lang]);
   const backdrop = (ctx: CanvasRenderingContext2D) => {
     const c = canvas.current;
@@ -232,22 +216,6 @@ export function SeriesViewer(props: SeriesViewerProps) {
     ctx.imageSmoothingEnabled = scale < 1;
     if (c && live.current.opened) ctx.drawImage(c, 0, 0);
     ctx.canvas.dataset.painted = painted.current;
-    if (!spacing) return;
-    for (const r of live.current.rulers) {
-      ctx.strokeStyle = '#ffd400';
-      ctx.lineWidth = 2 / scale;
-      ctx.beginPath();
-      ctx.moveTo(r.a.x, r.a.y);
-      ctx.lineTo(r.b.x, r.b.y);
-      ctx.stroke();
-      const at = m.transformPoint(new DOMPoint(r.b.x, r.b.y));
-      ctx.save();
-      ctx.setTransform(1, 0, 0, 1, 0, 0);
-      ctx.font = `${13 * (window.devicePixelRatio || 1)}px sans-serif`;
-      ctx.fillStyle = '#ffd400';
-      ctx.fillText(`${fmt.format(lengthMm(r.a, r.b, spacing))} mm`, at.x + 6, at.y - 6);
-      ctx.restore();
-    }
   };
 
   if (error) {
@@ -287,17 +255,14 @@ export function SeriesViewer(props: SeriesViewerProps) {
             {t('preset.header')}
           </button>
         ) : null}
-        <button type="button" aria-pressed={measuring} onClick={() => setMeasuring((m) => !m)} disabled={!spacing}>
-          {t('measure')}
-        </button>
+        {canMeasure && (
+          <button type="button" aria-pressed={measuring} onClick={() => useSession.getState().setTool(measuring ? 'select' : 'line')} title={t('measureHelp')}>
+            {spacing ? t('measure') : t('measurePixels')} <kbd>L</kbd>
+          </button>
+        )}
         <button type="button" onClick={() => void exportSr()}>
           {t('exportSr')}
         </button>
-        {rulers.length > 0 && (
-          <button type="button" className="link" onClick={() => (setRulers([]), setPaint((n) => n + 1))}>
-            {t('clearMeasures')}
-          </button>
-        )}
       </div>
       {srMessage && (
         <p role="status" className="muted" data-testid="sr-message">
@@ -315,8 +280,8 @@ export function SeriesViewer(props: SeriesViewerProps) {
         revision={viewerProps.revision * 1_000_000 + paint}
         backdrop={backdrop}
         onRawInput={onRawInput}
-        capturePointer={viewerProps.capturePointer && !measuring}
-        cursor={measuring ? 'crosshair' : viewerProps.cursor}
+        capturePointer={viewerProps.capturePointer}
+        cursor={viewerProps.cursor}
         onReady={(h) => {
           handle.current = h;
           viewerProps.onReady?.(h);

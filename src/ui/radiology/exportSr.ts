@@ -1,5 +1,5 @@
 /**
- * "Export DICOM SR" of one series: its boxes and polygons (those this person may see) as a TID 1500
+ * "Export DICOM SR" of one series: its boxes, polygons and lengths (those this person may see) as a TID 1500
  * measurement report, downloaded and written to the project's export log and audit trail like
  * every other export. A patient who declined secondary use is not exported.
  */
@@ -24,21 +24,27 @@ function randomUid(): string {
   return `2.25.${b.reduce((n, x) => (n << 8n) | BigInt(x), 0n)}`;
 }
 
-/** Returns how many regions were written; throws with the reason when there is nothing to export or the patient opted out. */
-export async function exportSeriesSr(doc: DocState, image: ImageRecord & { source: DicomSeriesSource }, annotatorId: string | undefined, pixelSpacing: readonly [number, number] | undefined): Promise<number> {
+/** Returns how many regions and lengths were written; throws with the reason when there is nothing to export or the patient opted out. */
+export async function exportSeriesSr(
+  doc: DocState,
+  image: ImageRecord & { source: DicomSeriesSource },
+  annotatorId: string | undefined,
+  pixelSpacing: readonly [number, number] | undefined,
+): Promise<{ regions: number; lengths: number }> {
   if (image.patientKey && doc.project.optOut.includes(image.patientKey)) throw new Error('this patient declined secondary use: the series is not exported');
   const key = await ensureProjectKey(doc.project.id);
   const uids = new UidMapper(key);
   const counts = new Map<string, number>();
   const regions: SrRegion[] = [];
   for (const a of visibleAnnotationsOn(doc, image.id, annotatorId)) {
-    if (!a.slice || !reportable(a.geometry)) continue;
+    if (!a.slice || !reportable(a.geometry, pixelSpacing)) continue;
     const c = schemaById(doc, a.schemaId, a.schemaVersion)?.classes.find((x) => x.id === a.classId);
     const n = (counts.get(a.classId) ?? 0) + 1;
     counts.set(a.classId, n);
     regions.push({ id: a.id, geometry: a.geometry!, sopInstanceUid: a.slice.sopInstanceUid, frame: a.slice.frame, finding: findingOf(c, a.classId), label: `${c?.name.en || a.classId} ${n}` });
   }
-  if (!regions.length) throw new Error('no box or polygon on this series to report');
+  if (!regions.length) throw new Error(pixelSpacing ? 'no box, polygon or length on this series to report' : 'no box or polygon on this series to report (lengths need Pixel Spacing)');
+  const lengths = regions.filter((r) => r.geometry.type === 'line').length;
   const tracking = new Map<string, string>();
   for (const r of regions) tracking.set(r.id, await uids.map(`granula-tracking\u0000${r.id}`));
   const bytes = measurementReport({
@@ -58,7 +64,7 @@ export async function exportSeriesSr(doc: DocState, image: ImageRecord & { sourc
   downloadBlob(`${safeFileName(image.name)}.sr.dcm`, [bytes as Uint8Array<ArrayBuffer>], 'application/dicom');
   updateProject({ exportLog: [...doc.project.exportLog, { at: new Date().toISOString(), format: 'dicom-sr', images: 1, annotations: regions.length, excludedImages: 0 }] }, 'Log export', {
     action: 'export',
-    detail: `dicom-sr: 1 image, ${englishCount(regions.length, 'region')}`,
+    detail: `dicom-sr: 1 image, ${englishCount(regions.length - lengths, 'region')}, ${englishCount(lengths, 'length')}`,
   });
-  return regions.length;
+  return { regions: regions.length - lengths, lengths };
 }

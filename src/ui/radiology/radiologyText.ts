@@ -19,12 +19,13 @@ const en = {
   'preset.brain': 'Brain',
   'preset.header': 'As stored',
   measure: 'Measure length (mm)',
-  clearMeasures: 'Clear measurements',
+  measurePixels: 'Measure length (px: no Pixel Spacing)',
+  measureHelp: 'Drag from one end to the other; the length is saved with the slice and goes into the DICOM SR',
   help: 'Wheel or ↑ ↓: slices · right-drag: window (→ wider, ↓ brighter centre) · Ctrl+wheel: zoom',
   shapesOnSlices: 'Shapes on slices: {list}',
   noShapesOnSlices: 'No shapes on any slice yet.',
   exportSr: 'Export DICOM SR (measurement report)',
-  srExported: 'DICOM SR written: {count}, each with its slice and area in mm².',
+  srExported: 'DICOM SR written: {count} (each with its slice and area in mm²) and {lengths} in mm.',
   srRefused: 'No DICOM SR written: {reason}.',
 } as const;
 
@@ -47,12 +48,13 @@ const ja: Record<keyof typeof en, string> = {
   'preset.brain': '脳',
   'preset.header': 'ヘッダーの値',
   measure: '長さを測る（mm）',
-  clearMeasures: '計測を消す',
+  measurePixels: '長さを測る（px：Pixel Spacing なし）',
+  measureHelp: '端から端へドラッグ。長さはスライスとともに保存され、DICOM SR に入ります',
   help: 'ホイール・↑↓：スライス送り／右ドラッグ：ウィンドウ（→ 幅を広く、↓ 中心を上げる）／Ctrl+ホイール：拡大縮小',
   shapesOnSlices: '図形のあるスライス：{list}',
   noShapesOnSlices: 'まだどのスライスにも図形はありません。',
   exportSr: 'DICOM SR を書き出す（計測レポート）',
-  srExported: 'DICOM SR を書き出しました：領域 {count} 件（各領域のスライスと面積 mm²）。',
+  srExported: 'DICOM SR を書き出しました：領域 {count} 件（各領域のスライスと面積 mm²）、長さ {lengths} 件（mm）。',
   srRefused: 'DICOM SR は書き出していません：{reason}。',
 };
 

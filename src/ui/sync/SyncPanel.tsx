@@ -8,6 +8,10 @@ import { useSyncText, type SyncText } from './syncText';
 
 /** The sync state in words: synced, N changes waiting, offline, or the error and its reason. */
 export function statusWords(t: SyncText, s: SyncStatus): string {
+  return s.elsewhere ? t('state.elsewhere', { status: stateWords(t, s) }) : stateWords(t, s);
+}
+
+function stateWords(t: SyncText, s: SyncStatus): string {
   switch (s.state) {
     case 'connecting':
       return t('state.connecting');

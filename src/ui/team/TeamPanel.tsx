@@ -17,6 +17,7 @@ import type { AgreementResult } from '../agreement/computeAgreement';
 import { runAgreement, type AgreementJob } from '../agreement/runAgreement';
 import { useTeamText, type TeamText } from './teamText';
 import { SyncPanel } from '../sync/SyncPanel';
+import { useSync } from '../../store/syncActions';
 
 export function useMyRole(): TeamRole {
   const doc = useDoc();
@@ -419,6 +420,11 @@ function ImageGrid({ t, images, people, cell, footer, testId }: { t: TeamText; i
 }
 
 function Dashboard({ t }: { t: TeamText }) {
+  /** The later of a person's last file return and the last of their work received live. */
+  const lastWork = (file: string | undefined, live: string | undefined) => {
+    if (live && (!file || live > file)) return `${t.time(live)} ${t('receivedLive')}`;
+    return file ? t.time(file) : t('never');
+  };
   const doc = useDoc()!;
   // Whoever was given images or has worked on any: annotators, and reviewers or a coordinator who labelled.
   const labelled = new Set([...doc.statuses.values()].map((s) => s.annotatorId));
@@ -426,6 +432,9 @@ function Dashboard({ t }: { t: TeamText }) {
   const images = [...doc.images.values()].sort((a, b) => a.order - b.order);
   const lastReturn = new Map<string, string>();
   for (const e of doc.audit.values()) if (e.action === 'return' && (lastReturn.get(e.actor) ?? '') < e.at) lastReturn.set(e.actor, e.at);
+  // Work that came through live sync counts as returned when it arrived.
+  const sync = useSync();
+  const received = sync.projectId === doc.project.id ? sync.received : {};
   // One set per person, not a scan of the assignment per cell.
   const assignedTo = new Map(cols.map((a) => [a.id, new Set(assignedImages(doc.project.assignments, a.id, images.map((i) => i.id)))]));
   const assigned = (a: string, img: string) => assignedTo.get(a)!.has(img);
@@ -450,7 +459,7 @@ function Dashboard({ t }: { t: TeamText }) {
           <tr>
             <th>{t('lastReturn')}</th>
             {cols.map((a) => (
-              <td key={a.id}>{lastReturn.has(a.id) ? t.time(lastReturn.get(a.id)!) : t('never')}</td>
+              <td key={a.id}>{lastWork(lastReturn.get(a.id), received[a.id])}</td>
             ))}
           </tr>
         }
