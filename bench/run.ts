@@ -1110,7 +1110,8 @@ function printTable(): void {
 async function main(): Promise<void> {
   const t0 = performance.now();
   log(`granula bench${QUICK ? ' --quick' : ''}: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB`);
-  const needBrowser = ['slide', 'pan-small', 'large', 'edited', 'slide-file', 'import', 'app-export', 'replicate', 'panzoom-sync', 'panzoom-sync-large'].some(want);
+  // A group is needed when asked for whole or by one of its rows (`--only=app-export-coco`).
+  const needBrowser = ['slide', 'pan-small', 'large', 'edited', 'slide-file', 'import', 'app-export', 'replicate', 'panzoom-sync', 'panzoom-sync-large'].some((w) => want(w) || ONLY.some((o) => o.startsWith(w)));
   if (needBrowser) {
     await buildAll();
     const server = await preview({ root: ROOT, configFile: false, logLevel: 'warn', build: { outDir: OUT }, preview: { port: 0, host: '127.0.0.1', strictPort: false } });

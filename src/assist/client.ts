@@ -1,4 +1,5 @@
 import type { PolygonGeometry } from '../model/types';
+import { WorkerCalls } from '../model/workerCalls';
 import type { OutlineResult } from './outline';
 import type { AssistRequest, AssistResponse, SlideRef } from './protocol';
 import type { ImagePoint, ImageRect, NucleusOptions } from './types';
@@ -23,19 +24,16 @@ export class AssistCancelled extends Error {
   }
 }
 
-type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
-
 /**
  * Typed calls into the worker: each request gets an id; its answer settles the matching promise.
  * Aborting a request's signal rejects it at once with AssistCancelled and tells the worker to drop
  * it, so a newer click never waits behind an older one.
  */
 export class AssistClient {
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
+  private readonly calls = new WorkerCalls<AssistResponse>(() => new AssistCancelled());
 
   constructor(private readonly worker: WorkerLike = createAssistWorker()) {
-    worker.addEventListener('message', (e) => this.settle(e.data));
+    worker.addEventListener('message', (e) => void this.calls.settle(e.data));
   }
 
   outline(slide: SlideRef, click: ImagePoint, downsample: number, options?: Partial<NucleusOptions>, signal?: AbortSignal): Promise<OutlineResult> {
@@ -57,36 +55,21 @@ export class AssistClient {
   /** Stops the worker; pending requests are rejected as cancelled. */
   dispose(): void {
     this.worker.terminate();
-    for (const p of this.pending.values()) p.reject(new AssistCancelled());
-    this.pending.clear();
+    this.calls.cancelAll();
   }
 
-  private send<T>(make: (id: number) => Exclude<AssistRequest, { type: 'cancel' }>, signal?: AbortSignal): Promise<T> {
-    if (signal?.aborted) return Promise.reject(new AssistCancelled());
-    const req = make(this.nextId++);
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(req.id, { resolve: resolve as (v: unknown) => void, reject });
-      signal?.addEventListener(
-        'abort',
-        () => {
-          if (!this.pending.delete(req.id)) return;
-          this.worker.postMessage({ type: 'cancel', id: req.id });
-          reject(new AssistCancelled());
-        },
-        { once: true },
-      );
-      // Pixels the page already has are moved, not copied: the page must not use them afterwards.
-      const transfer = req.slide.kind === 'pixels' ? [req.slide.pixels.data.buffer as ArrayBuffer] : [];
-      this.worker.postMessage(req, transfer);
-    });
-  }
-
-  private settle(r: AssistResponse): void {
-    const p = this.pending.get(r.id);
-    if (!p) return;
-    this.pending.delete(r.id);
-    if (r.type === 'error') p.reject(new Error(r.message));
-    else if (r.type === 'cancelled') p.reject(new AssistCancelled());
-    else p.resolve(r.result);
+  private async send<T>(make: (id: number) => Exclude<AssistRequest, { type: 'cancel' }>, signal?: AbortSignal): Promise<T> {
+    const answer = await this.calls.call(
+      (id) => {
+        const req = make(id);
+        // Pixels the page already has are moved, not copied: the page must not use them afterwards.
+        const transfer = req.slide.kind === 'pixels' ? [req.slide.pixels.data.buffer as ArrayBuffer] : [];
+        this.worker.postMessage(req, transfer);
+      },
+      (id) => this.worker.postMessage({ type: 'cancel', id }),
+      signal,
+    );
+    // Errors and cancellations were rejected: what resolves is an answer with its result.
+    return (answer as Extract<AssistResponse, { result: unknown }>).result as T;
   }
 }

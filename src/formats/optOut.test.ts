@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { recordingSource } from '../model/testSources';
 import type { AuditEntry } from '../model/types';
 import { toSharedDocument } from './shared/convert';
 import { validateSharedDocument } from './shared/validate';
@@ -73,5 +74,21 @@ describe('opt-out', () => {
     expect(v.ok ? [] : v.problems).toEqual([]);
     const text = JSON.stringify(toSharedDocument(out, { exportedAt: '2026-03-01T00:00:00.000Z' }));
     for (const gone of ['img_1', 'ann_1', 'ann_2', 'ann_3', 'ann_4', 'ann_5', 'ann_6', 'img_1~reader-a', 'pk-declined']) expect(text, gone).not.toContain(`"${gone}"`);
+  });
+
+  it('works the same on annotations read from a source, reading only the excluded image\'s', () => {
+    // Endoscopy sample: img_1 holds ann_1..ann_6, img_2 ann_7 on; img_1's patient declines.
+    const data = sampleProjectData('endoscopy-lesions');
+    data.images[0].patientKey = 'pk-declined';
+    data.project.optOut = ['pk-declined'];
+    data.audit = [{ id: 'aud_1', projectId: data.project.id, at: '2026-02-04T00:00:00.000Z', actor: 'reader-a', action: 'gather', recordKind: 'annotation', targets: ['ann_3', 'ann_7'] }];
+    const { source, read } = recordingSource(data.annotations);
+    const r = excludeOptedOut({ ...data, annotations: source });
+    expect([r.excludedImages, r.excludedAnnotations]).toEqual([1, 6]);
+    expect(read).toEqual(['img_1']);
+    expect(r.data.audit.map((e) => e.targets)).toEqual([['ann_7']]);
+    const left = [...r.data.annotations];
+    expect(left.map((a) => a.id)).toEqual(data.annotations.filter((a) => a.imageId !== 'img_1').map((a) => a.id));
+    expect(left[0].id).toBe('ann_7');
   });
 });

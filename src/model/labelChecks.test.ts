@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { gradeProblem, gradeRangeText, labelGaps, labelGapsOf, missingRequired } from './labelChecks';
+import { ArraySource } from './annotationSource';
+import { recordingSource } from './testSources';
+import { firstLabelGaps, gradeProblem, gradeRangeText, labelGaps, labelGapsOf, missingRequired } from './labelChecks';
 import { templateSchema } from './templates';
-import type { Annotation, LabelSchema } from './types';
+import type { Annotation, ImageRecord, LabelSchema } from './types';
 
 const endoscopy = templateSchema('endoscopy-lesions', 'sch-endo');
 const fundus = templateSchema('fundus-diagnosis', 'sch-fundus');
@@ -47,6 +49,44 @@ describe('required attributes', () => {
     const made = box({}, 't1', { schemaVersion: 2 });
     expect(labelGapsOf([made], [endoscopy, v2])).toEqual([]);
     expect(labelGapsOf([{ ...made, schemaVersion: 1 }], [endoscopy, v2])).toHaveLength(1);
+  });
+});
+
+describe('a project\'s label gaps, read as they come (the export\'s check)', () => {
+  // Worklist: img_1 first, then img_2 (the order field, not the list order).
+  const images = [{ id: 'img_2', order: 1 }, { id: 'img_1', order: 0 }] as ImageRecord[];
+  const polyp = (id: string, imageId: string, annotatorId: string, createdAt: string, paris?: string, geometry: Annotation['geometry'] = { type: 'box', x: 0, y: 0, w: 10, h: 10 }) =>
+    label({ id, imageId, annotatorId, classId: 'polyp', createdAt, attributes: paris ? { paris } : {}, geometry });
+  const list = [
+    polyp('x1', 'img_2', 'dr-a', '2026-01-01T10:00:00Z'),
+    polyp('y1', 'img_1', 'dr-b', '2026-01-01T10:00:00Z', '0-Is'),
+    polyp('y2', 'img_1', 'dr-b', '2026-01-01T10:02:00Z'),
+    polyp('y3', 'img_1', 'dr-b', '2026-01-01T10:01:00Z', undefined, { type: 'point', x: 5, y: 5 }),
+    polyp('z1', 'img_1', 'dr-a', '2026-01-01T10:03:00Z'),
+    polyp('z2', 'img_1', 'dr-a', '2026-01-01T09:00:00Z', '0-IIa'),
+  ];
+  const named = (gaps: ReturnType<typeof firstLabelGaps>['gaps']) => gaps.map((g) => `${g.annotation.id} ${g.shape.kind} ${g.shape.n}`);
+
+  it('lists them by image order, then annotator, each annotator\'s in the order made, numbered among all their shapes', () => {
+    // By hand: img_1 comes first; dr-a before dr-b. dr-a's boxes on img_1 were made z2 (09:00) then z1
+    // (10:03): z1 is box 2. dr-b's: y1 box (10:00), y3 point (10:01), y2 box (10:02): y3 is point 1,
+    // y2 box 2. Then img_2: x1 is dr-a's box 1 there. y1 and z2 have their Paris class: no gap.
+    const r = firstLabelGaps(new ArraySource(list), images, [endoscopy], 1000);
+    expect(named(r.gaps)).toEqual(['z1 box 2', 'y3 point 1', 'y2 box 2', 'x1 box 1']);
+    expect([r.gapCount, r.gapLabels]).toEqual([4, 4]);
+    expect(r.gaps.every((g) => g.gap.kind === 'attribute' && g.gap.attribute.id === 'paris')).toBe(true);
+  });
+
+  it('keeps only the first ones, numbered as in the whole list, and still counts them all', () => {
+    const r = firstLabelGaps(new ArraySource(list), images, [endoscopy], 2);
+    expect(named(r.gaps)).toEqual(['z1 box 2', 'y3 point 1']);
+    expect([r.gapCount, r.gapLabels]).toEqual([4, 4]);
+  });
+
+  it('reads the fields of the whole list once, then only the images of the gaps it keeps, whole', () => {
+    const { source, read } = recordingSource(list);
+    firstLabelGaps(source, images, [endoscopy], 2);
+    expect(read).toEqual(['fields', 'img_1']);
   });
 });
 

@@ -1,4 +1,5 @@
-import type { Annotation, AttributeDef, AttributeValue, GradeDef, LabelSchema } from './types';
+import type { AnnotationFields, AnnotationSource } from './annotationSource';
+import type { Annotation, AttributeDef, AttributeValue, GradeDef, ImageRecord, LabelSchema } from './types';
 
 /**
  * What a label must hold before its image may be called done, and what its grade may be. One set of
@@ -58,7 +59,7 @@ export type LabelGap = { kind: 'attribute'; attribute: AttributeDef } | { kind: 
  * Everything the label still needs, by `schema` (the version it was made under). A required grade is
  * needed only on image-level labels of a class the grade applies to.
  */
-export function labelGaps(annotation: Pick<Annotation, 'classId' | 'attributes' | 'geometry' | 'grade'>, schema: LabelSchema): LabelGap[] {
+export function labelGaps(annotation: Pick<AnnotationFields, 'classId' | 'attributes' | 'geometry' | 'grade'>, schema: LabelSchema): LabelGap[] {
   const gaps: LabelGap[] = missingRequired(annotation, schema).map((attribute) => ({ kind: 'attribute', attribute }));
   const grade = schema.grade;
   const known = schema.classes.some((c) => c.id === annotation.classId);
@@ -79,7 +80,7 @@ export interface ShapeRef {
   n: number;
 }
 
-function byCreation(a: Annotation, b: Annotation): number {
+function byCreation(a: Pick<Annotation, 'createdAt' | 'id'>, b: Pick<Annotation, 'createdAt' | 'id'>): number {
   return a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
@@ -138,4 +139,105 @@ export function labelGapsOf(annotations: readonly Annotation[], schemas: readonl
     for (const { annotation, gap } of found) out.push({ annotation, shape: numbers.get(annotation.id)!, gap });
   }
   return out;
+}
+
+/** A project's first gaps, and how many there are in all. */
+export interface GapSummary {
+  /** The first `limit` gaps in worklist order: image order, then annotator, each annotator's in the order made. */
+  gaps: ShapeGap[];
+  /** How many gaps, and how many labels have one. */
+  gapCount: number;
+  gapLabels: number;
+}
+
+interface FoundGap {
+  /** Its fields (see AnnotationFields): the whole annotation is read again for the gaps kept. */
+  annotation: AnnotationFields;
+  gap: LabelGap;
+  /** The image's place in the worklist (0 for an image not in it). */
+  order: number;
+  /** Where its (image, annotator) group first appeared among the annotations. */
+  group: number;
+  /** Its place among its annotation's gaps. */
+  k: number;
+}
+
+/** The order labelGapsOf gives, then sorted by image order and annotator (a stable sort: ties keep that order). */
+function byWorklist(x: FoundGap, y: FoundGap): number {
+  const ax = x.annotation, ay = y.annotation;
+  return x.order - y.order || (ax.annotatorId < ay.annotatorId ? -1 : ax.annotatorId > ay.annotatorId ? 1 : 0) || x.group - y.group || byCreation(ax, ay) || x.k - y.k;
+}
+
+/**
+ * labelGapsOf for a whole project, in worklist order (image order, then annotator; each annotator's
+ * gaps in the order the labels were made), keeping only the first `limit`: the annotations' fields
+ * are read once as they come (a million cell outlines are never held, nor their shapes built), then
+ * only the images of the gaps kept are read again, whole, to number their shapes ("box 2").
+ */
+export function firstLabelGaps(annotations: AnnotationSource, images: readonly ImageRecord[], schemas: readonly LabelSchema[], limit: number): GapSummary {
+  const order = new Map(images.map((im) => [im.id, im.order]));
+  const groups = new Map<string, number>();
+  let kept: FoundGap[] = [];
+  let gapCount = 0;
+  // Labels with a gap: each annotation comes once (ids are unique in a project).
+  let gapLabels = 0;
+  for (const annotation of annotations.fields()) {
+    const key = `${annotation.imageId}\u0000${annotation.annotatorId}`;
+    let group = groups.get(key);
+    if (group === undefined) groups.set(key, (group = groups.size));
+    const schema = schemaOfLabel(schemas, annotation);
+    if (!schema) continue;
+    const gaps = labelGaps(annotation, schema);
+    if (!gaps.length) continue;
+    gapCount += gaps.length;
+    gapLabels++;
+    gaps.forEach((gap, k) => kept.push({ annotation, gap, order: order.get(annotation.imageId) ?? 0, group, k }));
+    if (kept.length > 2 * limit + 64) kept = kept.sort(byWorklist).slice(0, limit);
+  }
+  kept = kept.sort(byWorklist).slice(0, limit);
+  // Each kept shape's number: one more than its group's shapes of its kind made before it.
+  const targets = new Map<string, AnnotationFields[]>();
+  for (const { annotation: a } of kept) {
+    const key = `${a.imageId}\u0000${a.annotatorId}\u0000${shapeKind(a)}`;
+    const list = targets.get(key);
+    if (!list) targets.set(key, [a]);
+    else if (!list.some((t) => t.id === a.id)) list.push(a);
+  }
+  const before = new Map<string, Int32Array>();
+  for (const [key, list] of targets) {
+    list.sort(byCreation);
+    before.set(key, new Int32Array(list.length + 1));
+  }
+  const wanted = new Set(kept.map((f) => f.annotation.id));
+  const whole = new Map<string, Annotation>();
+  for (const imageId of new Set(kept.map((f) => f.annotation.imageId))) {
+    for (const m of annotations.forImage(imageId)) {
+      if (wanted.has(m.id)) whole.set(m.id, m);
+      const key = `${m.imageId}\u0000${m.annotatorId}\u0000${shapeKind(m)}`;
+      const list = targets.get(key);
+      if (!list) continue;
+      // m was made before the kept shapes from the first one made after it.
+      let lo = 0, hi = list.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (byCreation(m, list[mid]) < 0) hi = mid;
+        else lo = mid + 1;
+      }
+      before.get(key)![lo]++;
+    }
+  }
+  const numbers = new Map<string, ShapeRef>();
+  for (const [key, list] of targets) {
+    const counts = before.get(key)!;
+    let made = 0;
+    list.forEach((a, j) => {
+      made += counts[j];
+      numbers.set(a.id, { kind: shapeKind(a), n: made + 1 });
+    });
+  }
+  return { gaps: kept.map(({ annotation, gap }) => ({ annotation: whole.get(annotation.id)!, shape: numbers.get(annotation.id)!, gap })), gapCount, gapLabels };
+}
+
+function shapeKind(a: AnnotationFields): ShapeKind {
+  return a.geometry ? (a.geometry.type as ShapeKind) : 'label';
 }

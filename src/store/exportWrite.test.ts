@@ -3,10 +3,13 @@ import { readAnyFormat } from '../formats/detect';
 import { excludeOptedOut } from '../formats/optOut';
 import { sampleProjectData, withSlideOutlines } from '../formats/testData';
 import { writeAny } from '../formats/writeAny';
+import { created, deleted, updated } from '../model/changes';
+import { labelGapsOf } from '../model/labelChecks';
 import type { ProjectData } from '../model/projectData';
 import { openGranulaDb } from '../storage/db';
 import { loadProject } from '../storage/repository';
-import { storeImport } from '../storage/testProjects';
+import { bigProject, cell, storeImport, useSmallPacks } from '../storage/testProjects';
+import { writeChangesMerging } from '../storage/writes';
 import { blobTarget, fileTarget, writeExport, type ExportTarget, type SaveFileHandle } from './exportWrite';
 
 const NOW = '2026-03-01T00:00:00.000Z';
@@ -109,6 +112,85 @@ describe('an export written from the stored project through the streaming writer
     expect(r).toEqual({ ok: false, message: 'The quota has been exceeded.' });
     expect(calls).toEqual(['write', 'write', 'abort', 'remove']);
     expect(await writeExport(db, { projectId: 'prj_gone', format: 'coco', includeImages: false }, async (_n, mime) => blobTarget(mime))).toEqual({ ok: false, message: 'the project is not in this browser' });
+    db.close();
+  });
+});
+
+describe('an export of a project whose big images are stored in packs', () => {
+  useSmallPacks();
+
+  /**
+   * bigProject's slide (packed), a second packed slide of a patient who opted out, and a small image
+   * (rows); its tumour cells need a "subtype" nobody gave (a label gap each); then edits since the
+   * packing: a packed cell changed (a row now shadows it), one deleted, one drawn anew, a row deleted.
+   */
+  async function storedWithEdits(name: string): Promise<{ db: Awaited<ReturnType<typeof openGranulaDb>>; data: ProjectData }> {
+    const db = await openGranulaDb(name);
+    const base = bigProject();
+    const T = base.project.createdAt;
+    const optedOut = Array.from({ length: 90 }, (_, i) => cell(i, 'slide-2'));
+    // A length measured on the slide, packed with its cells: COCO leaves it out and says so.
+    const length = cell(500, 'slide', { id: 'length-1', classId: 'lymphocyte', geometry: { type: 'line', points: [10, 10, 250.5, 10] } });
+    const data: ProjectData = {
+      ...base,
+      project: { ...base.project, optOut: ['pt-declined'], assignments: [{ annotatorId: 'dr-a', imageIds: ['slide', 'slide-2'] }] },
+      schemas: [{ ...base.schemas[0], classes: [
+        { id: 'tumor-cell', name: { en: 'Tumour cell', ja: '腫瘍細胞' }, color: '#d33', attributes: [{ id: 'subtype', name: { en: 'Subtype', ja: '亜型' }, type: 'text', required: true }] },
+        { id: 'lymphocyte', name: { en: 'Lymphocyte', ja: 'リンパ球' }, color: '#33d', attributes: [] },
+      ] }],
+      images: [...base.images, { ...base.images[0], id: 'slide-2', name: 'slide-2', patientKey: 'pt-declined', order: 2 }],
+      annotations: [...base.annotations, length, ...optedOut],
+      audit: [{ id: 'au1', projectId: base.project.id, at: T, actor: 'dr-a', action: 'create', targets: [optedOut[0].id, base.annotations[0].id] } as ProjectData['audit'][number]],
+    };
+    await storeImport(db, data);
+    expect(await db.count('annotationPacks')).toBeGreaterThan(3);
+    const slide = data.annotations.filter((a) => a.imageId === 'slide');
+    const later = '2026-02-02T00:00:00.000Z';
+    await writeChangesMerging(db, data.project.id, [
+      updated('annotation', slide[5], { ...slide[5], classId: 'lymphocyte', geometry: { type: 'point', x: 1, y: 2 }, updatedAt: later }),
+      deleted('annotation', slide[4]),
+      created('annotation', cell(999_999, 'slide', { createdAt: later, updatedAt: later })),
+      deleted('annotation', data.annotations.find((a) => a.id === 'label')!),
+    ]);
+    return { db, data };
+  }
+
+  it('writes each format byte for byte as the whole-project path did: the project built whole, opt-outs removed, the whole-text writer', async () => {
+    const { db, data } = await storedWithEdits('export-packs-formats');
+    // The reference: every annotation built (as the export read them before), then the whole-text writers.
+    const whole = excludeOptedOut((await loadProject(db, data.project.id))!);
+    expect(whole.excludedAnnotations).toBe(90);
+    for (const format of ['shared', 'coco', 'geojson'] as const) {
+      const r = await writeExport(db, { projectId: data.project.id, format, includeImages: false, allowGaps: true, exportedAt: NOW }, async (_name, mime) => blobTarget(mime));
+      if (!r.ok || !r.blob) throw new Error(`${format}: ${JSON.stringify(r)}`);
+      const expected = writeAny(whole.data, format, { exportedAt: NOW });
+      // Several images in GeoJSON: a .zip of one file each, compared file by file below.
+      if (format !== 'geojson') expect([r.name, await r.blob.text(), r.warnings]).toEqual([expected.files[0].name, expected.files[0].text, expected.warnings]);
+      else {
+        const zip = new Uint8Array(await r.blob.arrayBuffer());
+        const text = new TextDecoder().decode(zip);
+        for (const f of expected.files) expect(text).toContain(f.text);
+        expect(r.warnings).toEqual(expected.warnings);
+      }
+      expect([r.images, r.annotations, r.excludedImages]).toEqual([2, whole.data.annotations.length, 1]);
+      if (format === 'coco') expect(r.warnings).toContain('1 length measurement not written: COCO has no line shape. Export the shared format, GeoJSON or CSV to keep them');
+    }
+    db.close();
+  });
+
+  it('lists the same label gaps as the whole project gives, in worklist order, opted-out patients left out', async () => {
+    const { db, data } = await storedWithEdits('export-packs-gaps');
+    const r = await writeExport(db, { projectId: data.project.id, format: 'coco', includeImages: false }, async (_name, mime) => blobTarget(mime));
+    if (r.ok || !('gaps' in r)) throw new Error(JSON.stringify(r));
+    // The reference: labelGapsOf over every annotation built, sorted by image order, then annotator.
+    const whole = excludeOptedOut((await loadProject(db, data.project.id))!).data;
+    const order = new Map(whole.images.map((im) => [im.id, im.order]));
+    const expected = labelGapsOf(whole.annotations, whole.schemas).sort((a, b) => order.get(a.annotation.imageId)! - order.get(b.annotation.imageId)! || a.annotation.annotatorId.localeCompare(b.annotation.annotatorId));
+    // Tumour cells (i % 3 ≠ 0) lack their subtype: 105 of the slide's 158, less cell 5 (now a lymphocyte) and
+    // cell 4 (deleted); the cell drawn anew is a lymphocyte (999999 % 3 = 0); 3 of the small image's 5 (i = 1, 2, 4).
+    expect([r.gapCount, r.gapLabels]).toEqual([106, 106]);
+    expect(r.gaps.map((g) => [g.annotation.id, g.shape.kind, g.shape.n])).toEqual(expected.map((g) => [g.annotation.id, g.shape.kind, g.shape.n]));
+    expect(r.gaps.every((g) => g.annotation.imageId !== 'slide-2')).toBe(true);
     db.close();
   });
 });

@@ -5,12 +5,12 @@ import { safeFileName } from '../formats/interchange/ids';
 import { excludeOptedOut } from '../formats/optOut';
 import { sharedDocumentChunks, type WriteProgress } from '../formats/shared/stream';
 import { zipStore, type ZipEntry } from '../formats/zip';
+import { annotationCount, annotationSource, type SourcedProject } from '../model/annotationSource';
 import { nowIso } from '../model/ids';
-import type { ProjectData } from '../model/projectData';
-import type { ImageRecord } from '../model/types';
-import { labelGapsOf, type ShapeGap } from '../model/labelChecks';
+import { firstLabelGaps, type GapSummary } from '../model/labelChecks';
+import { packedAnnotationSource } from '../storage/annotationPack';
 import type { GranulaDb } from '../storage/db';
-import { loadProject, projectBlobs } from '../storage/repository';
+import { loadStoredProject, projectBlobs } from '../storage/repository';
 import { embeddedFiles } from './embedded';
 
 /** The formats written piece by piece (a slide's million outlines are more than one string holds). */
@@ -105,11 +105,13 @@ export function exportFileName(projectName: string, format: StreamedExportFormat
 /**
  * The file an export of `data` (opted-out patients already removed) writes in a streamed format:
  * the shared format, COCO, or QuPath GeoJSON (one FeatureCollection per image; several in a .zip).
+ * The annotations may be a source (model/annotationSource): each is built as it is written.
  */
-export async function streamedExportFile(data: ProjectData, format: StreamedExportFormat, opts: { files?: Awaited<ReturnType<typeof embeddedFiles>>; exportedAt?: string }, control: WriteControl = {}): Promise<ExportFile> {
+export async function streamedExportFile(data: SourcedProject, format: StreamedExportFormat, opts: { files?: Awaited<ReturnType<typeof embeddedFiles>>; exportedAt?: string }, control: WriteControl = {}): Promise<ExportFile> {
   const exportedAt = opts.exportedAt ?? nowIso();
   const progress: WriteProgress = { done: 0 };
-  const fraction = () => progress.done / Math.max(1, data.annotations.length);
+  const total = Math.max(1, annotationCount(data.annotations));
+  const fraction = () => progress.done / total;
   if (format === 'shared') return { name: exportFileName(data.project.name, format, data.images), mime: EXPORT_MIME.json, chunks: sharedDocumentChunks(data, { exportedAt, files: opts.files }, undefined, progress), progress: fraction, warnings: [] };
   if (format === 'coco') {
     const { chunks, warnings } = cocoFileChunks(data, { exportedAt }, undefined, progress);
@@ -185,14 +187,8 @@ export interface ExportCounts {
   excludedImages: number;
 }
 
-/** Labels lacking a required value, found before anything is written: the user is asked first. */
-export interface LabelGaps {
-  /** The first of them (the page lists a few; a long list stays here). */
-  gaps: ShapeGap[];
-  /** How many gaps, and how many labels have one. */
-  gapCount: number;
-  gapLabels: number;
-}
+/** Labels lacking a required value, found before anything is written: the user is asked first (the page lists a few; a long list stays in the counts). */
+export type LabelGaps = GapSummary;
 
 export type ExportResult =
   | ({ ok: true; name: string; mime: string; blob?: Blob; warnings: string[] } & ExportCounts)
@@ -203,27 +199,27 @@ export type ExportResult =
 /** Gaps handed back at most: enough to list and sort; the counts say how many there are. */
 const GAPS_HANDED = 1_000;
 
-/** Worklist order, then annotator; each annotator's shapes stay in the order they were made. */
-function inImageOrder(gaps: ShapeGap[], images: readonly ImageRecord[]): ShapeGap[] {
-  const order = new Map(images.map((im) => [im.id, im.order]));
-  return [...gaps].sort((a, b) => (order.get(a.annotation.imageId) ?? 0) - (order.get(b.annotation.imageId) ?? 0) || (a.annotation.annotatorId < b.annotation.annotatorId ? -1 : a.annotation.annotatorId > b.annotation.annotatorId ? 1 : 0));
-}
-
-/** The export's check before writing: labels that lack a required value (in worklist order), or null when none do. */
-export function checkLabels(data: ProjectData): LabelGaps | null {
-  const gaps = labelGapsOf(data.annotations, data.schemas);
-  if (!gaps.length) return null;
-  return { gaps: inImageOrder(gaps, data.images).slice(0, GAPS_HANDED), gapCount: gaps.length, gapLabels: new Set(gaps.map((g) => g.annotation.id)).size };
+/**
+ * The export's check before writing: labels that lack a required value (in worklist order), or null
+ * when none do. Reads the annotations as they come (a source is never held whole).
+ */
+export function checkLabels(data: SourcedProject): LabelGaps | null {
+  const found = firstLabelGaps(annotationSource(data.annotations), data.images, data.schemas, GAPS_HANDED);
+  return found.gapCount ? found : null;
 }
 
 /**
  * Writes an export of a stored project (read from the database here, opted-out patients removed)
- * through the streaming writers to `target`; a cancel or a failure leaves nothing behind.
+ * through the streaming writers to `target`; a cancel or a failure leaves nothing behind. The
+ * annotations are read from their packs as they are written (a slide's million outlines are never
+ * a million objects at once).
  */
 export async function writeExport(db: IDBPDatabase<GranulaDb>, request: ExportRequest, target: (name: string, mime: string) => Promise<ExportTarget>, control: WriteControl = {}): Promise<ExportResult> {
-  const stored = await loadProject(db, request.projectId);
+  const stored = await loadStoredProject(db, request.projectId);
   if (!stored) return { ok: false, message: 'the project is not in this browser' };
-  const { data, excludedImages } = excludeOptedOut(stored);
+  // The packs stay packed: each annotation is built as a writer reaches it, never all at once.
+  const { rows, packed } = stored.annotations;
+  const { data, excludedImages } = excludeOptedOut({ ...stored, annotations: packedAnnotationSource(packed, rows) });
   const gaps = request.allowGaps ? null : checkLabels(data);
   if (gaps) return { ok: false, ...gaps };
   const files = request.format === 'shared' && request.includeImages ? embeddedFiles(await projectBlobs(db, request.projectId), data) : undefined;
@@ -234,7 +230,7 @@ export async function writeExport(db: IDBPDatabase<GranulaDb>, request: ExportRe
     await readChunks(file.chunks, file.progress, control, (batch) => out!.write(batch));
     const blob = await out.close();
     control.onProgress?.(1);
-    return { ok: true, name: file.name, mime: file.mime, ...(blob ? { blob } : {}), warnings: [...file.warnings], images: data.images.length, annotations: data.annotations.length, excludedImages };
+    return { ok: true, name: file.name, mime: file.mime, ...(blob ? { blob } : {}), warnings: [...file.warnings], images: data.images.length, annotations: annotationCount(data.annotations), excludedImages };
   } catch (e) {
     await out?.abort();
     if (e instanceof ExportCancelled) return { ok: false, cancelled: true };

@@ -1,3 +1,5 @@
+import { whenAborted } from '../model/workerCalls';
+
 /**
  * One long task in a Web Worker of its own (an import, an export): started with one message,
  * followed by `progress` messages, ended by `done`; aborting `signal` sends `cancel`, and the
@@ -9,11 +11,10 @@ export type TaskRequest<Q> = { type: 'start'; request: Q } | { type: 'cancel' };
 /** The page's side: runs the task and resolves with its result (or `failed` if the worker dies). */
 export function runWorkerTask<Q, P, R>(worker: Worker, request: Q, opts: { onProgress?: (p: P) => void; signal?: AbortSignal; failed: (message: string) => R }): Promise<R> {
   return new Promise<R>((resolve) => {
-    const cancel = () => worker.postMessage({ type: 'cancel' } satisfies TaskRequest<Q>);
-    if (opts.signal?.aborted) cancel();
-    opts.signal?.addEventListener('abort', cancel);
+    // The worker answers a cancel with `done` once it has undone what it started.
+    const detach = whenAborted(opts.signal, () => worker.postMessage({ type: 'cancel' } satisfies TaskRequest<Q>));
     const end = (result: R) => {
-      opts.signal?.removeEventListener('abort', cancel);
+      detach();
       worker.terminate();
       resolve(result);
     };

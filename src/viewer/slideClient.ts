@@ -1,7 +1,7 @@
+import { WorkerCalls } from '../model/workerCalls';
 import type { SlideInfo } from '../slides/types';
 import type { SlideRequest, SlideResponse } from './slideProtocol';
 
-type Pending = { resolve: (r: SlideResponse) => void; reject: (e: Error) => void };
 type Ask = SlideRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
 /** An open slide in the slide worker. */
@@ -20,44 +20,23 @@ export class TileCancelled extends Error {
 
 /** Typed calls into the slide worker; one worker for the page, started on first use. */
 export class SlideClient {
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
+  private readonly calls = new WorkerCalls<SlideResponse>(() => new TileCancelled());
   private worker: Worker | null = null;
 
   private send(ask: Ask, signal?: AbortSignal): Promise<SlideResponse> {
-    if (signal?.aborted) return Promise.reject(new TileCancelled());
-    this.worker ??= this.start();
-    const id = this.nextId++;
-    const worker = this.worker;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      signal?.addEventListener(
-        'abort',
-        () => {
-          if (!this.pending.delete(id)) return;
-          worker.postMessage({ type: 'cancel', id } satisfies SlideRequest);
-          reject(new TileCancelled());
-        },
-        { once: true },
-      );
-      worker.postMessage({ ...ask, id } as SlideRequest);
-    });
+    return this.calls.call(
+      (id) => (this.worker ??= this.start()).postMessage({ ...ask, id } as SlideRequest),
+      (id) => this.worker!.postMessage({ type: 'cancel', id } satisfies SlideRequest),
+      signal,
+    );
   }
 
   private start(): Worker {
     const w = new Worker(new URL('./slideWorker.ts', import.meta.url), { type: 'module' });
     w.addEventListener('message', (e: MessageEvent<SlideResponse>) => {
       const r = e.data;
-      const p = this.pending.get(r.id);
-      if (!p) {
-        // Answered after it was aborted: free the bitmap now rather than at garbage collection.
-        if (r.type === 'bitmap') r.bitmap?.close();
-        return;
-      }
-      this.pending.delete(r.id);
-      if (r.type === 'error') p.reject(new Error(r.message));
-      else if (r.type === 'cancelled') p.reject(new TileCancelled());
-      else p.resolve(r);
+      // Answered after it was aborted: free the bitmap now rather than at garbage collection.
+      if (!this.calls.settle(r) && r.type === 'bitmap') r.bitmap?.close();
     });
     return w;
   }

@@ -1,5 +1,6 @@
-import { sliceWarnings } from '../interchange/slices';
+import { sliceCount } from '../interchange/slices';
 import { geometryArea, geometryBbox } from '../../model/geometry';
+import { annotationSource, type AnnotationFields, type SourcedProject } from '../../model/annotationSource';
 import { currentSchema, type ProjectData } from '../../model/projectData';
 import { nowIso } from '../../model/ids';
 import { englishCount } from '../../model/words';
@@ -65,15 +66,14 @@ function cocoAttributes(a: Annotation): CocoAnnotation['attributes'] {
 interface CocoParts {
   /** The dataset but its annotations (`annotations` is empty). */
   dataset: CocoDataset;
-  count: number;
-  annotation(i: number): CocoAnnotation;
+  /** The COCO annotations, in order, each made as it is reached. */
+  annotations(): Generator<CocoAnnotation>;
   warnings: string[];
 }
 
-function cocoParts(data: ProjectData, opts: CocoWriteOptions): CocoParts {
+function cocoParts(data: SourcedProject, opts: CocoWriteOptions): CocoParts {
   const exportedAt = opts.exportedAt ?? nowIso();
   const schema = currentSchema(data);
-  const warnings: string[] = sliceWarnings(data, 'COCO');
   const ordered = [...data.images].sort((a, b) => a.order - b.order);
   // Ids the records came with are written back as they were; the others are numbered after them.
   const imageNumbers = assignCocoIds(ordered, (im) => im.carried?.coco?.id);
@@ -87,17 +87,34 @@ function cocoParts(data: ProjectData, opts: CocoWriteOptions): CocoParts {
   const categoryIds = new Map(classes.map((c, i) => [c.id, categoryNumbers.ids[i]]));
   const categories: CocoCategory[] = classes.map((c, i) => ({ id: categoryNumbers.ids[i], name: className(c), supercategory: c.objectKind ?? schema.name.en, granula: { classId: c.id } }));
   const byId = new Map(data.images.map((im) => [im.id, im]));
+  const source = annotationSource(data.annotations);
+  // Length lines are left out: COCO has no line, and a box would be a false object.
+  const isWritten = (a: AnnotationFields) => a.geometry?.type !== 'line' && byId.has(a.imageId) && categoryIds.has(a.classId);
+  // One pass for the numbering and what is said first: the annotations are made again as they are written.
+  const slices = sliceCount();
+  const unwritten: string[] = [];
+  const carried: (number | string | undefined)[] = [];
+  /** Ids of the written annotations that came with a COCO id, by position (to name those numbered anew). */
+  const carriers = new Map<number, string>();
   let lines = 0;
-  const written = data.annotations.filter((a) => {
-    if (a.geometry?.type === 'line') return void lines++, false;
-    const image = byId.get(a.imageId);
-    if (image && categoryIds.has(a.classId)) return true;
-    warnings.push(`annotation ${a.id} not written: its ${image ? `class "${a.classId}"` : `image "${a.imageId}"`} is not in the project`);
-    return false;
-  });
+  for (const a of source.fields()) {
+    slices.see(a);
+    if (a.geometry?.type === 'line') {
+      lines++;
+      continue;
+    }
+    if (!isWritten(a)) {
+      unwritten.push(`annotation ${a.id} not written: its ${byId.has(a.imageId) ? `class "${a.classId}"` : `image "${a.imageId}"`} is not in the project`);
+      continue;
+    }
+    const id = a.carried?.coco?.id;
+    if (id !== undefined) carriers.set(carried.length, a.id);
+    carried.push(id);
+  }
+  const warnings: string[] = [...slices.warnings(data.images, 'COCO'), ...unwritten];
   if (lines) warnings.push(`${englishCount(lines, 'length measurement')} not written: COCO has no line shape. Export the shared format, GeoJSON or CSV to keep them`);
-  const annotationNumbers = assignCocoIds(written, (a) => a.carried?.coco?.id);
-  for (const [what, taken] of [['image', imageNumbers.taken.map((im) => im.id)], ['class', categoryNumbers.taken.map((c) => c.id)], ['annotation', annotationNumbers.taken.map((a) => a.id)]] as const) {
+  const annotationNumbers = assignCocoIds(Array.from(carried.keys()), (i) => carried[i]);
+  for (const [what, taken] of [['image', imageNumbers.taken.map((im) => im.id)], ['class', categoryNumbers.taken.map((c) => c.id)], ['annotation', annotationNumbers.taken.map((i) => carriers.get(i)!)]] as const) {
     if (taken.length) warnings.push(`${taken.length} ${what}${taken.length > 1 ? 's' : ''} (${taken.slice(0, 3).join(', ')}${taken.length > 3 ? ', …' : ''}) came with a COCO id another ${what} already has: numbered anew`);
   }
   const dataset: CocoDataset = {
@@ -116,39 +133,44 @@ function cocoParts(data: ProjectData, opts: CocoWriteOptions): CocoParts {
     annotations: [],
     categories,
   };
-  const annotation = (i: number): CocoAnnotation => {
-    const a = written[i];
-    return {
-      id: annotationNumbers.ids[i],
-      image_id: imageIds.get(a.imageId)!,
-      category_id: categoryIds.get(a.classId)!,
-      ...cocoShape(a, byId.get(a.imageId)!),
-      iscrowd: a.carried?.coco?.crowd ? 1 : 0,
-      attributes: cocoAttributes(a),
-    };
-  };
-  return { dataset, count: written.length, annotation, warnings };
+  function* annotations(): Generator<CocoAnnotation> {
+    let i = 0;
+    for (const a of source) {
+      if (!isWritten(a)) continue;
+      yield {
+        id: annotationNumbers.ids[i++],
+        image_id: imageIds.get(a.imageId)!,
+        category_id: categoryIds.get(a.classId)!,
+        ...cocoShape(a, byId.get(a.imageId)!),
+        iscrowd: a.carried?.coco?.crowd ? 1 : 0,
+        attributes: cocoAttributes(a),
+      };
+    }
+  }
+  return { dataset, annotations, warnings };
 }
 
 export function writeCoco(data: ProjectData, opts: CocoWriteOptions = {}): { coco: CocoDataset; warnings: string[] } {
-  const { dataset, count, annotation, warnings } = cocoParts(data, opts);
-  return { coco: { ...dataset, annotations: Array.from({ length: count }, (_, i) => annotation(i)) }, warnings };
+  const { dataset, annotations, warnings } = cocoParts(data, opts);
+  return { coco: { ...dataset, annotations: [...annotations()] }, warnings };
 }
 
 /**
  * writeCoco's dataset as UTF-8 chunks of about `chunkBytes`: joined, exactly `JSON.stringify(coco)`
- * and a newline (the file writeAny gives), made annotation by annotation and never held whole.
- * `progress.done` counts the annotations written so far.
+ * and a newline (the file writeAny gives), made annotation by annotation and never held whole
+ * (`data.annotations` may be a source that builds each as it is reached). `progress.done` counts the
+ * annotations written so far.
  */
-export function cocoFileChunks(data: ProjectData, opts: CocoWriteOptions = {}, chunkBytes = 1 << 16, progress?: WriteProgress): { chunks(): Generator<Uint8Array>; warnings: string[] } {
-  const { dataset, count, annotation, warnings } = cocoParts(data, opts);
+export function cocoFileChunks(data: SourcedProject, opts: CocoWriteOptions = {}, chunkBytes = 1 << 16, progress?: WriteProgress): { chunks(): Generator<Uint8Array>; warnings: string[] } {
+  const { dataset, annotations, warnings } = cocoParts(data, opts);
   function* chunks(): Generator<Uint8Array> {
     const out = new Utf8Sink();
     // JSON.stringify's order: the dataset's keys as cocoParts made them, annotations among them.
     out.text(`{"info":${JSON.stringify(dataset.info)},"licenses":${JSON.stringify(dataset.licenses)},"images":${JSON.stringify(dataset.images)},"annotations":[`);
-    for (let i = 0; i < count; i++) {
-      if (i) out.byte(44);
-      out.text(JSON.stringify(annotation(i)));
+    let i = 0;
+    for (const a of annotations()) {
+      if (i++) out.byte(44);
+      out.text(JSON.stringify(a));
       if (progress) progress.done++;
       if (out.n >= chunkBytes) yield out.take();
     }

@@ -1,6 +1,7 @@
-import { sliceWarnings } from '../interchange/slices';
+import { sliceCount } from '../interchange/slices';
 import { nowIso } from '../../model/ids';
-import { currentSchema, type ProjectData } from '../../model/projectData';
+import { annotationSource, type SourcedProject } from '../../model/annotationSource';
+import { currentSchema } from '../../model/projectData';
 import type { Annotation, ImageRecord, LabelClass } from '../../model/types';
 import { allClasses } from '../interchange/classes';
 import { annotationExtension, projectExtension } from '../interchange/extension';
@@ -143,9 +144,11 @@ function writeGeometry(out: Utf8Sink, a: Annotation, image: ImageRecord): void {
  * collection or its text whole. Features are written as bytes directly (see Utf8Sink: building each
  * feature's objects and strings first more than doubles the time for a million cell outlines).
  * `warnings` gains the per-annotation ones as the chunks are read; `progress.done` counts the
- * annotations read so far (of `data.annotations.length`), for a caller that shows how far it is.
+ * annotations read so far (of the annotations' count), for a caller that shows how far it is.
+ * Annotations are read one image at a time from `data.annotations` (a source or an array): a file's
+ * features are built as they are written, never all at once.
  */
-export function geoJsonFileChunks(data: ProjectData, opts: GeoJsonWriteOptions = {}, chunkBytes = CHUNK, progress?: WriteProgress): { files: GeoJsonStreamFile[]; warnings: string[] } {
+export function geoJsonFileChunks(data: SourcedProject, opts: GeoJsonWriteOptions = {}, chunkBytes = CHUNK, progress?: WriteProgress): { files: GeoJsonStreamFile[]; warnings: string[] } {
   const exportedAt = opts.exportedAt ?? nowIso();
   const schema = currentSchema(data);
   // The project block carries no annotations: leave them out of the copy it is made from.
@@ -166,14 +169,16 @@ export function geoJsonFileChunks(data: ProjectData, opts: GeoJsonWriteOptions =
   };
   const images = [...data.images].sort((a, b) => a.order - b.order);
   const names = uniqueNames(images.map((im) => safeFileName(fileStem(im.name) || im.id)));
-  const warnings: string[] = sliceWarnings(data, 'GeoJSON');
-  // One pass to group annotations by image, keeping their order.
-  const byImage = new Map<string, Annotation[]>(images.map((im) => [im.id, []]));
-  for (const a of data.annotations) {
-    const list = byImage.get(a.imageId);
-    if (list) list.push(a);
-    else warnings.push(`annotation ${a.id} not written: its image "${a.imageId}" is not in the project`);
+  const source = annotationSource(data.annotations);
+  // One pass for what is said before any file: shapes on slices, and annotations of no image here.
+  const slices = sliceCount();
+  const imageIds = new Set(images.map((im) => im.id));
+  const orphans: string[] = [];
+  for (const a of source.fields()) {
+    slices.see(a);
+    if (!imageIds.has(a.imageId)) orphans.push(`annotation ${a.id} not written: its image "${a.imageId}" is not in the project`);
   }
+  const warnings: string[] = [...slices.warnings(data.images, 'GeoJSON'), ...orphans];
   const files = images.map((image, i): GeoJsonStreamFile => ({
     name: `${names[i]}.geojson`,
     *chunks() {
@@ -183,7 +188,7 @@ export function geoJsonFileChunks(data: ProjectData, opts: GeoJsonWriteOptions =
       out.text(`{"type":"FeatureCollection","granula":${JSON.stringify(granula)},"features":[`);
       let n = 0;
       const stale = { count: 0 };
-      for (const a of byImage.get(image.id)!) {
+      for (const a of source.forImage(image.id)) {
         const c = classes.get(a.classId);
         if (!c) {
           warnings.push(`annotation ${a.id} not written: its class "${a.classId}" is not in schema ${schema.id}`);

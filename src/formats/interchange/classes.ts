@@ -4,7 +4,7 @@ import { paletteColor } from './colors';
 import { derivedId } from './ids';
 
 /** Every class any schema version has, the current version's first: old annotations keep their class. */
-export function allClasses(data: ProjectData): LabelClass[] {
+export function allClasses(data: Pick<ProjectData, 'schemas' | 'project'>): LabelClass[] {
   const current = currentSchema(data);
   const seen = new Map(current.classes.map((c) => [c.id, c]));
   for (const s of [...data.schemas].sort((a, b) => b.version - a.version)) for (const c of s.classes) if (!seen.has(c.id)) seen.set(c.id, c);

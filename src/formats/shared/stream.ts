@@ -1,4 +1,4 @@
-import type { ProjectData } from '../../model/projectData';
+import type { SourcedProject } from '../../model/annotationSource';
 import { toSharedDocument, type EmbeddedFile } from './convert';
 
 /** Chunks of about this many bytes: big enough to write efficiently, small enough to hold. */
@@ -180,9 +180,10 @@ export interface WriteProgress {
  * followed by a newline (the file writeAny gives), but never held whole. A slide with a million
  * outlines makes a document of several hundred MB, more than a JavaScript string can hold; this
  * writes it to a file (Node) or a Blob (browser) piece by piece, with memory for one chunk and one
- * annotation at a time. `progress.done` counts the annotations written so far.
+ * annotation at a time (`data.annotations` may be a source that builds each as it is reached).
+ * `progress.done` counts the annotations written so far.
  */
-export function* sharedDocumentChunks(data: ProjectData, opts: { exportedAt: string; files?: EmbeddedFile[] }, chunkBytes = CHUNK, progress?: WriteProgress): Generator<Uint8Array> {
+export function* sharedDocumentChunks(data: SourcedProject, opts: { exportedAt: string; files?: EmbeddedFile[] }, chunkBytes = CHUNK, progress?: WriteProgress): Generator<Uint8Array> {
   // Everything but the annotations is small: built as usual, then written key by key.
   const head = toSharedDocument({ ...data, annotations: [] }, opts) as unknown as Record<string, unknown>;
   const out = new Utf8Sink();
