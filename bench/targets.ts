@@ -27,7 +27,9 @@ export type RowKind =
   | 'slide-panzoom'
   | 'deid'
   | 'import'
-  | 'replicate';
+  | 'replicate'
+  | 'ct-add'
+  | 'ct-first-slice';
 
 /** The bench's large slide file is made at least this big (MB); its rows carry this size. */
 export const SLIDE_FILE_MB = 1_024;
