@@ -883,6 +883,11 @@ async function ctWorkload(base: string): Promise<void> {
   for (let i = 0; i < RUNS; i++) {
     const session = await launch();
     try {
+      // Files come from a plain file input (as in Firefox and Safari), which the bench can fill.
+      await session.context.addInitScript(() => {
+        delete (window as { showOpenFilePicker?: unknown }).showOpenFilePicker;
+        delete (window as { showDirectoryPicker?: unknown }).showDirectoryPicker;
+      });
       const page = await session.context.newPage();
       page.setDefaultTimeout(300_000);
       await setIdentity(page, base, 'Bench');
