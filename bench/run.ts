@@ -7,7 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
 import { build, preview, type Plugin } from 'vite';
 import { CHROMIUM } from '../tests/browser/chromium';
 import { benchCells, cellBounds, CACHE_DIR } from './cells';
@@ -29,6 +29,8 @@ const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
 const ONLY = (args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',') ?? []).filter(Boolean);
 const PROFILE = args.includes('--profile');
+/** `--heap-snapshot`: the sync rows write a heap snapshot of the page after panning (to the bench cache). */
+const HEAP_SNAPSHOT = args.includes('--heap-snapshot');
 const KEEP_RESULTS = !args.includes('--no-write') && !PROFILE;
 /** Runs per row (`--runs=N`, for a look at one row; the published table uses three). */
 const RUNS = Number(args.find((a) => a.startsWith('--runs='))?.slice('--runs='.length)) || (QUICK ? 1 : 3);
@@ -704,6 +706,18 @@ async function connectThroughApp(page: Page, base: string, projectId: string, se
   return performance.now() - t0;
 }
 
+/** Writes the page's heap snapshot (DevTools format) into the bench cache; returns its path. */
+async function heapSnapshot(cdp: CDPSession, name: string): Promise<string> {
+  const path = join(CACHE_DIR, `${name}-${Date.now()}.heapsnapshot`);
+  const parts: string[] = [];
+  const take = (e: { chunk: string }) => void parts.push(e.chunk);
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', take);
+  await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  cdp.off('HeapProfiler.addHeapSnapshotChunk', take);
+  writeFileSync(path, parts.join(''));
+  return path;
+}
+
 /** What the sync engine says it did in this page (User Timing measures), one line each. */
 async function logSyncMeasures(page: Page): Promise<void> {
   const list = await page.evaluate(() => performance.getEntriesByType('measure').filter((m) => m.name.startsWith('granula-sync')).map((m) => ({ name: m.name, ms: m.duration, detail: (m as PerformanceMeasure).detail })));
@@ -840,6 +854,7 @@ async function syncedPanWorkload(base: string, n: number): Promise<void> {
         const cdp = await o.session.context.newCDPSession(o.page);
         await cdp.send('HeapProfiler.collectGarbage');
         log(`    page heap after a forced collection: ${heapOf((await cdp.send('Runtime.getHeapUsage')) as HeapUsage).toFixed(0)} MB (while panning: ${pans[pans.length - 1].heapMB.toFixed(0)} MB)`);
+        if (HEAP_SNAPSHOT) log(`    heap snapshot: ${await heapSnapshot(cdp, `sync-${n}`)}`);
         await cdp.detach();
         const status = o.page.getByTestId('sync-status');
         log(`    sync status after panning: ${await status.getAttribute('data-state')} (${await status.innerText()})`);
@@ -860,6 +875,46 @@ async function syncedPanWorkload(base: string, n: number): Promise<void> {
  * 60 Hz, frame intervals read 16.5–16.8 ms (p95 16.7, max 16.8); isolated, 16.660–16.670 ms.
  */
 const ISOLATED = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
+/**
+ * The coordinator opens a slide project's worklist (what opening a project shows): timed from the
+ * navigation until the rows are listed with their counts, and the page heap after a collection
+ * (counting a million outlines must not build them).
+ */
+async function worklistWorkload(base: string, n: number): Promise<void> {
+  const s = await seedProfile(base, n, false);
+  const times: number[] = [];
+  const heaps: number[] = [];
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      const session = await launch(s.dir);
+      try {
+        const page = session.context.pages()[0] ?? (await session.context.newPage());
+        page.setDefaultTimeout(300_000);
+        await page.goto(`${base}/#/`);
+        await page.getByRole('heading', { name: 'Projects' }).waitFor();
+        const t0 = performance.now();
+        await page.goto(`${base}/#/project/${s.projectId}/worklist`);
+        const row = page.getByTestId('worklist-row').first();
+        await row.locator('td', { hasText: String(n) }).first().waitFor({ timeout: 120_000 }).catch(async (e) => {
+          throw new Error(`the worklist's first row reads ${JSON.stringify(await page.locator('main').innerText().catch(() => '?'))}`, { cause: e });
+        });
+        times.push(performance.now() - t0);
+        const cdp = await session.context.newCDPSession(page);
+        await cdp.send('HeapProfiler.collectGarbage');
+        heaps.push(heapOf((await cdp.send('Runtime.getHeapUsage')) as HeapUsage));
+        await cdp.detach();
+        log(`  worklist listed in ${times[i].toFixed(0)} ms; page heap after a collection ${heaps[i].toFixed(0)} MB`);
+      } finally {
+        // The profile stays for the next run (session.close would remove it).
+        await session.context.close();
+      }
+    }
+  } finally {
+    rmSync(s.dir, { recursive: true, force: true });
+  }
+  rows.push(makeRow({ workload: 'open a slide project\'s worklist: navigation → rows listed with their counts', kind: 'worklist', size: n, unit: 'ms', perRun: times.map((v, i) => runStats([v], true, { heapMB: heaps[i] })), all: times, heapMB: Math.max(...heaps), heapKind: 'page heap after GC' }));
+}
 
 /** The CT series of the radiology rows: slices × size² pixels (made once by pydicom, cached). */
 const CT = QUICK ? { slices: 60, size: 512 } : { slices: 300, size: 512 };
@@ -929,6 +984,7 @@ function existsSyncSafe(path: string): boolean {
 
 async function browserWorkloads(base: string): Promise<void> {
   if (want('ct')) await attempt('a CT series from disk', 'ct-first-slice', CT.slices, () => ctWorkload(base));
+  if (want('worklist')) await attempt('open a slide project\'s worklist', 'worklist', SIZES.panLarge, () => worklistWorkload(base, SIZES.panLarge));
   if (want('replicate')) await attempt('replicate from a sync server', 'replicate', SYNC_CELLS, () => replicateWorkload(base));
   if (want('panzoom-sync')) await attempt('pan/zoom with live sync on', 'panzoom', SIZES.panSmall, () => syncedPanWorkload(base, SIZES.panSmall));
   if (want('panzoom-sync-large')) await attempt('pan/zoom with live sync on', 'panzoom', SIZES.panLarge, () => syncedPanWorkload(base, SIZES.panLarge));
@@ -1187,7 +1243,7 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   log(`granula bench${QUICK ? ' --quick' : ''}: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB`);
   // A group is needed when asked for whole or by one of its rows (`--only=app-export-coco`).
-  const needBrowser = ['slide', 'pan-small', 'large', 'edited', 'slide-file', 'import', 'app-export', 'replicate', 'panzoom-sync', 'panzoom-sync-large', 'ct'].some((w) => want(w) || ONLY.some((o) => o.startsWith(w)));
+  const needBrowser = ['slide', 'pan-small', 'large', 'edited', 'slide-file', 'import', 'app-export', 'replicate', 'panzoom-sync', 'panzoom-sync-large', 'ct', 'worklist'].some((w) => want(w) || ONLY.some((o) => o.startsWith(w)));
   if (needBrowser) {
     await buildAll();
     // Served cross-origin isolated (the app's code is the same): its clocks then tick in 5 µs, not

@@ -29,7 +29,8 @@ export type RowKind =
   | 'import'
   | 'replicate'
   | 'ct-add'
-  | 'ct-first-slice';
+  | 'ct-first-slice'
+  | 'worklist';
 
 /** The bench's large slide file is made at least this big (MB); its rows carry this size. */
 export const SLIDE_FILE_MB = 1_024;

@@ -144,6 +144,21 @@ export class AnnotationMap extends Map<string, Annotation> {
     for (let o = from; o < to; o++) if (!this.gone[o]) yield this.store.peek(o);
   }
 
+  /** Visits a few fields of every entry: packed ones read from their packs (see forEachFields). */
+  forEachFields<K extends FieldKey>(keys: readonly K[], fn: (a: Pick<Annotation, K>) => void): void {
+    this.resolve();
+    const o: Record<string, unknown> = {};
+    let ordinal = 0;
+    for (const r of this.store.readers) {
+      for (let i = 0; i < r.count; i++, ordinal++) {
+        if (this.gone[ordinal]) continue;
+        for (const k of keys) o[k] = k === 'id' ? r.id(i) : k === 'imageId' ? r.imageId : k === 'projectId' ? r.projectId : r.field(i, k);
+        fn(o as Pick<Annotation, K>);
+      }
+    }
+    for (const a of super.values()) fn(a);
+  }
+
   /** The packFingerprint of the pack holding an id, or null. */
   packOf(id: string): string | null {
     const o = this.store.ordinalOf(id);
@@ -278,6 +293,20 @@ export function annotationGroups(map: Map<string, Annotation>): Iterable<Annotat
 /** The fingerprint of the pack holding an annotation, or null. */
 export function packOf(map: Map<string, Annotation>, id: string): string | null {
   return map instanceof AnnotationMap ? map.packOf(id) : null;
+}
+
+/** The fields forEachFields reads (a shape is not one: it is never built here). */
+export type FieldKey = Exclude<keyof Annotation, 'geometry'>;
+
+/**
+ * Visits a few fields of every annotation of a map, building none (a pack's fields are read in
+ * place): a count over a slide's million outlines takes milliseconds and keeps nothing, where
+ * `values()` builds and keeps every outline. `fn` gets one object, refilled for each annotation:
+ * read it, do not keep it.
+ */
+export function forEachFields<K extends FieldKey>(map: Map<string, Annotation>, keys: readonly K[], fn: (a: Pick<Annotation, K>) => void): void {
+  if (map instanceof AnnotationMap) map.forEachFields(keys, fn);
+  else for (const a of map.values()) fn(a);
 }
 
 /** The annotations of a map, packed ones built afresh and not kept (see AnnotationMap.valuesOnce). */

@@ -17,6 +17,7 @@ import { AddSlideButtons, addSeriesFiles, BulkScale, ScaleField, SlideReach } fr
 import { useRadiologyText } from './radiology/radiologyText';
 import { addLocalSlides, droppedSlides } from './slides/addSlides';
 import { useSlideText } from './slides/slideText';
+import { forEachFields } from '../store/packedAnnotations';
 
 const DEFAULT_MODALITY: Record<Granularity, Modality> = { polygon: 'pathology-wsi', point: 'pathology-wsi', box: 'endoscopy', image: 'fundus' };
 
@@ -54,8 +55,11 @@ export function WorklistPanel() {
   const images = worklistImages(doc, me?.id);
   const counts = { todo: 0, 'in-progress': 0, done: 0 };
   for (const im of images) counts[imageState(doc, im.id, me?.id).state]++;
+  // Counted from the packs' fields: a slide's million outlines are not built for a number.
   const annotationCount = new Map<string, number>();
-  for (const a of doc.annotations.values()) if (!me || a.annotatorId === me.id) annotationCount.set(a.imageId, (annotationCount.get(a.imageId) ?? 0) + 1);
+  forEachFields(doc.annotations, ['imageId', 'annotatorId'], (a) => {
+    if (!me || a.annotatorId === me.id) annotationCount.set(a.imageId, (annotationCount.get(a.imageId) ?? 0) + 1);
+  });
   const next = nextUnfinished(doc, me?.id);
   // The coordinator owns the worklist: annotators and reviewers label what they were given.
   const role = useMyRole();
@@ -184,7 +188,7 @@ export function WorklistPanel() {
                       className="link danger"
                       aria-label={`${t('remove')}: ${im.name}`}
                       onClick={() => {
-                        const n = [...doc.annotations.values()].filter((a) => a.imageId === im.id).length;
+                        const n = doc.annotationsByImage.get(im.id)?.size ?? 0;
                         if (confirm(t('removeImageConfirm', { name: im.name, count: n }))) removeImage(im.id);
                       }}
                     >

@@ -11,6 +11,7 @@ import { useAgreementNumbers, useAgreementText, type AgreementNumbers, type Agre
 import type { AgreementResult } from './computeAgreement';
 import { Heatmap } from './Heatmap';
 import { runAgreement, type AgreementJob } from './runAgreement';
+import { forEachFields } from '../../store/packedAnnotations';
 
 export function AgreementPanel() {
   const doc = useDoc()!;
@@ -21,14 +22,19 @@ export function AgreementPanel() {
   const me = useSettings((s) => s.identity);
   const schema = currentSchemaOf(doc);
   const names = new Map([...doc.annotators.values()].map((a) => [a.id, a.displayName]));
-  const withLabels = [...new Set([...doc.annotations.values()].map((a) => a.annotatorId))];
+  const authors = new Set<string>();
+  let hasAssisted = false;
+  forEachFields(doc.annotations, ['annotatorId', 'provenance'], (a) => {
+    authors.add(a.annotatorId);
+    if (a.provenance?.kind === 'assistant') hasAssisted = true;
+  });
+  const withLabels = [...authors];
   const [raters, setRaters] = useState<string[]>(withLabels.filter((r) => r !== 'consensus'));
   const [threshold, setThreshold] = useState(0.5);
   const [matching, setMatching] = useState<'iou' | 'centroid'>('iou');
   const [radius, setRadius] = useState(8);
   const [labelKind, setLabelKind] = useState<'class' | 'grade'>('class');
   const [includeAssisted, setIncludeAssisted] = useState(true);
-  const hasAssisted = [...doc.annotations.values()].some((a) => a.provenance?.kind === 'assistant');
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   const [result, setResult] = useState<AgreementResult | null>(null);
   const [message, setMessage] = useState<string | null>(null);

@@ -13,6 +13,7 @@ import { useSchemaEditing } from './useSchemaEditing';
 import { useMyRole } from '../team/TeamPanel';
 import { useTeamText } from '../team/teamText';
 import { can } from '../../team/roles';
+import { forEachFields } from '../../store/packedAnnotations';
 
 /** Ticks or unticks a class that takes the grade; every class ticked is the same as no list (the grade applies to all). */
 function withGradedClass(schema: LabelSchema, classId: string, on: boolean): GradeDef {
@@ -43,7 +44,9 @@ export function SchemaEditor() {
   const tt = useTeamText();
   const set = (patch: Partial<LabelSchema>) => editing.propose({ ...schema, ...patch });
   const usage = new Map<string, number>();
-  for (const a of doc.annotations.values()) if (a.schemaId === schema.id) usage.set(a.classId, (usage.get(a.classId) ?? 0) + 1);
+  forEachFields(doc.annotations, ['schemaId', 'classId'], (a) => {
+    if (a.schemaId === schema.id) usage.set(a.classId, (usage.get(a.classId) ?? 0) + 1);
+  });
   const versions = [...doc.schemas.values()].filter((s) => s.id === schema.id).length;
 
   const addClass = () => {

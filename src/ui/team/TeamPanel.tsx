@@ -18,6 +18,7 @@ import { runAgreement, type AgreementJob } from '../agreement/runAgreement';
 import { useTeamText, type TeamText } from './teamText';
 import { SyncPanel } from '../sync/SyncPanel';
 import { useSync } from '../../store/syncActions';
+import { forEachFields } from '../../store/packedAnnotations';
 
 export function useMyRole(): TeamRole {
   const doc = useDoc();
@@ -475,7 +476,8 @@ function AgreementSoFar({ t, raters }: { t: TeamText; raters: string[] }) {
   const [error, setError] = useState<string | null>(null);
   const job = useRef<AgreementJob | null>(null);
   useEffect(() => () => job.current?.cancel(), []);
-  const withLabels = new Set([...doc.annotations.values()].map((a) => a.annotatorId));
+  const withLabels = new Set<string>();
+  forEachFields(doc.annotations, ['annotatorId'], (a) => withLabels.add(a.annotatorId));
   const compared = raters.filter((r) => withLabels.has(r));
   if (compared.length < 2) return null;
   const name = (id: string) => doc.annotators.get(id)?.displayName ?? id;
