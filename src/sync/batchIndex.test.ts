@@ -21,3 +21,24 @@ it('answers as a Map of the same entries, across growth and re-sets', () => {
   expect(index.get('ann_3000')).toBeUndefined();
   expect(new Map(index)).toEqual(plain);
 });
+
+// A reload reads the saved form back: the same entries, every batch known (an empty one too), and
+// nothing to save again until a batch is added.
+it('comes back from its saved form as it was', () => {
+  const index = new BatchIndex();
+  index.addBatch('batch:a', [
+    { id: 'ann_1', digest: 2 ** 50 + 1, home: 'dr-a' },
+    { id: 'ann_2', digest: 7, home: 'dr-b' },
+  ]);
+  index.addBatch('batch:empty', []);
+  index.addBatch('batch:b', [{ id: 'ann_3', digest: 9, home: 'dr-a' }]);
+  expect(index.changed).toBe(true);
+  const saved = structuredClone(index.saved());
+  expect(saved).toEqual({ people: ['dr-a', 'dr-b'], batches: [['batch:a', ['ann_1', 'ann_2'], [2 ** 50 + 1, 7], [0, 1]], ['batch:empty', [], [], []], ['batch:b', ['ann_3'], [9], [0]]] });
+  const back = new BatchIndex();
+  back.load(saved);
+  expect(new Map(back)).toEqual(new Map(index));
+  expect(['batch:a', 'batch:empty', 'batch:b', 'batch:c'].map((b) => back.hasBatch(b))).toEqual([true, true, true, false]);
+  expect(back.batchCount).toBe(3);
+  expect(back.changed).toBe(false);
+});

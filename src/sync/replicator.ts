@@ -18,9 +18,9 @@ import { recordId, type RecordChange, type RecordKind, type RecordTypes } from '
 import type { ProjectData } from '../model/projectData';
 import type { Annotator, MergeConflict, TeamRole } from '../model/types';
 import { digestOf, sameValue } from '../model/canonical';
-import { accepts, conflictOf, databaseName, docId, homeOwner, imageFileId, byImage, cutBatches, isBatchId, isHome, outgoingPlan, parseDocId, sendsAlone, sharedConflictDetail, writesDoc, type RecordDoc, type SharedConflict } from './route';
+import { accepts, conflictOf, databaseName, docId, homeOwner, imageFileId, isBatchId, isHome, outgoingPlan, parseDocId, planBatches, sendsAlone, sharedConflictDetail, writesDoc, type RecordDoc, type SharedConflict } from './route';
 import { newId } from '../model/ids';
-import { BatchIndex } from './batchIndex';
+import { BatchIndex, type SavedBatches } from './batchIndex';
 import { classify, type SyncProblem } from './problems';
 import type { BulkResult, Database, PouchStatic, SyncEvents } from 'pouchdb-browser';
 
@@ -163,10 +163,6 @@ interface Channel {
   mirror: Map<string, Mirrored>;
   /** Annotations in the database's batch documents, by annotation id. */
   batched: BatchIndex;
-  /** The batch documents known here (written here, or read and applied). */
-  batches: Set<string>;
-  /** Batches were added since the list was last saved. */
-  batchesChanged: boolean;
   /**
    * Packs (by fingerprint) whose every annotation this database was found to hold as it is, under
    * the routing `routing` says: the full comparison skips them (a pack never changes).
@@ -196,11 +192,6 @@ const BATCHES = '_local/granula-batches';
 /** The packs compared with the database, and under which routing (see Channel.compared). */
 const COMPARED = '_local/granula-compared';
 
-interface SavedBatches {
-  people: string[];
-  /** Batch id, annotation ids, their digests, their homes (indexes into `people`). */
-  batches: [string, string[], number[], number[]][];
-}
 
 /** Record documents read at a time (a batch document holds up to BATCH.size outlines: fewer of those). */
 const PAGE = 500;
@@ -397,18 +388,13 @@ export class ProjectSync {
     const PouchDB = this.PouchDB!;
     const name = databaseName(this.host.projectId, owner);
     const local = new PouchDB<RecordDoc>(`granula-sync-${name}`);
-    const c: Channel = { owner, name, local, remote: remoteDb(PouchDB, this.url, name), replication: null, mirror: new Map(), batched: new BatchIndex(), batches: new Set(), batchesChanged: false, compared: new Set(), routing: null, appliedSeq: 0, running: Promise.resolve(), again: false, waiting: new Set(), problem: null, offline: false, busy: true, dirty: 'full' };
+    const c: Channel = { owner, name, local, remote: remoteDb(PouchDB, this.url, name), replication: null, mirror: new Map(), batched: new BatchIndex(), compared: new Set(), routing: null, appliedSeq: 0, running: Promise.resolve(), again: false, waiting: new Set(), problem: null, offline: false, busy: true, dirty: 'full' };
     const applied = await local.get<{ seq: string | number }>(APPLIED).catch(() => null);
     c.appliedSeq = applied?.seq ?? 0;
     const waiting = await local.get<{ ids: string[] }>(WAITING).catch(() => null);
     for (const id of waiting?.ids ?? []) c.waiting.add(id);
     const saved = await local.get<SavedBatches>(BATCHES).catch(() => null);
-    if (saved) {
-      for (const [batch, ids, digests, homes] of saved.batches) {
-        c.batches.add(batch);
-        for (let i = 0; i < ids.length; i++) c.batched.set(ids[i], { digest: digests[i], home: saved.people[homes[i]], batch });
-      }
-    }
+    if (saved) c.batched.load(saved);
     const compared = await local.get<{ routing: number; packs: string[] }>(COMPARED).catch(() => null);
     if (compared) {
       c.routing = compared.routing;
@@ -421,19 +407,19 @@ export class ProjectSync {
       const page = await local.allDocs({ keys: records.slice(i, i + PAGE), include_docs: true, conflicts: true });
       for (const row of page.rows) if (row.doc) c.mirror.set(row.id, mirrored(row.doc, false));
     }
-    const unlisted = ids.filter((id) => isBatchId(id) && !c.batches.has(id));
+    const unlisted = ids.filter((id) => isBatchId(id) && !c.batched.hasBatch(id));
     await this.learnBatches(c, unlisted);
-    measure('granula-sync-open', start, { database: name, records: records.length, batches: c.batches.size, unlisted: unlisted.length, outlines: c.batched.size });
+    measure('granula-sync-open', start, { database: name, records: records.length, batches: c.batched.batchCount, unlisted: unlisted.length, outlines: c.batched.size });
     this.channels.set(owner, c);
     this.replicate(c);
   }
 
-  /** Reads batch documents not known here and lists what they hold; returns them (for the caller to apply). */
+  /** Reads batch documents not known here and lists what they hold; `each` gets each (for the caller to apply). */
   private async learnBatches(c: Channel, ids: readonly string[], each?: (doc: RecordDoc) => void): Promise<void> {
     for (let i = 0; i < ids.length; i += BATCH_PAGE) {
       const page = await c.local.allDocs({ keys: ids.slice(i, i + BATCH_PAGE), include_docs: true });
       for (const row of page.rows) {
-        if (!row.doc || c.batches.has(row.id)) continue;
+        if (!row.doc || c.batched.hasBatch(row.id)) continue;
         this.register(c, row.doc);
         each?.(row.doc);
       }
@@ -442,28 +428,13 @@ export class ProjectSync {
 
   /** Lists a batch document's annotations as the database holds them. */
   private register(c: Channel, doc: RecordDoc): void {
-    c.batches.add(doc._id);
-    c.batchesChanged = true;
-    for (const a of doc.batch ?? []) c.batched.set(a.id, { digest: digestOf(a), home: a.annotatorId, batch: doc._id });
+    c.batched.addBatch(doc._id, (doc.batch ?? []).map((a) => ({ id: a.id, digest: digestOf(a), home: a.annotatorId })));
   }
 
   private async saveBatches(c: Channel): Promise<void> {
-    if (!c.batchesChanged) return;
-    c.batchesChanged = false;
-    const people: string[] = [];
-    const index = new Map<string, number>();
-    const byBatch = new Map<string, [string, string[], number[], number[]]>();
-    for (const b of c.batches) byBatch.set(b, [b, [], [], []]);
-    for (const [id, e] of c.batched) {
-      const entry = byBatch.get(e.batch);
-      if (!entry) continue;
-      let k = index.get(e.home);
-      if (k === undefined) index.set(e.home, (k = people.push(e.home) - 1));
-      entry[1].push(id);
-      entry[2].push(e.digest);
-      entry[3].push(k);
-    }
-    await putLocal(c.local, BATCHES, { people, batches: [...byBatch.values()] } satisfies SavedBatches);
+    if (!c.batched.changed) return;
+    c.batched.changed = false;
+    await putLocal(c.local, BATCHES, c.batched.saved());
   }
 
   private replicate(c: Channel): void {
@@ -557,6 +528,7 @@ export class ProjectSync {
       const conflicts: MergeConflict[] = [];
       const shared: SharedConflict[] = [];
       const images: RecordDoc[] = [];
+      let unsure = false;
       /** One incoming value against the app's: applied when it differs and is this database's to give. */
       const consider = (kind: RecordKind, id: string, there: RecordTypes[RecordKind] | undefined, label: string) => {
         const here = this.host.record(kind, id);
@@ -570,11 +542,11 @@ export class ProjectSync {
       // A batch is written once; its annotations count unless a document of their own says otherwise.
       await this.learnBatches(
         c,
-        feed.results.flatMap((ch) => (isBatchId(ch.id) && !ch.deleted && !c.batches.has(ch.id) ? [ch.id] : [])),
+        feed.results.flatMap((ch) => (isBatchId(ch.id) && !ch.deleted && !c.batched.hasBatch(ch.id) ? [ch.id] : [])),
         (doc) => {
           if (doc.origin === this.host.origin) return;
           for (const a of doc.batch ?? []) {
-            this.unsure(c, a.id);
+            if (this.unsure(c, a.id)) unsure = true;
             const m = c.mirror.get(docId('annotation', a.id));
             if (!m || m.deleted) consider('annotation', a.id, a, doc._id);
           }
@@ -612,7 +584,7 @@ export class ProjectSync {
           }
         }
         if (doc.origin === this.host.origin) continue;
-        if (key.kind === 'annotation') this.unsure(c, key.id);
+        if (key.kind === 'annotation' && this.unsure(c, key.id)) unsure = true;
         // A record document deleted: an annotation a batch holds shows as the batch has it.
         const there = deleted && key.kind === 'annotation' && c.batched.has(key.id) ? await this.batchCopy(c, key.id) : valueOf(doc, deleted);
         consider(key.kind, key.id, there, ch.id);
@@ -629,15 +601,21 @@ export class ProjectSync {
       if (shared.length) this.host.sharedConflicts(shared);
       if (refused.length) this.host.refused(c.owner, refused);
       c.appliedSeq = feed.last_seq;
+      if (unsure) await this.saveCompared(c);
       await this.saveBatches(c);
       await putLocal(c.local, APPLIED, { seq: c.appliedSeq });
     }
   }
 
   /** Another browser wrote an annotation into the database: its pack is to be compared again. */
-  private unsure(c: Channel, annotationId: string): void {
+  private unsure(c: Channel, annotationId: string): boolean {
     const k = c.compared.size ? this.host.packOf(annotationId) : null;
-    if (k) c.compared.delete(k);
+    return k !== null && c.compared.delete(k);
+  }
+
+  /** Keeps which packs were compared, so a reload does not skip one another browser wrote into since. */
+  private async saveCompared(c: Channel): Promise<void> {
+    await putLocal(c.local, COMPARED, { routing: c.routing, packs: [...c.compared] });
   }
 
   /** An annotation as its batch document holds it (read back: the mirror keeps digests only). */
@@ -700,16 +678,10 @@ export class ProjectSync {
     /** Images whose outlines have begun to go out in batches: the rest of them follows in batches. */
     const started = new Set<string>();
     const flushFresh = async (more: boolean) => {
-      const groups = byImage(fresh);
-      const last = fresh[fresh.length - 1].imageId;
-      fresh = [];
-      for (const [imageId, list] of groups) {
-        const cut = cutBatches(list, started.has(imageId), more && imageId === last);
-        if (cut.batches.length) started.add(imageId);
-        for (const batch of cut.batches) await out.add({ _id: `batch:${newId()}`, kind: 'batch', batch, origin: this.host.origin }, batch.length);
-        for (const a of cut.single) await out.add(await this.docFor(docId('annotation', a.id), 'annotation', a, c.mirror.get(docId('annotation', a.id))));
-        fresh.push(...cut.keep);
-      }
+      const plan = planBatches(fresh, { started, more });
+      fresh = plan.keep;
+      for (const batch of plan.batches) await out.add({ _id: `batch:${newId()}`, kind: 'batch', batch, origin: this.host.origin }, batch.length);
+      for (const a of plan.single) await out.add(await this.docFor(docId('annotation', a.id), 'annotation', a, c.mirror.get(docId('annotation', a.id))));
     };
     if (dirty !== 'full') {
       // Only the records changed since the last pump: a label drawn on a slide of 10⁵ costs one lookup.
@@ -802,7 +774,7 @@ export class ProjectSync {
     if (!allWritten) return stats;
     c.compared = compared;
     c.routing = routing;
-    await putLocal(c.local, COMPARED, { routing, packs: [...compared] });
+    await this.saveCompared(c);
     return stats;
   }
 

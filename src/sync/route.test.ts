@@ -4,8 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { sampleProjectData } from '../formats/testData';
 import type { ProjectData } from '../model/projectData';
+import type { TeamRole } from '../model/types';
 import { makeReturn, makeWorkPackage } from '../team/packages';
-import { accepts, BATCH, cutBatches, databaseName, docId, homeOwner, outgoing, outgoingPlan, parseDocId, planBatches, sharedConflictDetail, writesDoc } from './route';
+import { accepts, BATCH, cutBatches, databaseName, docId, homeOwner, outgoingPlan, parseDocId, planBatches, sharedConflictDetail, writesDoc, type KindedValue } from './route';
 import { classify, serverAddress } from './problems';
 
 const A = 'reader-a';
@@ -19,6 +20,13 @@ function team(): ProjectData {
   d.audit.push({ id: 'aud_coord', projectId: d.project.id, at: d.project.createdAt, actor: COORD, action: 'update', targets: [], detail: 'coordinator line' });
   d.audit.push({ id: 'aud_a', projectId: d.project.id, at: d.project.createdAt, actor: A, action: 'create', recordKind: 'annotation', targets: [], detail: 'a line' });
   return d;
+}
+
+/** What `owner`'s database receives, whole: outgoingPlan's records and the annotations it takes. */
+function outgoing(data: ProjectData, me: string, role: TeamRole, owner: string): Map<string, KindedValue> {
+  const plan = outgoingPlan(data, me, role, owner);
+  for (const value of data.annotations) if (plan.takes(value)) plan.records.set(docId('annotation', value.id), { kind: 'annotation', value });
+  return plan.records;
 }
 
 const kindsOf = (m: Map<string, { kind: string }>) => [...m.values()].map((r) => r.kind);
@@ -111,6 +119,16 @@ describe('batches', () => {
     expect([...first.batches, ...rest.batches].map((b) => b.length)).toEqual(planBatches(cells).batches.map((b) => b.length));
     expect([...first.batches, ...rest.batches].flat().map((a) => a.id)).toEqual(cells.map((a) => a.id));
     expect(rest.single).toEqual([]);
+    // The same through planBatches a part at a time, as the sync's pass calls it: two images, a few
+    // frames' boxes (one document each) between the slide's two parts.
+    const boxes = Array.from({ length: 5 }, (_, i) => ({ ...one, id: `box-${i}`, imageId: 'frame' }));
+    const started = new Set<string>();
+    const p1 = planBatches(cells.slice(0, 700), { started, more: true });
+    const p2 = planBatches([...p1.keep, ...boxes, ...cells.slice(700)], { started, more: false });
+    expect([...p1.batches, ...p2.batches].map((b) => b.length)).toEqual([BATCH.size, BATCH.size, 150]);
+    expect([...p1.batches, ...p2.batches].flat().map((a) => a.id)).toEqual(cells.map((a) => a.id));
+    expect([...p1.single, ...p2.single].map((a) => a.id)).toEqual(boxes.map((a) => a.id));
+    expect(p2.keep).toEqual([]);
   });
 });
 

@@ -59,21 +59,26 @@ export function isBatchId(id: string): boolean {
 
 /**
  * The annotations that go in new batch documents, and the rest (one document each): those of one
- * image in groups of BATCH.min or more, cut into batches of at most BATCH.size.
+ * image in groups of BATCH.min or more, cut into batches of at most BATCH.size. A slide's million
+ * come a part at a time (`part`): `started` names the images whose earlier parts went in batches
+ * (added to as batches are cut), and with `more` the last image's outlines that do not fill a batch
+ * are kept for the next part.
  */
-export function planBatches(annotations: readonly RecordTypes['annotation'][]): { batches: RecordTypes['annotation'][][]; single: RecordTypes['annotation'][] } {
-  const batches: RecordTypes['annotation'][][] = [];
-  const single: RecordTypes['annotation'][] = [];
-  for (const list of byImage(annotations).values()) {
-    const cut = cutBatches(list, false, false);
-    batches.push(...cut.batches);
-    single.push(...cut.single);
+export function planBatches(annotations: readonly RecordTypes['annotation'][], part?: { started: Set<string>; more: boolean }): { batches: RecordTypes['annotation'][][]; single: RecordTypes['annotation'][]; keep: RecordTypes['annotation'][] } {
+  const out = { batches: [] as RecordTypes['annotation'][][], single: [] as RecordTypes['annotation'][], keep: [] as RecordTypes['annotation'][] };
+  const last = annotations[annotations.length - 1]?.imageId;
+  for (const [imageId, list] of byImage(annotations)) {
+    const cut = cutBatches(list, !!part?.started.has(imageId), !!part?.more && imageId === last);
+    if (cut.batches.length) part?.started.add(imageId);
+    out.batches.push(...cut.batches);
+    out.single.push(...cut.single);
+    out.keep.push(...cut.keep);
   }
-  return { batches, single };
+  return out;
 }
 
 /** Annotations grouped by image, in the order images first appear. */
-export function byImage(annotations: readonly RecordTypes['annotation'][]): Map<string, RecordTypes['annotation'][]> {
+function byImage(annotations: readonly RecordTypes['annotation'][]): Map<string, RecordTypes['annotation'][]> {
   const out = new Map<string, RecordTypes['annotation'][]>();
   for (const a of annotations) {
     let list = out.get(a.imageId);
@@ -140,21 +145,15 @@ function kinded(data: ProjectData): KindedValue[] {
 }
 
 /**
- * The documents this browser writes into `owner`'s database, keyed by document id. A coordinator
- * writes the whole project into their own database (a fresh browser of theirs restores from it), and
- * into everyone else's what their package holds plus that person's own work as the coordinator has it
- * (a correction, a settled conflict). Anyone else writes only their own work, into their own database.
- */
-export function outgoing(data: ProjectData, me: string, role: TeamRole, owner: string): Map<string, KindedValue> {
-  const plan = outgoingPlan(data, me, role, owner);
-  for (const value of data.annotations) if (plan.takes(value)) plan.records.set(docId('annotation', value.id), { kind: 'annotation', value });
-  return plan.records;
-}
-
-/**
- * `outgoing` in two parts, so a slide's million outlines are never held at once: the records but
- * annotations (`data.annotations` is not read), and whether one annotation goes. `annotations` is
- * read through once, only when a reviewer's package needs to name everyone who labelled.
+ * What this browser writes into `owner`'s database. A coordinator writes the whole project into
+ * their own database (a fresh browser of theirs restores from it), and into everyone else's what
+ * their package holds plus that person's own work as the coordinator has it (a correction, a settled
+ * conflict). Anyone else writes only their own work, into their own database.
+ *
+ * In two parts, so a slide's million outlines are never held at once: the records but annotations,
+ * keyed by document id (`data.annotations` is not read), and whether one annotation goes.
+ * `annotations` is read through once, only when a reviewer's package needs to name everyone who
+ * labelled.
  */
 export function outgoingPlan(data: ProjectData, me: string, role: TeamRole, owner: string, annotations: () => Iterable<RecordTypes['annotation']> = () => data.annotations): { records: Map<string, KindedValue>; takes: (a: RecordTypes['annotation']) => boolean } {
   const records = new Map<string, KindedValue>();
