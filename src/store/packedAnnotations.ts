@@ -121,7 +121,7 @@ export class AnnotationMap extends Map<string, Annotation> {
    */
   *valuesOnce(): Generator<Annotation> {
     this.resolve();
-    for (let o = 0; o < this.store.count; o++) if (!this.gone[o]) yield this.store.peek(o);
+    yield* this.liveRange(0, this.store.count);
     yield* super.values();
   }
 
