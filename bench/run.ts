@@ -9,7 +9,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
 import { build, preview, type Plugin } from 'vite';
-import { CHROMIUM } from '../tests/browser/chromium';
+import { CHROMIUM, withoutFileHandles } from '../tests/browser/chromium';
 import { benchCells, cellBounds, CACHE_DIR } from './cells';
 import { type CellSet } from './cellsFormat';
 import { tissueCentre } from '../src/synthetic/fields';
@@ -21,7 +21,7 @@ import { makeLargePyramid, PYTHON } from '../tests/slides/makeSlides';
 import { keyFileText, newPseudonymKey } from '../src/model/pseudonym';
 import { BASIC_PROFILE } from '../src/radiology/deidProfile';
 import { CouchServer } from '../tests/browser/couchServer';
-import { setIdentity } from '../tests/browser/app';
+import { fillOpenFromServer, fillSyncPanel, setIdentity } from '../tests/browser/app';
 import { databaseName } from '../src/sync/route';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -461,11 +461,9 @@ async function slideFileWorkload(base: string): Promise<void> {
   for (let i = 0; i < runs; i++) {
     const session = await launch();
     try {
+      await withoutFileHandles(session);
       const page = await session.context.newPage();
       page.setDefaultTimeout(120_000);
-      await page.addInitScript(() => {
-        delete (window as { showOpenFilePicker?: unknown }).showOpenFilePicker;
-      });
       await page.addInitScript(FIRST_TILE_WATCH);
       await page.goto(`${base}/#/settings`);
       await page.getByLabel('Your name (as annotator)').fill('Bench');
@@ -689,10 +687,7 @@ async function connectThroughApp(page: Page, base: string, projectId: string, se
   await server.addDatabase(databaseName(projectId, 'bench'), [user.name]);
   await page.goto(`${base}/#/project/${encodeURIComponent(projectId)}/team`);
   await page.getByRole('button', { name: 'Make me the coordinator' }).click();
-  const panel = page.getByTestId('sync-panel');
-  await panel.getByLabel('Server address').fill(server.url);
-  await panel.getByLabel('User name').fill(user.name);
-  await panel.getByLabel('Password').fill(user.password);
+  const panel = await fillSyncPanel(page, server.url, user.name, user.password);
   const t0 = performance.now();
   await panel.getByRole('button', { name: 'Connect' }).click();
   const progress = setInterval(() => {
@@ -769,11 +764,7 @@ async function replicateWorkload(base: string): Promise<void> {
         const sampler = setInterval(() => {
           cdp.send('Runtime.getHeapUsage').then((h) => (pageHeap = Math.max(pageHeap, heapOf(h as HeapUsage))), () => {});
         }, 250);
-        const form = page.locator('section', { has: page.getByRole('heading', { name: 'Open a project from a server' }) });
-        await form.getByLabel('Server address').fill(server.url);
-        await form.getByLabel('User name').fill(user.name);
-        await form.getByLabel('Password').fill(user.password);
-        await form.getByLabel('Project id').fill(pid);
+        const form = await fillOpenFromServer(page, server.url, user.name, user.password, pid);
         const t0 = performance.now();
         await form.getByRole('button', { name: 'Open from the server' }).click();
         await page.getByTestId('joined').or(form.getByRole('alert')).waitFor();
@@ -939,10 +930,7 @@ async function ctWorkload(base: string): Promise<void> {
     const session = await launch();
     try {
       // Files come from a plain file input (as in Firefox and Safari), which the bench can fill.
-      await session.context.addInitScript(() => {
-        delete (window as { showOpenFilePicker?: unknown }).showOpenFilePicker;
-        delete (window as { showDirectoryPicker?: unknown }).showDirectoryPicker;
-      });
+      await withoutFileHandles(session);
       const page = await session.context.newPage();
       page.setDefaultTimeout(300_000);
       await setIdentity(page, base, 'Bench');

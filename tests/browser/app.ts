@@ -1,5 +1,5 @@
 // Steps every journey shares: who you are, which project, which image.
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { launchProfile, type Session } from './chromium';
 import { imagePoint, imageToScreen, type ViewTransform } from '../../src/viewer/coords';
 
@@ -123,4 +123,25 @@ export function storedAnnotations(page: Page) {
 
 export function storedStatuses(page: Page) {
   return storedRecords<{ imageId: string; annotatorId: string; state: string; noFinding: boolean }>(page, 'status');
+}
+
+/** Team → Server: the sync panel's address, user name and password filled; Connect is the caller's. */
+export async function fillSyncPanel(page: Page, url: string, user: string, password: string): Promise<Locator> {
+  const panel = page.getByTestId('sync-panel');
+  await fillSignIn(panel, url, user, password);
+  return panel;
+}
+
+/** Project list → "Open a project from a server": the form filled; its button is the caller's. */
+export async function fillOpenFromServer(page: Page, url: string, user: string, password: string, projectId: string): Promise<Locator> {
+  const form = page.locator('section', { has: page.getByRole('heading', { name: 'Open a project from a server' }) });
+  await fillSignIn(form, url, user, password);
+  await form.getByLabel('Project id').fill(projectId);
+  return form;
+}
+
+async function fillSignIn(scope: Locator, url: string, user: string, password: string): Promise<void> {
+  await scope.getByLabel('Server address').fill(url);
+  await scope.getByLabel('User name').fill(user);
+  await scope.getByLabel('Password').fill(password);
 }

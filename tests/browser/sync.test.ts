@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchProfile, type Session } from './chromium';
-import { openProject, setIdentity, storedAnnotations, waitSaved } from './app';
+import { fillOpenFromServer, fillSyncPanel, openProject, setIdentity, storedAnnotations, waitSaved } from './app';
 import { CouchServer } from './couchServer';
 import { databaseName } from '../../src/sync/route';
 
@@ -49,11 +49,7 @@ async function synced(page: Page): Promise<void> {
 /** Joins the project from the project list, as a fresh browser does. */
 async function join(page: Page, user: string, password: string): Promise<void> {
   await page.goto(`${base}/#/`);
-  const form = page.locator('section', { has: page.getByRole('heading', { name: 'Open a project from a server' }) });
-  await form.getByLabel('Server address').fill(server.url);
-  await form.getByLabel('User name').fill(user);
-  await form.getByLabel('Password').fill(password);
-  await form.getByLabel('Project id').fill(pid);
+  const form = await fillOpenFromServer(page, server.url, user, password, pid);
   await form.getByRole('button', { name: 'Open from the server' }).click();
 }
 
@@ -121,10 +117,7 @@ afterAll(async () => {
 
 describe('live sync through a CouchDB-protocol server', () => {
   it('the coordinator connects; each annotator’s database holds their package and nobody’s labels', async () => {
-    const panel = coord.page.getByTestId('sync-panel');
-    await panel.getByLabel('Server address').fill(server.url);
-    await panel.getByLabel('User name').fill('coord');
-    await panel.getByLabel('Password').fill(ACCOUNTS.coord);
+    const panel = await fillSyncPanel(coord.page, server.url, 'coord', ACCOUNTS.coord);
     await panel.getByRole('button', { name: 'Connect' }).click();
     await synced(coord.page);
     if (process.env.SYNC_DEBUG) for (const p of Object.keys(PEOPLE)) console.log(p, (await server.docs(databaseName(pid, p))).map((d) => d._id));

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { freshProjectList, lookAt, pagePoint, setIdentity, storedAnnotations, waitSaved, waitViewer } from './app';
+import { fillOpenFromServer, fillSyncPanel, freshProjectList, lookAt, pagePoint, setIdentity, storedAnnotations, waitSaved, waitViewer } from './app';
 import type { Session } from './chromium';
 import { CouchServer } from './couchServer';
 import { BATCH, databaseName } from '../../src/sync/route';
@@ -74,10 +74,7 @@ it('a slide’s outlines go in batches; one moved and one deleted travel alone t
   await server.addDatabase(databaseName(pid, 'dr-coord'), [USER.name]);
   await page.goto(`${base}/#/project/${encodeURIComponent(pid)}/team`);
   await page.getByRole('button', { name: 'Make me the coordinator' }).click();
-  const panel = page.getByTestId('sync-panel');
-  await panel.getByLabel('Server address').fill(server.url);
-  await panel.getByLabel('User name').fill(USER.name);
-  await panel.getByLabel('Password').fill(USER.password);
+  const panel = await fillSyncPanel(page, server.url, USER.name, USER.password);
   await panel.getByRole('button', { name: 'Connect' }).click();
   await synced(page).catch(async (e) => {
     if (process.env.SYNC_DEBUG) console.log('server has', (await server.docs(databaseName(pid, 'dr-coord'))).map((d) => d._id));
@@ -94,11 +91,7 @@ it('a slide’s outlines go in batches; one moved and one deleted travel alone t
   const other = await freshProjectList(base, sessions);
   await setIdentity(other.page, base, 'Dr Coord');
   await other.page.goto(`${base}/#/`);
-  const form = other.page.locator('section', { has: other.page.getByRole('heading', { name: 'Open a project from a server' }) });
-  await form.getByLabel('Server address').fill(server.url);
-  await form.getByLabel('User name').fill(USER.name);
-  await form.getByLabel('Password').fill(USER.password);
-  await form.getByLabel('Project id').fill(pid);
+  const form = await fillOpenFromServer(other.page, server.url, USER.name, USER.password, pid);
   await form.getByRole('button', { name: 'Open from the server' }).click();
   await other.page.getByTestId('joined').getByRole('link').click();
   await other.page.getByText(/1,200 annotations/).first().waitFor();
